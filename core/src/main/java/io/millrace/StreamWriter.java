@@ -1,0 +1,240 @@
+package io.millrace;
+
+import io.millrace.sink.Sink;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Settings for writing a {@link Stream} to a sink: output mode, trigger, threads, ring. Validated by
+ * {@link #start()}, which starts the query. Not thread-safe; defaults are the {@code *_DEFAULT} constants.
+ */
+public final class StreamWriter
+{
+    /** Default ring size in slots. */
+    public static final int RING_SIZE_DEFAULT = 4096;
+    /** Default inline bytes per ring slot; longer rows are carried out of line. */
+    public static final int SLOT_CAPACITY_DEFAULT = 256;
+    /** Default cap on bytes of out-of-line rows in the ring at once. */
+    public static final long OVERSIZE_BUDGET_DEFAULT = 16L * 1024 * 1024;
+    /** Default trigger: continuous, an epoch a second. */
+    public static final Trigger TRIGGER_DEFAULT = Trigger.continuous(Duration.ofSeconds(1));
+    /** Default idle strategy: spin briefly, yield, then park up to 100 µs; kind to 2-core hosts. */
+    public static final Supplier<IdleStrategy> IDLE_STRATEGY_DEFAULT =
+        () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+
+    private final Stream stream;
+    private OutputMode outputMode = OutputMode.APPEND;
+    private Trigger trigger = TRIGGER_DEFAULT;
+    private Sink sink;
+    private DeadLetterHandler deadLetters;
+    private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
+    private Supplier<IdleStrategy> idleStrategy = IDLE_STRATEGY_DEFAULT;
+    private int ringSize = RING_SIZE_DEFAULT;
+    private int slotCapacity = SLOT_CAPACITY_DEFAULT;
+    private long throttle;
+    private String queryName = "query";
+
+    StreamWriter(final Stream stream)
+    {
+        this.stream = stream;
+    }
+
+    /**
+     * @param mode what to write; default {@link OutputMode#APPEND}.
+     * @return this.
+     */
+    public StreamWriter outputMode(final OutputMode mode)
+    {
+        this.outputMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * @param trigger when to produce results; default {@link #TRIGGER_DEFAULT}.
+     * @return this.
+     */
+    public StreamWriter trigger(final Trigger trigger)
+    {
+        this.trigger = Objects.requireNonNull(trigger, "trigger");
+        return this;
+    }
+
+    /**
+     * @param sink receiving the output; required.
+     * @return this.
+     */
+    public StreamWriter sink(final Sink sink)
+    {
+        this.sink = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * @param handler for records that cannot be processed; by default they are counted and logged to stderr.
+     * @return this.
+     */
+    public StreamWriter deadLetter(final DeadLetterHandler handler)
+    {
+        this.deadLetters = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * @param mode how agents get threads; default {@link ThreadingMode#DEDICATED}.
+     * @return this.
+     */
+    public StreamWriter threadingMode(final ThreadingMode mode)
+    {
+        this.threadingMode = Objects.requireNonNull(mode, "mode");
+        return this;
+    }
+
+    /**
+     * @param supplier of one idle strategy per thread; default {@link #IDLE_STRATEGY_DEFAULT}. Busy-spinning
+     *                 strategies suit only hosts with a core for each query thread.
+     * @return this.
+     */
+    public StreamWriter idleStrategy(final Supplier<IdleStrategy> supplier)
+    {
+        this.idleStrategy = Objects.requireNonNull(supplier, "supplier");
+        return this;
+    }
+
+    /**
+     * @param slots of the ingress ring, a power of two; default {@link #RING_SIZE_DEFAULT}.
+     * @return this.
+     */
+    public StreamWriter ringSize(final int slots)
+    {
+        if (slots < 2 || Integer.bitCount(slots) != 1)
+        {
+            throw new IllegalArgumentException("ring size must be a power of two >= 2: " + slots);
+        }
+        this.ringSize = slots;
+        return this;
+    }
+
+    /**
+     * @param bytes inline per ring slot; default {@link #SLOT_CAPACITY_DEFAULT}.
+     * @return this.
+     */
+    public StreamWriter slotCapacity(final int bytes)
+    {
+        if (bytes < 16)
+        {
+            throw new IllegalArgumentException("slot capacity must be at least 16 bytes: " + bytes);
+        }
+        this.slotCapacity = bytes;
+        return this;
+    }
+
+    /**
+     * @param recordsPerSecond most records a polled source publishes per second; 0 (default) for no limit.
+     * @return this.
+     */
+    public StreamWriter throttle(final long recordsPerSecond)
+    {
+        if (recordsPerSecond < 0)
+        {
+            throw new IllegalArgumentException("throttle must not be negative: " + recordsPerSecond);
+        }
+        this.throttle = recordsPerSecond;
+        return this;
+    }
+
+    /**
+     * @param name of the query, in thread names and messages; default "query".
+     * @return this.
+     */
+    public StreamWriter queryName(final String name)
+    {
+        this.queryName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Validates the query and starts it.
+     *
+     * @return the running query.
+     * @throws IllegalArgumentException naming what is wrong: a missing sink, an output mode the plan cannot
+     *                                  produce.
+     */
+    public StreamingQuery start()
+    {
+        if (null == sink)
+        {
+            throw new IllegalArgumentException("no sink: call sink(...) before start()");
+        }
+        final String aggregation = stream.aggregationDescription();
+        if (outputMode == OutputMode.APPEND && null != aggregation)
+        {
+            throw new IllegalArgumentException("append output mode is not supported for " + aggregation +
+                " without a window: its rows never become final; use update or complete");
+        }
+        if (outputMode == OutputMode.COMPLETE && null == aggregation)
+        {
+            throw new IllegalArgumentException(
+                "complete output mode needs an aggregation; " + stream + " has none: use append or update");
+        }
+        return StreamingQuery.start(this);
+    }
+
+    Stream stream()
+    {
+        return stream;
+    }
+
+    OutputMode outputMode()
+    {
+        return outputMode;
+    }
+
+    Trigger trigger()
+    {
+        return trigger;
+    }
+
+    Sink sink()
+    {
+        return sink;
+    }
+
+    DeadLetterHandler deadLetters()
+    {
+        return deadLetters;
+    }
+
+    ThreadingMode threadingMode()
+    {
+        return threadingMode;
+    }
+
+    Supplier<IdleStrategy> idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    int ringSize()
+    {
+        return ringSize;
+    }
+
+    int slotCapacity()
+    {
+        return slotCapacity;
+    }
+
+    long throttle()
+    {
+        return throttle;
+    }
+
+    String queryName()
+    {
+        return queryName;
+    }
+}

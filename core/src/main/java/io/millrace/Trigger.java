@@ -1,0 +1,89 @@
+package io.millrace;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When a query produces results (DESIGN §1). Every trigger processes records as they arrive; they differ in
+ * where epochs are cut and so when update and complete output is written and committed.
+ */
+public final class Trigger
+{
+    /** The kinds of trigger. */
+    public enum Kind
+    {
+        /** Record at a time; an epoch every interval; update output as rows change. */
+        CONTINUOUS,
+        /** Micro-batches: an epoch every interval; update and complete output once per epoch. */
+        PROCESSING_TIME,
+        /** Process the input that exists, as one epoch, then stop. */
+        AVAILABLE_NOW
+    }
+
+    private final Kind kind;
+    private final Duration interval;
+
+    private Trigger(final Kind kind, final Duration interval)
+    {
+        this.kind = kind;
+        this.interval = interval;
+    }
+
+    /**
+     * @param epochInterval between checkpoints; positive.
+     * @return a continuous trigger.
+     */
+    public static Trigger continuous(final Duration epochInterval)
+    {
+        return new Trigger(Kind.CONTINUOUS, positive(epochInterval));
+    }
+
+    /**
+     * @param interval between micro-batches; positive.
+     * @return a processing-time trigger.
+     */
+    public static Trigger processingTime(final Duration interval)
+    {
+        return new Trigger(Kind.PROCESSING_TIME, positive(interval));
+    }
+
+    /**
+     * @return a trigger that processes what is available as one epoch and stops.
+     */
+    public static Trigger availableNow()
+    {
+        return new Trigger(Kind.AVAILABLE_NOW, Duration.ZERO);
+    }
+
+    /**
+     * @return the kind.
+     */
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * @return the epoch interval; zero for {@link Kind#AVAILABLE_NOW}.
+     */
+    public Duration interval()
+    {
+        return interval;
+    }
+
+    @Override
+    public String toString()
+    {
+        return kind == Kind.AVAILABLE_NOW ? "availableNow" : kind.name().toLowerCase() + "(" + interval + ")";
+    }
+
+    private static Duration positive(final Duration interval)
+    {
+        Objects.requireNonNull(interval, "interval");
+        if (interval.isZero() || interval.isNegative())
+        {
+            throw new IllegalArgumentException("trigger interval must be positive: " + interval);
+        }
+        return interval;
+    }
+}

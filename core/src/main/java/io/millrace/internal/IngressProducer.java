@@ -1,0 +1,108 @@
+package io.millrace.internal;
+
+import io.millrace.row.RowWriter;
+
+/**
+ * The producer side of a query's ingress, shared by the polled-source agent and the in-process publisher:
+ * publishes rows, cuts an epoch every interval with a marker carrying the source position, and at the end of
+ * input publishes the last marker and the end. One producer thread at a time.
+ */
+public final class IngressProducer
+{
+    private final IngressRing ring;
+    private final QueryCounters counters;
+    private final long epochIntervalNanos;
+    private long nextCutNanos;
+    private long epoch;
+    private boolean finalMarkerPublished;
+    private boolean ended;
+
+    /**
+     * @param ring               to publish into.
+     * @param counters           of the query; records in are counted here.
+     * @param epochIntervalNanos between cuts; 0 cuts only at the end of input.
+     * @param firstEpoch         id of the first epoch.
+     * @param nowNanos           current {@link System#nanoTime()}.
+     */
+    public IngressProducer(
+        final IngressRing ring,
+        final QueryCounters counters,
+        final long epochIntervalNanos,
+        final long firstEpoch,
+        final long nowNanos)
+    {
+        this.ring = ring;
+        this.counters = counters;
+        this.epochIntervalNanos = epochIntervalNanos;
+        this.epoch = firstEpoch;
+        this.nextCutNanos = nowNanos + epochIntervalNanos;
+    }
+
+    /**
+     * @return slots free in the ring.
+     */
+    public int remainingCapacity()
+    {
+        return ring.remainingCapacity();
+    }
+
+    /**
+     * @param row      to publish a copy of.
+     * @param position source position after it.
+     * @return false on back-pressure.
+     */
+    public boolean publish(final RowWriter row, final long position)
+    {
+        if (ring.tryPublishRow(row.buffer(), 0, row.length(), position))
+        {
+            counters.recordsIn.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Cuts an epoch when its interval has passed.
+     *
+     * @param nowNanos current {@link System#nanoTime()}.
+     * @param position source position of the cut.
+     * @return 1 when a marker was published, else 0.
+     */
+    public int cutIfDue(final long nowNanos, final long position)
+    {
+        if (epochIntervalNanos > 0 && nowNanos - nextCutNanos >= 0 && ring.tryPublishMarker(epoch, position))
+        {
+            epoch++;
+            nextCutNanos = nowNanos + epochIntervalNanos;
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Publishes the last epoch's marker and the end of input; call again while it returns false.
+     *
+     * @param position source position at the end.
+     * @return true once both are published.
+     */
+    public boolean finish(final long position)
+    {
+        if (!finalMarkerPublished && ring.tryPublishMarker(epoch, position))
+        {
+            finalMarkerPublished = true;
+        }
+        if (finalMarkerPublished && !ended && ring.tryPublishEnd())
+        {
+            ended = true;
+        }
+        return ended;
+    }
+
+    /**
+     * @return whether the end of input is published.
+     */
+    public boolean isEnded()
+    {
+        return ended;
+    }
+}

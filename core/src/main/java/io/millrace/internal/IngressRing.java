@@ -1,0 +1,217 @@
+package io.millrace.internal;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The single-producer, single-consumer Disruptor ring between a source and the operator chain.
+ * <p>
+ * Slots are pre-allocated with a small inline buffer ({@code slotCapacity} bytes), so a default ring stays
+ * around a megabyte. A row longer than that is copied into a buffer allocated for it alone, which the consumer
+ * drops once the row is processed; the bytes of such rows in flight are capped by {@code oversizeBudget}, and
+ * past the cap {@link #tryPublishRow} reports back-pressure. Memory is therefore bounded by
+ * {@code ringSize * slotCapacity + oversizeBudget + one maximum-size record}.
+ * <p>
+ * Producer methods ({@code tryPublish*}, {@link #remainingCapacity()}) are called by one thread; {@link #drain}
+ * by one other thread (or the same one, in shared and invoker modes).
+ */
+public final class IngressRing
+{
+    /** Handles slots drained from the ring, on the consumer thread. */
+    public interface SlotHandler
+    {
+        /**
+         * @param buffer   holding the row.
+         * @param offset   of the row in {@code buffer}.
+         * @param length   of the row.
+         * @param position source position of the row.
+         */
+        void onRow(DirectBuffer buffer, int offset, int length, long position);
+
+        /**
+         * @param epoch    that ends here.
+         * @param position source position of the cut.
+         */
+        void onMarker(long epoch, long position);
+
+        /**
+         * The source has ended; nothing follows.
+         */
+        void onEnd();
+    }
+
+    private final RingBuffer<RowSlot> ring;
+    private final Sequence consumed = new Sequence();
+    private final AtomicLong oversizeBytes = new AtomicLong();
+    private final int slotCapacity;
+    private final long oversizeBudget;
+
+    /**
+     * @param size           slots, a power of two.
+     * @param slotCapacity   inline bytes per slot.
+     * @param oversizeBudget most bytes of rows longer than {@code slotCapacity} in flight at once.
+     */
+    public IngressRing(final int size, final int slotCapacity, final long oversizeBudget)
+    {
+        this.slotCapacity = slotCapacity;
+        this.oversizeBudget = oversizeBudget;
+        ring = RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size);
+        ring.addGatingSequences(consumed);
+    }
+
+    /**
+     * @return slots free for the producer now; only grows until the producer publishes.
+     */
+    public int remainingCapacity()
+    {
+        return (int)ring.remainingCapacity();
+    }
+
+    /**
+     * Publishes a copy of a row.
+     *
+     * @param buffer   holding the row.
+     * @param offset   of the row.
+     * @param length   of the row.
+     * @param position source position of the row.
+     * @return false when the ring is full or the oversize budget is spent: back-pressure, try again later.
+     */
+    public boolean tryPublishRow(final DirectBuffer buffer, final int offset, final int length, final long position)
+    {
+        final boolean oversize = length > slotCapacity;
+        if (oversize && oversizeBytes.get() + length > oversizeBudget && oversizeBytes.get() > 0)
+        {
+            return false;
+        }
+        if (!ring.hasAvailableCapacity(1))
+        {
+            return false;
+        }
+        final long sequence = ring.next();
+        try
+        {
+            final RowSlot slot = ring.get(sequence);
+            if (oversize)
+            {
+                oversizeBytes.addAndGet(length);
+                slot.buffer = new UnsafeBuffer(new byte[length]);
+            }
+            slot.buffer.putBytes(0, buffer, offset, length);
+            slot.kind = RowSlot.ROW;
+            slot.length = length;
+            slot.position = position;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
+    }
+
+    /**
+     * Publishes an epoch marker.
+     *
+     * @param epoch    that ends at this cut.
+     * @param position source position of the cut.
+     * @return false when the ring is full.
+     */
+    public boolean tryPublishMarker(final long epoch, final long position)
+    {
+        return tryPublishControl(RowSlot.MARKER, epoch, position);
+    }
+
+    /**
+     * Publishes the end of input.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean tryPublishEnd()
+    {
+        return tryPublishControl(RowSlot.END, 0, 0);
+    }
+
+    private boolean tryPublishControl(final byte kind, final long epoch, final long position)
+    {
+        if (!ring.hasAvailableCapacity(1))
+        {
+            return false;
+        }
+        final long sequence = ring.next();
+        try
+        {
+            final RowSlot slot = ring.get(sequence);
+            slot.kind = kind;
+            slot.length = 0;
+            slot.epoch = epoch;
+            slot.position = position;
+        }
+        finally
+        {
+            ring.publish(sequence);
+        }
+        return true;
+    }
+
+    /**
+     * Hands up to {@code limit} published slots to {@code handler}, in order.
+     *
+     * @param handler to call.
+     * @param limit   most slots to handle.
+     * @return slots handled; 0 when none were published.
+     */
+    public int drain(final SlotHandler handler, final int limit)
+    {
+        final long next = consumed.get() + 1;
+        final long available = ring.getCursor();
+        if (available < next)
+        {
+            return 0;
+        }
+        final long last = Math.min(available, next + limit - 1);
+        long sequence = next;
+        try
+        {
+            for (; sequence <= last; sequence++)
+            {
+                final RowSlot slot = ring.get(sequence);
+                switch (slot.kind)
+                {
+                    case RowSlot.ROW:
+                        handler.onRow(slot.buffer, 0, slot.length, slot.position);
+                        break;
+                    case RowSlot.MARKER:
+                        handler.onMarker(slot.epoch, slot.position);
+                        break;
+                    default:
+                        handler.onEnd();
+                        break;
+                }
+                release(slot);
+            }
+        }
+        finally
+        {
+            // A failing slot counts as consumed so that the ring keeps moving (STYLE: advance in finally).
+            if (sequence <= last)
+            {
+                release(ring.get(sequence));
+                sequence++;
+            }
+            consumed.set(sequence - 1);
+        }
+        return (int)(sequence - next);
+    }
+
+    private void release(final RowSlot slot)
+    {
+        if (slot.buffer != slot.inline)
+        {
+            oversizeBytes.addAndGet(-slot.length);
+            slot.buffer = slot.inline;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.millrace.internal;
+
+import io.millrace.internal.operator.Operator;
+import io.millrace.internal.operator.OperatorContext;
+import io.millrace.row.RowView;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+
+/**
+ * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
+ * Ends itself after the end of input has gone through the chain.
+ */
+final class OperatorAgent implements Agent, IngressRing.SlotHandler
+{
+    static final int BATCH_LIMIT = 4096;
+
+    private final IngressRing ring;
+    private final Operator head;
+    private final OperatorContext context;
+    private final QueryControl control;
+    private final Runnable onClose;
+    private final RowView view = new RowView();
+    private boolean ended;
+
+    OperatorAgent(
+        final IngressRing ring,
+        final Operator head,
+        final OperatorContext context,
+        final QueryControl control,
+        final Runnable onClose)
+    {
+        this.ring = ring;
+        this.head = head;
+        this.context = context;
+        this.control = control;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public int doWork()
+    {
+        if (ended)
+        {
+            throw new AgentTerminationException("end of input processed");
+        }
+        if (control.isStopping())
+        {
+            throw new AgentTerminationException("query stopping");
+        }
+        return ring.drain(this, BATCH_LIMIT);
+    }
+
+    @Override
+    public void onRow(final DirectBuffer buffer, final int offset, final int length, final long position)
+    {
+        context.position(position);
+        head.onRow(view.wrap(buffer, offset, length));
+    }
+
+    @Override
+    public void onMarker(final long epoch, final long position)
+    {
+        context.position(position);
+        head.onMarker(epoch);
+    }
+
+    @Override
+    public void onEnd()
+    {
+        head.onEnd();
+        ended = true;
+    }
+
+    @Override
+    public void onClose()
+    {
+        onClose.run();
+        if (ended)
+        {
+            control.finished();
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "millrace-operators-" + control.name();
+    }
+}

@@ -1,0 +1,135 @@
+package io.millrace.internal;
+
+import io.millrace.DeadLetterHandler;
+import io.millrace.ThreadingMode;
+import io.millrace.internal.operator.Operator;
+import io.millrace.internal.operator.OperatorContext;
+import io.millrace.source.Source;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The agents of a running query and the threads (or invoker) that run them.
+ */
+public final class QueryRuntime
+{
+    private final QueryControl control;
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final AgentInvoker invoker;
+
+    /**
+     * Creates the agents and starts them per {@code mode}.
+     *
+     * @param source       polled by a source agent, or null when a publisher feeds the ring.
+     * @param producer     publishing into the ring.
+     * @param ring         between source and operators.
+     * @param head         first operator of the chain.
+     * @param context      of the chain.
+     * @param deadLetters  for records the source rejects.
+     * @param control      of the query.
+     * @param throttle     records per second for the source, 0 for no limit.
+     * @param onClose      run on the operator thread when its agent closes (closes the sink).
+     * @param mode         threading mode.
+     * @param idleStrategy one per thread.
+     */
+    public QueryRuntime(
+        final Source source,
+        final IngressProducer producer,
+        final IngressRing ring,
+        final Operator head,
+        final OperatorContext context,
+        final DeadLetterHandler deadLetters,
+        final QueryControl control,
+        final long throttle,
+        final Runnable onClose,
+        final ThreadingMode mode,
+        final Supplier<IdleStrategy> idleStrategy)
+    {
+        this.control = control;
+        final OperatorAgent operators = new OperatorAgent(ring, head, context, control, onClose);
+        final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
+            source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED);
+        // Agrona reports an agent ending itself to the error handler too; that is not a failure.
+        final ErrorHandler errorHandler = error ->
+        {
+            if (!(error instanceof AgentTerminationException))
+            {
+                control.failed(error);
+            }
+        };
+
+        if (mode == ThreadingMode.DEDICATED)
+        {
+            if (null != sourceAgent)
+            {
+                runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, sourceAgent));
+            }
+            runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, operators));
+            invoker = null;
+        }
+        else
+        {
+            final Agent agent = null == sourceAgent ? operators : new CompositeAgent(sourceAgent, operators);
+            if (mode == ThreadingMode.SHARED)
+            {
+                runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, agent));
+                invoker = null;
+            }
+            else
+            {
+                invoker = new AgentInvoker(errorHandler, null, agent);
+            }
+        }
+
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+        if (null != invoker)
+        {
+            invoker.start();
+        }
+    }
+
+    /**
+     * Runs one duty cycle of the agents; {@link ThreadingMode#INVOKER} only.
+     *
+     * @return work done, 0 when idle.
+     */
+    public int invoke()
+    {
+        if (null == invoker)
+        {
+            throw new IllegalStateException("invoke() needs ThreadingMode.INVOKER");
+        }
+        return invoker.isClosed() ? 0 : invoker.invoke();
+    }
+
+    /**
+     * Asks the agents to end and waits for their threads.
+     */
+    public void close()
+    {
+        if (!control.isTerminated())
+        {
+            control.stop();
+        }
+        for (final AgentRunner runner : runners)
+        {
+            runner.close();
+        }
+        if (null != invoker)
+        {
+            invoker.close();
+        }
+    }
+}

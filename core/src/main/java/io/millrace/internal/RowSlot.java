@@ -1,0 +1,32 @@
+package io.millrace.internal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One pre-allocated slot of the {@link IngressRing}: a row with its source position, an epoch marker, or the
+ * end of input. Rows up to the inline capacity live in the slot's own off-heap buffer; a longer row gets a
+ * buffer of its own for the time it is in the ring (see {@link IngressRing}).
+ */
+final class RowSlot
+{
+    static final byte ROW = 0;
+    static final byte MARKER = 1;
+    static final byte END = 2;
+
+    final UnsafeBuffer inline;
+    UnsafeBuffer buffer;
+    byte kind;
+    int length;
+    /** Source position of the row, or of the cut for a marker. */
+    long position;
+    /** Epoch a marker ends. */
+    long epoch;
+
+    RowSlot(final int inlineCapacity)
+    {
+        inline = new UnsafeBuffer(ByteBuffer.allocateDirect(inlineCapacity));
+        buffer = inline;
+    }
+}

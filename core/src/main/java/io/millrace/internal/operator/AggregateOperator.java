@@ -1,0 +1,134 @@
+package io.millrace.internal.operator;
+
+import io.millrace.Aggregate;
+import io.millrace.OutputMode;
+import io.millrace.internal.QueryCounters;
+import io.millrace.internal.state.AggregateLayout;
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.internal.state.KeyedTable;
+import io.millrace.row.Column;
+import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
+import io.millrace.row.Schema;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.List;
+
+/**
+ * {@code groupBy(keys).agg(...)} without a window: one off-heap {@link KeyedTable} entry per group, never
+ * evicted. Each entry's value is an 8-byte flags word followed by the accumulators. Emits per output mode:
+ * complete writes every group at each marker; update writes a group as it changes ({@code emitOnChange}, the
+ * continuous trigger) or the groups changed since the last marker.
+ */
+public final class AggregateOperator extends Operator
+{
+    private static final int FLAGS_LENGTH = 8;
+    private static final long DIRTY = 1;
+
+    private final KeyCodec keys;
+    private final AggregateLayout layout;
+    private final KeyedTable table;
+    private final OutputMode mode;
+    private final boolean emitOnChange;
+    private final QueryCounters counters;
+    private final RowWriter writer;
+    private final RowView view = new RowView();
+
+    /**
+     * @param input        schema of the rows received.
+     * @param keyColumns   names of the grouping columns.
+     * @param aggregates   the functions.
+     * @param output       key columns then aggregate columns.
+     * @param mode         UPDATE or COMPLETE.
+     * @param emitOnChange in UPDATE mode, write each change at once rather than at the marker.
+     * @param counters     of the query.
+     */
+    public AggregateOperator(
+        final Schema input,
+        final List<String> keyColumns,
+        final List<Aggregate> aggregates,
+        final Schema output,
+        final OutputMode mode,
+        final boolean emitOnChange,
+        final QueryCounters counters)
+    {
+        final Column[] inputs = new Column[keyColumns.size()];
+        final Column[] outputs = new Column[keyColumns.size()];
+        for (int i = 0; i < inputs.length; i++)
+        {
+            inputs[i] = input.column(keyColumns.get(i));
+            outputs[i] = output.column(keyColumns.get(i));
+        }
+        this.keys = new KeyCodec(inputs, outputs);
+        this.layout = new AggregateLayout(input, aggregates, output);
+        this.table = new KeyedTable(FLAGS_LENGTH + layout.width(), 1024);
+        this.mode = mode;
+        this.emitOnChange = emitOnChange;
+        this.counters = counters;
+        this.writer = new RowWriter(output);
+        counters.stateBytes.set(table.bytes());
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        final int length = keys.encode(row);
+        final int id = table.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
+        final MutableDirectBuffer values = table.values();
+        final int flags = table.valueOffset(id);
+        if (table.lastInserted())
+        {
+            layout.init(row, values, flags + FLAGS_LENGTH);
+            counters.stateRows.set(table.size());
+            counters.stateBytes.set(table.bytes());
+        }
+        else
+        {
+            layout.accumulate(row, values, flags + FLAGS_LENGTH);
+        }
+
+        if (mode == OutputMode.UPDATE)
+        {
+            if (emitOnChange)
+            {
+                emit(id);
+            }
+            else
+            {
+                values.putLong(flags, values.getLong(flags) | DIRTY);
+            }
+        }
+    }
+
+    @Override
+    public void onMarker(final long epoch)
+    {
+        final MutableDirectBuffer values = table.values();
+        for (int id = 0, limit = table.entryLimit(); id < limit; id++)
+        {
+            if (!table.isLive(id))
+            {
+                continue;
+            }
+            final int flags = table.valueOffset(id);
+            if (mode == OutputMode.COMPLETE)
+            {
+                emit(id);
+            }
+            else if ((values.getLong(flags) & DIRTY) != 0)
+            {
+                values.putLong(flags, values.getLong(flags) & ~DIRTY);
+                emit(id);
+            }
+        }
+        next.onMarker(epoch);
+    }
+
+    private void emit(final int id)
+    {
+        writer.reset();
+        keys.decode(table.keys(), table.keyOffset(id), writer);
+        layout.write(table.values(), table.valueOffset(id) + FLAGS_LENGTH, writer);
+        next.onRow(writer.view(view));
+    }
+}

@@ -1,0 +1,45 @@
+package io.millrace.internal.operator;
+
+import io.millrace.row.RowView;
+
+/**
+ * One stage of a fused operator chain, run on the operator thread. A stage receives rows, epoch markers and the
+ * end of input, and passes what it produces to {@link #next}. Stages never keep a view past the call.
+ */
+public abstract class Operator
+{
+    protected Operator next;
+
+    /**
+     * @param downstream stage that receives this stage's output.
+     * @return {@code downstream}, for chaining.
+     */
+    public Operator then(final Operator downstream)
+    {
+        next = downstream;
+        return downstream;
+    }
+
+    /**
+     * @param row an input row.
+     */
+    public abstract void onRow(RowView row);
+
+    /**
+     * The epoch ends: emit what the trigger calls for, then forward the marker.
+     *
+     * @param epoch that ends.
+     */
+    public void onMarker(final long epoch)
+    {
+        next.onMarker(epoch);
+    }
+
+    /**
+     * The input ended (after the last epoch's marker): forward it.
+     */
+    public void onEnd()
+    {
+        next.onEnd();
+    }
+}

@@ -1,0 +1,128 @@
+package io.millrace.internal.state;
+
+import io.millrace.row.Column;
+import io.millrace.row.ColumnType;
+import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
+import io.millrace.row.StringColumn;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Encodes the key columns of a row into a compact byte key for a {@link KeyedTable}, and decodes it back into
+ * an output row. Fixed-width columns take their width; a string takes a 4-byte length then its bytes. An
+ * optional 8-byte prefix (a window start) comes first. Reuses one scratch buffer; not thread-safe.
+ */
+public final class KeyCodec
+{
+    private final Column[] inputs;
+    private final Column[] outputs;
+    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(256);
+    private int length;
+
+    /**
+     * @param inputs  key columns of the input rows.
+     * @param outputs matching columns of the output rows, same types.
+     */
+    public KeyCodec(final Column[] inputs, final Column[] outputs)
+    {
+        this.inputs = inputs.clone();
+        this.outputs = outputs.clone();
+    }
+
+    /**
+     * Encodes the key of {@code row} after an 8-byte prefix into {@link #buffer()}.
+     *
+     * @param prefix e.g. a window start; written first.
+     * @param row    to take the key columns from.
+     * @return length of the key in {@link #buffer()}.
+     */
+    public int encode(final long prefix, final RowView row)
+    {
+        scratch.putLong(0, prefix, ByteOrder.LITTLE_ENDIAN);
+        return length = encodeColumns(row, Long.BYTES);
+    }
+
+    /**
+     * Encodes the key of {@code row} into {@link #buffer()}, with no prefix.
+     *
+     * @param row to take the key columns from.
+     * @return length of the key in {@link #buffer()}.
+     */
+    public int encode(final RowView row)
+    {
+        return length = encodeColumns(row, 0);
+    }
+
+    /**
+     * @return the buffer holding the last encoded key, from index 0.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return scratch;
+    }
+
+    /**
+     * @return length of the last encoded key.
+     */
+    public int length()
+    {
+        return length;
+    }
+
+    /**
+     * Writes the key columns encoded at {@code offset} (after the prefix, if any) into an output row.
+     *
+     * @param key    buffer holding the key.
+     * @param offset of the first key column (past any prefix).
+     * @param out    writer of the output row.
+     */
+    public void decode(final DirectBuffer key, final int offset, final RowWriter out)
+    {
+        int at = offset;
+        for (final Column column : outputs)
+        {
+            final ColumnType type = column.type();
+            if (type == ColumnType.STRING)
+            {
+                final int stringLength = key.getInt(at, ByteOrder.LITTLE_ENDIAN);
+                out.putString((StringColumn)column, key, at + 4, stringLength);
+                at += 4 + stringLength;
+            }
+            else
+            {
+                final int width = type.fixedWidth();
+                out.buffer().putBytes(column.fixedOffset(), key, at, width);
+                at += width;
+            }
+        }
+    }
+
+    private int encodeColumns(final RowView row, final int start)
+    {
+        int at = start;
+        for (final Column column : inputs)
+        {
+            if (column.type() == ColumnType.STRING)
+            {
+                final StringColumn string = (StringColumn)column;
+                final int stringLength = string.length(row);
+                scratch.checkLimit(at + 4 + stringLength);
+                scratch.putInt(at, stringLength, ByteOrder.LITTLE_ENDIAN);
+                scratch.putBytes(at + 4, row.buffer(), string.bytesOffset(row), stringLength);
+                at += 4 + stringLength;
+            }
+            else
+            {
+                final int width = column.type().fixedWidth();
+                scratch.checkLimit(at + width);
+                scratch.putBytes(at, row.buffer(), row.offset() + column.fixedOffset(), width);
+                at += width;
+            }
+        }
+        return at;
+    }
+}

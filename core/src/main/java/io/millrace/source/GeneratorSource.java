@@ -1,0 +1,75 @@
+package io.millrace.source;
+
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowWriter;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+
+/**
+ * Emits {@code count} events of an {@link EventGenerator} (DESIGN §8) as rows {@code (event_time, key)}, the
+ * same schema as {@link CsvSource#eventSchema()}. The position is the number of events emitted.
+ */
+public final class GeneratorSource implements Source
+{
+    private static final int KEY_MAX_BYTES = 21;
+
+    private final EventGenerator generator;
+    private final long count;
+    private final Schema schema = CsvSource.eventSchema();
+    private final LongColumn time = schema.longColumn(CsvSource.EVENT_TIME_COLUMN);
+    private final StringColumn key = schema.stringColumn(CsvSource.KEY_COLUMN);
+
+    /**
+     * @param generator of the events.
+     * @param count     events to emit.
+     */
+    public GeneratorSource(final EventGenerator generator, final long count)
+    {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("event count must not be negative: " + count);
+        }
+        this.generator = generator;
+        this.count = count;
+    }
+
+    @Override
+    public Schema schema()
+    {
+        return schema;
+    }
+
+    @Override
+    public SourceStatus poll(final SourceOutput output, final int limit)
+    {
+        for (int i = 0; i < limit; i++)
+        {
+            if (generator.index() + 1 >= count)
+            {
+                return SourceStatus.END_OF_INPUT;
+            }
+            generator.next();
+            final RowWriter row = output.row();
+            row.putLong(time, generator.time());
+            final int at = row.beginString(key, KEY_MAX_BYTES);
+            row.endString(key, generator.writeKey(row.buffer(), at));
+            if (!output.emit(generator.index() + 1))
+            {
+                break;
+            }
+        }
+        return SourceStatus.MORE_AVAILABLE;
+    }
+
+    @Override
+    public long position()
+    {
+        return generator.index() + 1;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "GeneratorSource(" + count + " events)";
+    }
+}

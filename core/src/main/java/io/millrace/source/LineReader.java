@@ -1,0 +1,289 @@
+package io.millrace.source;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Splits one or more inputs into lines without allocating per line. A line ends at {@code \n}, or at the end of
+ * its input; one {@code \r} before the {@code \n} is dropped. Lines are numbered from 1 across all inputs in
+ * order. A line longer than the maximum is not buffered: the reader keeps its first {@code maxLineLength}
+ * bytes, skips the rest and reports it with its full length. The input named {@code -} is standard input.
+ * Not thread-safe.
+ */
+public final class LineReader implements AutoCloseable
+{
+    /** Receives lines. */
+    public interface LineHandler
+    {
+        /**
+         * @param buffer     holding the line, valid during the call.
+         * @param index      of its first byte.
+         * @param length     of the line without its terminator.
+         * @param lineNumber from 1.
+         * @return false to stop reading after this line.
+         */
+        boolean onLine(DirectBuffer buffer, int index, int length, long lineNumber);
+
+        /**
+         * @param buffer      holding the line's first bytes, valid during the call.
+         * @param index       of its first byte.
+         * @param length      of the prefix held: the maximum line length.
+         * @param lineNumber  from 1.
+         * @param totalLength of the whole line without its terminator.
+         * @return false to stop reading after this line.
+         */
+        boolean onOverlongLine(DirectBuffer buffer, int index, int length, long lineNumber, long totalLength);
+    }
+
+    /** Returned by {@link #read} once every input is exhausted. */
+    public static final int END_OF_INPUT = -1;
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final List<Path> inputs;
+    private final int maxLineLength;
+    private final ByteBuffer byteBuffer;
+    private final UnsafeBuffer buffer;
+    private UnsafeBuffer overlongPrefix;
+    private ReadableByteChannel channel;
+    private int inputIndex = -1;
+    private boolean inputEnded = true;
+    private int start;
+    private int scan;
+    private int end;
+    private long skipped = -1;
+    private long lineNumber;
+    private long consumedBeforeBuffer;
+
+    /**
+     * @param inputs        files to read in order; {@code -} for standard input.
+     * @param maxLineLength longest line delivered whole, in bytes.
+     */
+    public LineReader(final List<Path> inputs, final int maxLineLength)
+    {
+        if (maxLineLength < 1)
+        {
+            throw new IllegalArgumentException("max line length must be positive: " + maxLineLength);
+        }
+        this.inputs = List.copyOf(inputs);
+        this.maxLineLength = maxLineLength;
+        this.byteBuffer = ByteBuffer.allocateDirect(maxLineLength + READ_CHUNK);
+        this.buffer = new UnsafeBuffer(byteBuffer);
+    }
+
+    /**
+     * Delivers up to {@code limit} lines.
+     *
+     * @param handler receiving them.
+     * @param limit   most lines to deliver.
+     * @return lines delivered, or {@link #END_OF_INPUT} when there are no more.
+     * @throws UncheckedIOException when an input cannot be read.
+     */
+    public int read(final LineHandler handler, final int limit)
+    {
+        int lines = 0;
+        while (lines < limit)
+        {
+            final int newline = findNewline();
+            if (newline >= 0)
+            {
+                lines++;
+                final boolean more = deliver(handler, newline, newline + 1);
+                if (!more)
+                {
+                    break;
+                }
+                continue;
+            }
+            if (end - start > maxLineLength)
+            {
+                startSkipping();
+                continue;
+            }
+            if (!inputEnded)
+            {
+                if (fill() == 0 && !inputEnded)
+                {
+                    break;
+                }
+                continue;
+            }
+            if (end > start || skipped >= 0)
+            {
+                lines++;
+                if (!deliver(handler, end, end))
+                {
+                    break;
+                }
+                continue;
+            }
+            if (!nextInput())
+            {
+                return lines > 0 ? lines : END_OF_INPUT;
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * @return bytes consumed across all inputs up to the start of the next line.
+     */
+    public long position()
+    {
+        return consumedBeforeBuffer + start;
+    }
+
+    /**
+     * @return number of the last line delivered; 0 before the first.
+     */
+    public long lineNumber()
+    {
+        return lineNumber;
+    }
+
+    @Override
+    public void close()
+    {
+        closeChannel();
+    }
+
+    private int findNewline()
+    {
+        for (int i = scan; i < end; i++)
+        {
+            if (buffer.getByte(i) == '\n')
+            {
+                return i;
+            }
+        }
+        scan = end;
+        return -1;
+    }
+
+    private boolean deliver(final LineHandler handler, final int lineEnd, final int next)
+    {
+        lineNumber++;
+        final boolean more;
+        if (skipped >= 0)
+        {
+            final long total = skipped + (lineEnd - start) - trailingCr(lineEnd);
+            skipped = -1;
+            // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
+            more = total <= maxLineLength ?
+                handler.onLine(overlongPrefix, 0, (int)total, lineNumber) :
+                handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
+        }
+        else
+        {
+            more = handler.onLine(buffer, start, lineEnd - start - trailingCr(lineEnd), lineNumber);
+        }
+        start = next;
+        scan = next;
+        return more;
+    }
+
+    private int trailingCr(final int lineEnd)
+    {
+        return lineEnd > start && buffer.getByte(lineEnd - 1) == '\r' ? 1 : 0;
+    }
+
+    private void startSkipping()
+    {
+        // Keep the first maxLineLength bytes of the line, then discard everything up to its newline. A '\r'
+        // that ends the kept part is kept back in case it precedes the newline.
+        if (skipped < 0)
+        {
+            if (null == overlongPrefix)
+            {
+                overlongPrefix = new UnsafeBuffer(new byte[maxLineLength]);
+            }
+            overlongPrefix.putBytes(0, buffer, start, maxLineLength);
+            skipped = 0;
+        }
+        final int keep = buffer.getByte(end - 1) == '\r' ? 1 : 0;
+        skipped += end - start - keep;
+        consumedBeforeBuffer += end - keep;
+        buffer.putBytes(0, buffer, end - keep, keep);
+        start = 0;
+        scan = keep;
+        end = keep;
+    }
+
+    private int fill()
+    {
+        if (start > 0)
+        {
+            buffer.putBytes(0, buffer, start, end - start);
+            consumedBeforeBuffer += start;
+            scan -= start;
+            end -= start;
+            start = 0;
+        }
+        byteBuffer.clear().position(end);
+        try
+        {
+            final int read = channel.read(byteBuffer);
+            if (read < 0)
+            {
+                inputEnded = true;
+                return 0;
+            }
+            end += read;
+            return read;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + inputs.get(inputIndex), ex);
+        }
+    }
+
+    private boolean nextInput()
+    {
+        closeChannel();
+        consumedBeforeBuffer += end;
+        start = 0;
+        scan = 0;
+        end = 0;
+        if (inputIndex + 1 >= inputs.size())
+        {
+            return false;
+        }
+        final Path path = inputs.get(++inputIndex);
+        try
+        {
+            channel = "-".equals(path.toString()) ?
+                Channels.newChannel(System.in) : FileChannel.open(path, StandardOpenOption.READ);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open input " + path + ": " + ex.getMessage(), ex);
+        }
+        inputEnded = false;
+        return true;
+    }
+
+    private void closeChannel()
+    {
+        if (null != channel && !"-".equals(inputs.get(inputIndex).toString()))
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // Nothing was written; a failing close of a read-only file loses nothing.
+            }
+        }
+        channel = null;
+    }
+}
