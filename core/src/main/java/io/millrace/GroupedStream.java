@@ -1,28 +1,34 @@
 package io.millrace;
 
 import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.operator.SessionWindowOperator;
+import io.millrace.internal.operator.WindowOperator;
+import io.millrace.internal.operator.WindowOperators;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.row.Schema;
 
 import java.util.List;
 
 /**
- * A stream grouped by key columns, waiting for its aggregates. Immutable.
+ * A stream grouped by key columns, and optionally an event-time window, waiting for its aggregates. Immutable.
  */
 public final class GroupedStream
 {
     private final Stream parent;
     private final List<String> keys;
+    private final Window window;
 
-    GroupedStream(final Stream parent, final List<String> keys)
+    GroupedStream(final Stream parent, final List<String> keys, final Window window)
     {
         this.parent = parent;
         this.keys = keys;
+        this.window = window;
     }
 
     /**
-     * Aggregates each group; the result has the key columns then one column per aggregate. Without a window
-     * the result table keeps every group, so it can be written in update or complete mode, not append.
+     * Aggregates each group. The result has {@code window_start} and {@code window_end} when grouped by a window,
+     * then the key columns, then one column per aggregate. Without a window the result table keeps every group,
+     * so it can be written in update or complete mode, not append.
      *
      * @param aggregates at least one; output names must be distinct from each other and from the keys.
      * @return the aggregated stream.
@@ -36,6 +42,10 @@ public final class GroupedStream
         }
         final Schema input = parent.schema();
         final Schema.Builder builder = Schema.builder();
+        if (null != window)
+        {
+            builder.timestampColumn(WindowOperators.WINDOW_START).timestampColumn(WindowOperators.WINDOW_END);
+        }
         for (final String key : keys)
         {
             builder.like(input.column(key));
@@ -43,10 +53,21 @@ public final class GroupedStream
         final List<Aggregate> list = List.of(aggregates);
         AggregateLayout.addOutputColumns(input, list, builder);
         final Schema output = builder.build();
-        final String description = "groupBy" + keys + ".agg" + list;
-        return parent.child(output, description, Stream.Kind.AGGREGATION, (query, context) -> new AggregateOperator(
-            input, keys, list, output, query.outputMode(),
-            query.trigger().kind() == Trigger.Kind.CONTINUOUS, context.counters()));
+        if (null == window)
+        {
+            return parent.child(output, "groupBy" + keys + ".agg" + list, Stream.Kind.AGGREGATION,
+                (query, context) -> new AggregateOperator(input, keys, list, output, query.outputMode(),
+                    emitsOnChange(query), context.counters()));
+        }
+
+        final WindowOperators.Spec spec = new WindowOperators.Spec(
+            window.timeColumn(), window.sizeMs(), window.slideMs(), keys, list);
+        final String description = "groupBy(" + window + ", " + String.join(", ", keys) + ").agg" + list;
+        return parent.windowedChild(output, description, window, window.kind() == Window.Kind.SESSION ?
+            (query, context) -> new SessionWindowOperator(
+                input, spec, output, query.outputMode(), emitsOnChange(query), context) :
+            (query, context) -> new WindowOperator(
+                input, spec, output, query.outputMode(), emitsOnChange(query), context));
     }
 
     /**
@@ -55,5 +76,10 @@ public final class GroupedStream
     public Stream count()
     {
         return agg(Aggregate.count());
+    }
+
+    private static boolean emitsOnChange(final Stage.QuerySettings query)
+    {
+        return query.trigger().kind() == Trigger.Kind.CONTINUOUS;
     }
 }

@@ -3,12 +3,17 @@ package io.millrace;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
+import io.millrace.internal.operator.DeduplicateOperator;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.FlatMapOperator;
 import io.millrace.internal.operator.MapOperator;
 import io.millrace.internal.operator.ProjectOperator;
+import io.millrace.internal.operator.WatermarkOperator;
+import io.millrace.row.Column;
+import io.millrace.row.LongColumn;
 import io.millrace.row.Schema;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +28,7 @@ public final class Stream
     /** The role of a node in the plan. */
     enum Kind
     {
-        SOURCE, STATELESS, AGGREGATION
+        SOURCE, STATELESS, WATERMARK, DEDUPLICATION, AGGREGATION, WINDOWED_AGGREGATION
     }
 
     private final Ingress ingress;
@@ -32,6 +37,9 @@ public final class Stream
     private final String description;
     private final Kind kind;
     private final Stage stage;
+    private final Window window;
+    private final String watermarkColumn;
+    private final long watermarkDelayMs;
 
     private Stream(
         final Ingress ingress,
@@ -39,7 +47,10 @@ public final class Stream
         final Schema schema,
         final String description,
         final Kind kind,
-        final Stage stage)
+        final Stage stage,
+        final Window window,
+        final String watermarkColumn,
+        final long watermarkDelayMs)
     {
         this.ingress = ingress;
         this.parent = parent;
@@ -47,11 +58,14 @@ public final class Stream
         this.description = description;
         this.kind = kind;
         this.stage = stage;
+        this.window = window;
+        this.watermarkColumn = watermarkColumn;
+        this.watermarkDelayMs = watermarkDelayMs;
     }
 
     static Stream root(final Ingress ingress)
     {
-        return new Stream(ingress, null, ingress.schema(), ingress.toString(), Kind.SOURCE, null);
+        return new Stream(ingress, null, ingress.schema(), ingress.toString(), Kind.SOURCE, null, null, null, 0);
     }
 
     /**
@@ -126,6 +140,80 @@ public final class Stream
     }
 
     /**
+     * Declares the event-time watermark (DESIGN §6): before each record, the watermark is the largest event time
+     * of the records before it minus {@code delay}. Windows downstream close when the watermark reaches their
+     * end, and records for closed windows are late.
+     *
+     * @param timeColumn LONG or TIMESTAMP column of event times.
+     * @param delay      how far the watermark trails the largest event time seen; zero or more.
+     * @return the stream with a watermark.
+     * @throws IllegalArgumentException naming the column when it is missing or not a time, or when the stream
+     *                                  already has a watermark.
+     */
+    public Stream withWatermark(final String timeColumn, final Duration delay)
+    {
+        final LongColumn time = schema.longColumn(timeColumn);
+        final long delayMs = delay.toMillis();
+        if (delayMs < 0)
+        {
+            throw new IllegalArgumentException("watermark delay must not be negative: " + delay);
+        }
+        if (null != watermark())
+        {
+            throw new IllegalArgumentException("the stream already has a watermark: " + watermark().description);
+        }
+        return new Stream(ingress, this, schema, "withWatermark(" + timeColumn + ", " + delayMs + "ms)",
+            Kind.WATERMARK, (q, c) -> new WatermarkOperator(time, delayMs, c), null, timeColumn, delayMs);
+    }
+
+    /**
+     * Drops rows whose values of {@code columns} were seen before. With a watermark, a key is remembered until
+     * the watermark passes its first occurrence's event time plus the delay, so state stays bounded; without
+     * one, forever.
+     *
+     * @param columns the key; at least one.
+     * @return the stream without duplicates.
+     * @throws IllegalArgumentException naming a column that does not exist.
+     */
+    public Stream dropDuplicates(final String... columns)
+    {
+        if (columns.length == 0)
+        {
+            throw new IllegalArgumentException("dropDuplicates needs at least one column");
+        }
+        final Column[] key = new Column[columns.length];
+        for (int i = 0; i < columns.length; i++)
+        {
+            key[i] = schema.column(columns[i]);
+        }
+        final Stream watermark = watermark();
+        final LongColumn time = null == watermark ? null : schema.longColumn(watermark.watermarkColumn);
+        final long delayMs = null == watermark ? 0 : watermark.watermarkDelayMs;
+        return child(schema, "dropDuplicates" + List.of(columns), Kind.DEDUPLICATION,
+            (q, c) -> new DeduplicateOperator(key, time, delayMs, c));
+    }
+
+    /**
+     * Groups rows by an event-time window and some columns, for a windowed aggregation. The result has the
+     * columns {@code window_start}, {@code window_end}, the key columns, then the aggregates.
+     *
+     * @param window  tumbling, sliding or session window over a time column.
+     * @param columns to group by besides the window; at least one.
+     * @return the grouped stream.
+     * @throws IllegalArgumentException naming a column that does not exist or is not a time.
+     */
+    public GroupedStream groupBy(final Window window, final String... columns)
+    {
+        schema.longColumn(window.timeColumn());
+        final Stream watermark = watermark();
+        if (null != watermark && !watermark.watermarkColumn.equals(window.timeColumn()))
+        {
+            throw new IllegalArgumentException(window + " must be on the watermark's column: " + watermark.description);
+        }
+        return new GroupedStream(checkGroupBy(columns), List.of(columns), window);
+    }
+
+    /**
      * Groups rows by the values of some columns, for an aggregation.
      *
      * @param columns to group by; at least one.
@@ -133,6 +221,11 @@ public final class Stream
      * @throws IllegalArgumentException naming a column that does not exist.
      */
     public GroupedStream groupBy(final String... columns)
+    {
+        return new GroupedStream(checkGroupBy(columns), List.of(columns), null);
+    }
+
+    private Stream checkGroupBy(final String... columns)
     {
         if (columns.length == 0)
         {
@@ -148,7 +241,7 @@ public final class Stream
                 "multiple aggregations are not supported in one streaming query: groupBy" + List.of(columns) +
                 " follows " + aggregationDescription());
         }
-        return new GroupedStream(this, List.of(columns));
+        return this;
     }
 
     /**
@@ -163,7 +256,12 @@ public final class Stream
 
     Stream child(final Schema output, final String what, final Kind childKind, final Stage childStage)
     {
-        return new Stream(ingress, this, output, what, childKind, childStage);
+        return new Stream(ingress, this, output, what, childKind, childStage, null, null, 0);
+    }
+
+    Stream windowedChild(final Schema output, final String what, final Window childWindow, final Stage childStage)
+    {
+        return new Stream(ingress, this, output, what, Kind.WINDOWED_AGGREGATION, childStage, childWindow, null, 0);
     }
 
     Ingress ingress()
@@ -178,14 +276,58 @@ public final class Stream
 
     String aggregationDescription()
     {
+        final Stream node = aggregation();
+        return null == node ? null : node.description;
+    }
+
+    /**
+     * @return the aggregation node on the path to this one, or null.
+     */
+    Stream aggregation()
+    {
         for (Stream node = this; node != null; node = node.parent)
         {
-            if (node.kind == Kind.AGGREGATION)
+            if (node.kind == Kind.AGGREGATION || node.kind == Kind.WINDOWED_AGGREGATION)
             {
-                return node.description;
+                return node;
             }
         }
         return null;
+    }
+
+    /**
+     * @return the watermark node on the path to this one, or null.
+     */
+    Stream watermark()
+    {
+        for (Stream node = this; node != null; node = node.parent)
+        {
+            if (node.kind == Kind.WATERMARK)
+            {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    boolean isWindowed()
+    {
+        return null != window;
+    }
+
+    Stream parent()
+    {
+        return parent;
+    }
+
+    String watermarkColumn()
+    {
+        return watermarkColumn;
+    }
+
+    long watermarkDelayMs()
+    {
+        return watermarkDelayMs;
     }
 
     /**

@@ -30,6 +30,7 @@ public final class StreamWriter
     private OutputMode outputMode = OutputMode.APPEND;
     private Trigger trigger = TRIGGER_DEFAULT;
     private Sink sink;
+    private Sink lateRecords;
     private DeadLetterHandler deadLetters;
     private ThreadingMode threadingMode = ThreadingMode.DEDICATED;
     private Supplier<IdleStrategy> idleStrategy = IDLE_STRATEGY_DEFAULT;
@@ -70,6 +71,18 @@ public final class StreamWriter
     public StreamWriter sink(final Sink sink)
     {
         this.sink = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * @param lateSink receiving the records all of whose windows were closed (DESIGN §6), as they reached the
+     *                 windowed aggregation, with their own {@code (epoch, sequence)} ids; without it they are only
+     *                 counted.
+     * @return this.
+     */
+    public StreamWriter lateRecords(final Sink lateSink)
+    {
+        this.lateRecords = Objects.requireNonNull(lateSink, "lateSink");
         return this;
     }
 
@@ -169,11 +182,21 @@ public final class StreamWriter
         {
             throw new IllegalArgumentException("no sink: call sink(...) before start()");
         }
+        final Stream aggregationNode = stream.aggregation();
         final String aggregation = stream.aggregationDescription();
-        if (outputMode == OutputMode.APPEND && null != aggregation)
+        if (outputMode == OutputMode.APPEND && null != aggregationNode && !aggregationNode.isWindowed())
         {
             throw new IllegalArgumentException("append output mode is not supported for " + aggregation +
                 " without a window: its rows never become final; use update or complete");
+        }
+        if (outputMode == OutputMode.APPEND && null != aggregationNode && null == stream.watermark())
+        {
+            throw new IllegalArgumentException("append output mode for " + aggregation + " needs a watermark: " +
+                "add withWatermark(timeColumn, delay) before it, or its windows close only at the end of input");
+        }
+        if (null != lateRecords && (null == aggregationNode || !aggregationNode.isWindowed()))
+        {
+            throw new IllegalArgumentException("lateRecords(...) needs a windowed aggregation; " + stream + " has none");
         }
         if (outputMode == OutputMode.COMPLETE && null == aggregation)
         {
@@ -201,6 +224,11 @@ public final class StreamWriter
     Sink sink()
     {
         return sink;
+    }
+
+    Sink lateRecords()
+    {
+        return lateRecords;
     }
 
     DeadLetterHandler deadLetters()

@@ -47,7 +47,13 @@ public final class StreamingQuery implements AutoCloseable
         final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
-        final OperatorContext context = new OperatorContext(counters, deadLetters);
+        final Sink lateSink = settings.lateRecords();
+        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, FIRST_EPOCH);
+        if (null != lateSink)
+        {
+            lateSink.open(stream.aggregation().parent().schema());
+        }
+        final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
         final Stage.QuerySettings query = new Stage.QuerySettings(settings.outputMode(), settings.trigger());
 
         Operator head = null;
@@ -89,7 +95,7 @@ public final class StreamingQuery implements AutoCloseable
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), producer, ring, head, context, deadLetters, control, settings.throttle(),
-            sink::close, settings.threadingMode(), settings.idleStrategy());
+            () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
     }
 
@@ -212,6 +218,21 @@ public final class StreamingQuery implements AutoCloseable
             counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get(),
             counters.watermark.get(),
             counters.committedEpoch.get());
+    }
+
+    private static void closeAll(final Sink sink, final Sink lateSink)
+    {
+        try
+        {
+            sink.close();
+        }
+        finally
+        {
+            if (null != lateSink)
+            {
+                lateSink.close();
+            }
+        }
     }
 
     private static void logDeadLetter(

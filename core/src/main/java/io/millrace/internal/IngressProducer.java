@@ -14,7 +14,7 @@ public final class IngressProducer
     private final long epochIntervalNanos;
     private long nextCutNanos;
     private long epoch;
-    private boolean finalMarkerPublished;
+    private boolean endPublished;
     private boolean ended;
 
     /**
@@ -80,18 +80,19 @@ public final class IngressProducer
     }
 
     /**
-     * Publishes the last epoch's marker and the end of input; call again while it returns false.
+     * Publishes the end of input, then the last epoch's marker (so that what the end of input flushes, such as
+     * windows closed by the final watermark, belongs to the last epoch); call again while it returns false.
      *
      * @param position source position at the end.
      * @return true once both are published.
      */
     public boolean finish(final long position)
     {
-        if (!finalMarkerPublished && ring.tryPublishMarker(epoch, position))
+        if (!endPublished && ring.tryPublishEnd())
         {
-            finalMarkerPublished = true;
+            endPublished = true;
         }
-        if (finalMarkerPublished && !ended && ring.tryPublishEnd())
+        if (endPublished && !ended && ring.tryPublishMarker(epoch, position))
         {
             ended = true;
         }

@@ -9,7 +9,7 @@ import org.agrona.concurrent.AgentTerminationException;
 
 /**
  * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
- * Ends itself after the end of input has gone through the chain.
+ * Ends itself once the end of input and the last epoch's marker, which follows it, have gone through the chain.
  */
 final class OperatorAgent implements Agent, IngressRing.SlotHandler
 {
@@ -21,6 +21,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     private final QueryControl control;
     private final Runnable onClose;
     private final RowView view = new RowView();
+    private boolean inputEnded;
     private boolean ended;
 
     OperatorAgent(
@@ -63,13 +64,15 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     {
         context.position(position);
         head.onMarker(epoch);
+        context.commitLate(epoch);
+        ended = inputEnded;
     }
 
     @Override
     public void onEnd()
     {
         head.onEnd();
-        ended = true;
+        inputEnded = true;
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class CsvSource implements Source, LineReader.LineHandler
     private final Column[] columns;
     private final int maxRecordSize;
     private final boolean allowEmptyStrings;
+    private final StringColumn lineColumn;
     private LineReader reader;
     private SourceOutput output;
 
@@ -48,11 +49,40 @@ public final class CsvSource implements Source, LineReader.LineHandler
     public CsvSource(
         final List<Path> inputs, final Schema schema, final int maxRecordSize, final boolean allowEmptyStrings)
     {
+        this(inputs, schema, maxRecordSize, allowEmptyStrings, null);
+    }
+
+    /**
+     * @param inputs            files in order; {@code -} is standard input.
+     * @param fields            one column per field.
+     * @param maxRecordSize     longest line in bytes.
+     * @param allowEmptyStrings whether an empty string field is a value (true) or a bad record (false).
+     * @param lineColumn        name of an extra last column holding the original line, or null for none; lets
+     *                          late or rejected rows be written back as they came.
+     */
+    public CsvSource(
+        final List<Path> inputs,
+        final Schema fields,
+        final int maxRecordSize,
+        final boolean allowEmptyStrings,
+        final String lineColumn)
+    {
         this.inputs = List.copyOf(inputs);
-        this.schema = schema;
-        this.columns = schema.columns().toArray(new Column[0]);
+        this.columns = fields.columns().toArray(new Column[0]);
+        this.schema = null == lineColumn ? fields : withLine(fields, lineColumn, maxRecordSize);
+        this.lineColumn = null == lineColumn ? null : schema.stringColumn(lineColumn);
         this.maxRecordSize = maxRecordSize;
         this.allowEmptyStrings = allowEmptyStrings;
+    }
+
+    private static Schema withLine(final Schema fields, final String lineColumn, final int maxRecordSize)
+    {
+        final Schema.Builder builder = Schema.builder();
+        for (final Column column : fields.columns())
+        {
+            builder.like(column);
+        }
+        return builder.stringColumn(lineColumn, maxRecordSize).build();
     }
 
     /**
@@ -98,6 +128,10 @@ public final class CsvSource implements Source, LineReader.LineHandler
     {
         final RowWriter row = output.row();
         final String error = parse(buffer, index, length, row);
+        if (null == error && null != lineColumn)
+        {
+            row.putString(lineColumn, buffer, index, length);
+        }
         if (null != error)
         {
             output.deadLetter(lineNumber, error, buffer, index, length);

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     version = "millrace 0.1.0",
     description = "Low-latency continuous processing: run a query, inspect a journal.",
-    subcommands = {WordCountCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {WordCountCommand.class, WindowedCountCommand.class, CommandLine.HelpCommand.class})
 public final class MillraceCommand implements Runnable
 {
     /** Exit code of a run that succeeded. */

@@ -36,7 +36,8 @@ public abstract class Operator
     }
 
     /**
-     * The input ended (after the last epoch's marker): forward it.
+     * The input ended: flush what the end of input calls for (the watermark becomes +infinity), then forward it.
+     * The last epoch's marker follows.
      */
     public void onEnd()
     {

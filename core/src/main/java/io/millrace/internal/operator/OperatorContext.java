@@ -6,22 +6,76 @@ import io.millrace.row.RowView;
 
 /**
  * What the stages of one chain share on the operator thread: the source position of the record being
- * processed, the counters, and the dead-letter handler for rows a user function fails on.
+ * processed, the event-time watermark, the counters, the late-data output, and the dead-letter handler for rows a
+ * user function fails on.
  */
 public final class OperatorContext
 {
     private final QueryCounters counters;
     private final DeadLetterHandler deadLetters;
+    private final SinkOperator lateRecords;
     private long position;
+    private long watermark = Long.MIN_VALUE;
 
     /**
      * @param counters    of the query.
      * @param deadLetters where failing rows go.
+     * @param lateRecords stage writing late records to their sink, or null to only count them.
      */
-    public OperatorContext(final QueryCounters counters, final DeadLetterHandler deadLetters)
+    public OperatorContext(
+        final QueryCounters counters, final DeadLetterHandler deadLetters, final SinkOperator lateRecords)
     {
         this.counters = counters;
         this.deadLetters = deadLetters;
+        this.lateRecords = lateRecords;
+    }
+
+    /**
+     * @return the event-time watermark before the record being processed: the largest event time seen before
+     * it minus the delay; {@link Long#MIN_VALUE} before the first record or without a watermark.
+     */
+    public long watermark()
+    {
+        return watermark;
+    }
+
+    /**
+     * @param watermark before the record about to be processed.
+     */
+    public void watermark(final long watermark)
+    {
+        if (watermark != this.watermark)
+        {
+            this.watermark = watermark;
+            counters.watermark.set(watermark);
+        }
+    }
+
+    /**
+     * Counts a late record (all of its windows closed) and writes it to the late-data output if there is one.
+     *
+     * @param row the record as it reached the window.
+     */
+    public void late(final RowView row)
+    {
+        counters.lateRecords.increment();
+        if (null != lateRecords)
+        {
+            lateRecords.onRow(row);
+        }
+    }
+
+    /**
+     * Commits the late-data output's epoch.
+     *
+     * @param epoch that ends.
+     */
+    public void commitLate(final long epoch)
+    {
+        if (null != lateRecords)
+        {
+            lateRecords.onMarker(epoch);
+        }
     }
 
     /**

@@ -17,7 +17,7 @@ public final class SinkOperator extends Operator
 
     /**
      * @param sink       receiving the output.
-     * @param counters   of the query.
+     * @param counters   of the query, counting rows out; null not to count.
      * @param firstEpoch id of the first epoch.
      */
     public SinkOperator(final Sink sink, final QueryCounters counters, final long firstEpoch)
@@ -31,7 +31,10 @@ public final class SinkOperator extends Operator
     public void onRow(final RowView row)
     {
         sink.onRow(row, epoch, sequence++);
-        counters.recordsOut.increment();
+        if (null != counters)
+        {
+            counters.recordsOut.increment();
+        }
     }
 
     @Override
@@ -42,7 +45,10 @@ public final class SinkOperator extends Operator
             throw new IllegalStateException("marker of epoch " + markerEpoch + " while in epoch " + epoch);
         }
         sink.commitEpoch(markerEpoch);
-        counters.committedEpoch.set(markerEpoch);
+        if (null != counters)
+        {
+            counters.committedEpoch.set(markerEpoch);
+        }
         epoch = markerEpoch + 1;
         sequence = 0;
     }

@@ -1,6 +1,7 @@
 package io.millrace.internal.state;
 
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -208,6 +209,17 @@ public final class KeyedTable
         size = 0;
         arenaLimit = 0;
         arenaGarbage = 0;
+    }
+
+    /**
+     * Gives the table's off-heap memory back at once rather than when the collector finds it; the table must not
+     * be used afterwards.
+     */
+    public void close()
+    {
+        BufferUtil.free(index);
+        BufferUtil.free(entries);
+        BufferUtil.free(arena.byteBuffer());
     }
 
     /**

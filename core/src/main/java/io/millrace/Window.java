@@ -1,0 +1,124 @@
+package io.millrace;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An event-time window for {@link Stream#groupBy(Window, String...)} (DESIGN §6): tumbling, sliding or session.
+ * Windows are half-open {@code [start, end)} in epoch milliseconds; tumbling and sliding starts are multiples of
+ * the slide, aligned to 0. Immutable.
+ */
+public final class Window
+{
+    /** The kinds of window. */
+    public enum Kind
+    {
+        /** Fixed size, each record in exactly one window. */
+        TUMBLING,
+        /** Fixed size, a new window every slide; a record is in every window covering it. */
+        SLIDING,
+        /** Per key, a record opens {@code [t, t + gap)} and merges with the open sessions it overlaps. */
+        SESSION
+    }
+
+    private final Kind kind;
+    private final String timeColumn;
+    private final long sizeMs;
+    private final long slideMs;
+
+    private Window(final Kind kind, final String timeColumn, final long sizeMs, final long slideMs)
+    {
+        this.kind = kind;
+        this.timeColumn = Objects.requireNonNull(timeColumn, "timeColumn");
+        this.sizeMs = sizeMs;
+        this.slideMs = slideMs;
+    }
+
+    /**
+     * @param timeColumn LONG or TIMESTAMP column of event times.
+     * @param size       of each window, at least 1 ms.
+     * @return tumbling windows.
+     */
+    public static Window window(final String timeColumn, final Duration size)
+    {
+        final long sizeMs = millis("window size", size);
+        return new Window(Kind.TUMBLING, timeColumn, sizeMs, sizeMs);
+    }
+
+    /**
+     * @param timeColumn LONG or TIMESTAMP column of event times.
+     * @param size       of each window, at least 1 ms.
+     * @param slide      between window starts, at least 1 ms; equal to {@code size} means tumbling.
+     * @return sliding windows.
+     */
+    public static Window window(final String timeColumn, final Duration size, final Duration slide)
+    {
+        final long sizeMs = millis("window size", size);
+        final long slideMs = millis("window slide", slide);
+        return new Window(sizeMs == slideMs ? Kind.TUMBLING : Kind.SLIDING, timeColumn, sizeMs, slideMs);
+    }
+
+    /**
+     * @param timeColumn LONG or TIMESTAMP column of event times.
+     * @param gap        of inactivity that ends a session, at least 1 ms.
+     * @return session windows.
+     */
+    public static Window sessionWindow(final String timeColumn, final Duration gap)
+    {
+        return new Window(Kind.SESSION, timeColumn, millis("session gap", gap), 0);
+    }
+
+    /**
+     * @return the kind.
+     */
+    public Kind kind()
+    {
+        return kind;
+    }
+
+    /**
+     * @return the event-time column.
+     */
+    public String timeColumn()
+    {
+        return timeColumn;
+    }
+
+    /**
+     * @return the window size in ms, or the session gap.
+     */
+    public long sizeMs()
+    {
+        return sizeMs;
+    }
+
+    /**
+     * @return the slide in ms (the size for tumbling windows, 0 for sessions).
+     */
+    public long slideMs()
+    {
+        return slideMs;
+    }
+
+    @Override
+    public String toString()
+    {
+        switch (kind)
+        {
+            case SESSION: return "sessionWindow(" + timeColumn + ", " + sizeMs + "ms)";
+            case TUMBLING: return "window(" + timeColumn + ", " + sizeMs + "ms)";
+            default: return "window(" + timeColumn + ", " + sizeMs + "ms, " + slideMs + "ms)";
+        }
+    }
+
+    private static long millis(final String what, final Duration duration)
+    {
+        Objects.requireNonNull(duration, what);
+        final long ms = duration.toMillis();
+        if (ms < 1)
+        {
+            throw new IllegalArgumentException(what + " must be at least 1 ms: " + duration);
+        }
+        return ms;
+    }
+}

@@ -1,0 +1,60 @@
+package io.millrace.internal.operator;
+
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.internal.state.KeyedTable;
+import io.millrace.internal.state.TimerHeap;
+import io.millrace.row.Column;
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+
+/**
+ * {@code dropDuplicates(columns)} within the watermark: the first row of each key passes; a later row with the
+ * same key is dropped while the key is remembered. A key is remembered until the watermark reaches its first
+ * occurrence's event time plus the watermark delay; without a watermark, forever.
+ */
+public final class DeduplicateOperator extends Operator
+{
+    private final KeyCodec keys;
+    private final LongColumn time;
+    private final long delayMs;
+    private final OperatorContext context;
+    private final KeyedTable seen = new KeyedTable(0, 1024);
+    private final TimerHeap expiries = new TimerHeap(1024);
+
+    /**
+     * @param columns columns of the key.
+     * @param time    event-time column of the watermark, or null without one.
+     * @param delayMs watermark delay.
+     * @param context of the chain.
+     */
+    public DeduplicateOperator(
+        final Column[] columns, final LongColumn time, final long delayMs, final OperatorContext context)
+    {
+        this.keys = new KeyCodec(columns, columns);
+        this.time = time;
+        this.delayMs = delayMs;
+        this.context = context;
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        final long watermark = context.watermark();
+        while (!expiries.isEmpty() && watermark >= expiries.peekTime())
+        {
+            seen.remove(expiries.peekId());
+            expiries.pop();
+        }
+
+        final int length = keys.encode(row);
+        final int id = seen.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
+        if (seen.lastInserted())
+        {
+            if (null != time)
+            {
+                expiries.push(time.get(row) + delayMs, id);
+            }
+            next.onRow(row);
+        }
+    }
+}

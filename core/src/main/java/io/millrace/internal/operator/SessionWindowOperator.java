@@ -1,0 +1,311 @@
+package io.millrace.internal.operator;
+
+import io.millrace.OutputMode;
+import io.millrace.internal.QueryCounters;
+import io.millrace.internal.state.AggregateLayout;
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.internal.state.KeyedTable;
+import io.millrace.internal.state.Slab;
+import io.millrace.internal.state.TimerHeap;
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Session window aggregation (DESIGN §6). Sessions live in an off-heap {@link Slab}; each group key has an
+ * entry in a {@link KeyedTable} pointing at the list of its open sessions, and a {@link TimerHeap} orders
+ * sessions by end so that the watermark closes them without scanning keys. A session's timer is pushed again
+ * whenever its end moves; a timer whose session is gone or has another end is skipped.
+ * <pre>
+ * session record:
+ *  +------------------------------+------------------------------+
+ *  | start: 8                     | end: 8                       |
+ *  +--------------+---------------+------------------------------+
+ *  | key entry: 4 | next+1: 4     | state: 8 (LIVE, CLOSED, DIRTY)|
+ *  +--------------+---------------+------------------------------+
+ *  | accumulators                                               ...
+ * </pre>
+ */
+public final class SessionWindowOperator extends Operator
+{
+    private static final int START_OFFSET = 0;
+    private static final int END_OFFSET = 8;
+    private static final int KEY_ENTRY_OFFSET = 16;
+    private static final int NEXT_OFFSET = 20;
+    private static final int STATE_OFFSET = 24;
+    private static final int ACCUMULATORS_OFFSET = 32;
+    private static final long LIVE = 1;
+    private static final long CLOSED = 2;
+    private static final long DIRTY = 4;
+    private static final int HEAD_OFFSET = 0;
+
+    private final LongColumn time;
+    private final long gap;
+    private final KeyCodec keys;
+    private final AggregateLayout layout;
+    private final OutputMode mode;
+    private final boolean emitOnChange;
+    private final OperatorContext context;
+    private final QueryCounters counters;
+    private final WindowRowWriter output;
+    private final KeyedTable keyTable = new KeyedTable(8, 1024);
+    private final Slab sessions;
+    private final TimerHeap timers = new TimerHeap(1024);
+
+    /**
+     * @param input        schema of the rows received.
+     * @param spec         the session gap and grouping.
+     * @param output       {@code window_start, window_end}, keys, aggregates.
+     * @param mode         output mode.
+     * @param emitOnChange in update mode, write each change at once (continuous trigger).
+     * @param context      of the chain.
+     */
+    public SessionWindowOperator(
+        final Schema input,
+        final WindowOperators.Spec spec,
+        final Schema output,
+        final OutputMode mode,
+        final boolean emitOnChange,
+        final OperatorContext context)
+    {
+        this.time = input.longColumn(spec.timeColumn());
+        this.gap = spec.sizeMs();
+        this.keys = WindowOperators.keyCodec(input, spec, output);
+        this.layout = new AggregateLayout(input, spec.aggregates(), output);
+        this.mode = mode;
+        this.emitOnChange = emitOnChange;
+        this.context = context;
+        this.counters = context.counters();
+        this.output = new WindowRowWriter(keys, layout, output);
+        this.sessions = new Slab(ACCUMULATORS_OFFSET + layout.width(), 1024);
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        final long watermark = context.watermark();
+        closeUpTo(watermark);
+
+        final long t = time.get(row);
+        if (watermark >= t + gap)
+        {
+            counters.droppedContributions.increment();
+            context.late(row);
+            return;
+        }
+
+        final int keyLength = keys.encode(row);
+        final int keyEntry = keyTable.findOrInsert(keys.buffer(), 0, keyLength, KeyedTable.hash(keys.buffer(), 0, keyLength));
+        final long end = t + gap;
+        int target = -1;
+        int previous = -1;
+        int id = head(keyEntry);
+        while (id >= 0)
+        {
+            final int next = next(id);
+            final MutableDirectBuffer buffer = sessions.buffer();
+            final int at = sessions.offset(id);
+            if (buffer.getLong(at + START_OFFSET) < end && t < buffer.getLong(at + END_OFFSET))
+            {
+                if (target < 0)
+                {
+                    target = id;
+                    extend(target, t, end);
+                    layout.accumulate(row, buffer, at + ACCUMULATORS_OFFSET);
+                    previous = id;
+                }
+                else
+                {
+                    final int into = sessions.offset(target);
+                    extend(target, buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET));
+                    layout.merge(buffer, into + ACCUMULATORS_OFFSET, at + ACCUMULATORS_OFFSET);
+                    unlink(keyEntry, previous, id);
+                    release(id);
+                }
+            }
+            else
+            {
+                previous = id;
+            }
+            id = next;
+        }
+
+        if (target < 0)
+        {
+            target = newSession(keyEntry, t, end, row);
+        }
+        timers.push(sessions.buffer().getLong(sessions.offset(target) + END_OFFSET), target);
+
+        if (mode == OutputMode.UPDATE)
+        {
+            if (emitOnChange)
+            {
+                writeRow(target);
+            }
+            else
+            {
+                setState(target, DIRTY);
+            }
+        }
+    }
+
+    @Override
+    public void onMarker(final long epoch)
+    {
+        if (mode == OutputMode.COMPLETE || (mode == OutputMode.UPDATE && !emitOnChange))
+        {
+            final MutableDirectBuffer buffer = sessions.buffer();
+            for (int id = 0, limit = sessions.limit(); id < limit; id++)
+            {
+                final long state = buffer.getLong(sessions.offset(id) + STATE_OFFSET);
+                if (mode == OutputMode.COMPLETE ? (state & (LIVE | CLOSED)) != 0 : (state & DIRTY) != 0)
+                {
+                    clearState(id, DIRTY);
+                    writeRow(id);
+                }
+            }
+        }
+        next.onMarker(epoch);
+    }
+
+    @Override
+    public void onEnd()
+    {
+        closeUpTo(Long.MAX_VALUE);
+        next.onEnd();
+    }
+
+    private void closeUpTo(final long watermark)
+    {
+        while (!timers.isEmpty() && watermark >= timers.peekTime())
+        {
+            final long end = timers.peekTime();
+            final int id = timers.peekId();
+            timers.pop();
+            final int at = sessions.offset(id);
+            final MutableDirectBuffer buffer = sessions.buffer();
+            if ((buffer.getLong(at + STATE_OFFSET) & LIVE) == 0 || buffer.getLong(at + END_OFFSET) != end)
+            {
+                continue;
+            }
+            close(id);
+        }
+    }
+
+    private void close(final int id)
+    {
+        final long state = sessions.buffer().getLong(sessions.offset(id) + STATE_OFFSET);
+        if (mode == OutputMode.APPEND || (mode == OutputMode.UPDATE && (state & DIRTY) != 0))
+        {
+            writeRow(id);
+        }
+
+        final int keyEntry = keyEntry(id);
+        int previous = -1;
+        for (int s = head(keyEntry); s != id; s = next(s))
+        {
+            previous = s;
+        }
+        unlink(keyEntry, previous, id);
+        if (mode == OutputMode.COMPLETE)
+        {
+            clearState(id, LIVE | DIRTY);
+            setState(id, CLOSED);
+        }
+        else
+        {
+            release(id);
+        }
+        if (head(keyEntry) < 0 && mode != OutputMode.COMPLETE)
+        {
+            keyTable.remove(keyEntry);
+        }
+        publishStateSize();
+    }
+
+    private int newSession(final int keyEntry, final long start, final long end, final RowView row)
+    {
+        final int id = sessions.allocate();
+        final MutableDirectBuffer buffer = sessions.buffer();
+        final int at = sessions.offset(id);
+        buffer.putLong(at + START_OFFSET, start);
+        buffer.putLong(at + END_OFFSET, end);
+        buffer.putInt(at + KEY_ENTRY_OFFSET, keyEntry);
+        buffer.putInt(at + NEXT_OFFSET, head(keyEntry) + 1);
+        buffer.putLong(at + STATE_OFFSET, LIVE);
+        layout.init(row, buffer, at + ACCUMULATORS_OFFSET);
+        keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, id + 1);
+        publishStateSize();
+        return id;
+    }
+
+    private void extend(final int id, final long start, final long end)
+    {
+        final MutableDirectBuffer buffer = sessions.buffer();
+        final int at = sessions.offset(id);
+        buffer.putLong(at + START_OFFSET, Math.min(start, buffer.getLong(at + START_OFFSET)));
+        buffer.putLong(at + END_OFFSET, Math.max(end, buffer.getLong(at + END_OFFSET)));
+    }
+
+    private void unlink(final int keyEntry, final int previous, final int id)
+    {
+        final int next = next(id);
+        if (previous < 0)
+        {
+            keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, next + 1);
+        }
+        else
+        {
+            sessions.buffer().putInt(sessions.offset(previous) + NEXT_OFFSET, next + 1);
+        }
+    }
+
+    private void release(final int id)
+    {
+        sessions.buffer().putLong(sessions.offset(id) + STATE_OFFSET, 0);
+        sessions.free(id);
+    }
+
+    private int head(final int keyEntry)
+    {
+        return keyTable.values().getInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET) - 1;
+    }
+
+    private int next(final int id)
+    {
+        return sessions.buffer().getInt(sessions.offset(id) + NEXT_OFFSET) - 1;
+    }
+
+    private int keyEntry(final int id)
+    {
+        return sessions.buffer().getInt(sessions.offset(id) + KEY_ENTRY_OFFSET);
+    }
+
+    private void setState(final int id, final long bits)
+    {
+        final int at = sessions.offset(id) + STATE_OFFSET;
+        sessions.buffer().putLong(at, sessions.buffer().getLong(at) | bits);
+    }
+
+    private void clearState(final int id, final long bits)
+    {
+        final int at = sessions.offset(id) + STATE_OFFSET;
+        sessions.buffer().putLong(at, sessions.buffer().getLong(at) & ~bits);
+    }
+
+    private void writeRow(final int id)
+    {
+        final MutableDirectBuffer buffer = sessions.buffer();
+        final int at = sessions.offset(id);
+        final int keyEntry = buffer.getInt(at + KEY_ENTRY_OFFSET);
+        output.write(buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET),
+            keyTable.keys(), keyTable.keyOffset(keyEntry), buffer, at + ACCUMULATORS_OFFSET, next);
+    }
+
+    private void publishStateSize()
+    {
+        counters.stateRows.set(sessions.size());
+        counters.stateBytes.set(sessions.bytes() + keyTable.bytes());
+    }
+}

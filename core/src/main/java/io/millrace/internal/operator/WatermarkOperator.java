@@ -1,0 +1,39 @@
+package io.millrace.internal.operator;
+
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+
+/**
+ * Tracks the event-time watermark (DESIGN §6): before each row is passed on, the context's watermark is set to
+ * the largest event time of the rows before it minus the delay; there is none before the first row.
+ */
+public final class WatermarkOperator extends Operator
+{
+    private final LongColumn time;
+    private final long delayMs;
+    private final OperatorContext context;
+    private long maxEventTime = Long.MIN_VALUE;
+
+    /**
+     * @param time    event-time column.
+     * @param delayMs how far the watermark trails the largest event time.
+     * @param context of the chain, whose watermark this sets.
+     */
+    public WatermarkOperator(final LongColumn time, final long delayMs, final OperatorContext context)
+    {
+        this.time = time;
+        this.delayMs = delayMs;
+        this.context = context;
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        if (maxEventTime != Long.MIN_VALUE)
+        {
+            context.watermark(maxEventTime - delayMs);
+        }
+        next.onRow(row);
+        maxEventTime = Math.max(maxEventTime, time.get(row));
+    }
+}

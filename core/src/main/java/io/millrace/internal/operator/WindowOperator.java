@@ -1,0 +1,245 @@
+package io.millrace.internal.operator;
+
+import io.millrace.OutputMode;
+import io.millrace.internal.QueryCounters;
+import io.millrace.internal.state.AggregateLayout;
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.internal.state.KeyedTable;
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongArrayList;
+
+/**
+ * Tumbling and sliding window aggregation (DESIGN §6). Each window start has its own off-heap
+ * {@link KeyedTable} from group key to an 8-byte flags word and the accumulators. The starts present are kept
+ * sorted; since windows close in start order, the closed ones (kept only in complete mode) form a prefix and
+ * the open ones the rest. A window closes when the watermark before a record reaches its end, or at the end of
+ * input; then append mode writes its rows and, except in complete mode, its table is freed.
+ */
+public final class WindowOperator extends Operator
+{
+    private static final int FLAGS_LENGTH = 8;
+    private static final long DIRTY = 1;
+    private static final int INITIAL_WINDOW_CAPACITY = 1024;
+
+    private final LongColumn time;
+    private final long size;
+    private final long slide;
+    private final KeyCodec keys;
+    private final AggregateLayout layout;
+    private final OutputMode mode;
+    private final boolean emitOnChange;
+    private final OperatorContext context;
+    private final QueryCounters counters;
+    private final WindowRowWriter output;
+    private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
+    private final LongArrayList starts = new LongArrayList();
+    private int firstOpen;
+    private int nextWindowCapacity = INITIAL_WINDOW_CAPACITY;
+    private long stateRows;
+    private long stateBytes;
+
+    /**
+     * @param input        schema of the rows received.
+     * @param spec         the window and grouping.
+     * @param output       {@code window_start, window_end}, keys, aggregates.
+     * @param mode         output mode.
+     * @param emitOnChange in update mode, write each change at once (continuous trigger).
+     * @param context      of the chain.
+     */
+    public WindowOperator(
+        final Schema input,
+        final WindowOperators.Spec spec,
+        final Schema output,
+        final OutputMode mode,
+        final boolean emitOnChange,
+        final OperatorContext context)
+    {
+        this.time = input.longColumn(spec.timeColumn());
+        this.size = spec.sizeMs();
+        this.slide = spec.slideMs();
+        this.keys = WindowOperators.keyCodec(input, spec, output);
+        this.layout = new AggregateLayout(input, spec.aggregates(), output);
+        this.mode = mode;
+        this.emitOnChange = emitOnChange;
+        this.context = context;
+        this.counters = context.counters();
+        this.output = new WindowRowWriter(keys, layout, output);
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        final long watermark = context.watermark();
+        closeUpTo(watermark);
+
+        final long t = time.get(row);
+        final int keyLength = keys.encode(row);
+        final int hash = KeyedTable.hash(keys.buffer(), 0, keyLength);
+        boolean inSomeWindow = false;
+        boolean contributed = false;
+        for (long start = Math.floorDiv(t, slide) * slide; start > t - size; start -= slide)
+        {
+            inSomeWindow = true;
+            final long end = start + size;
+            if (watermark >= end)
+            {
+                counters.droppedContributions.increment();
+                continue;
+            }
+            contributed = true;
+            accumulate(row, openWindow(start), start, keyLength, hash);
+        }
+        if (inSomeWindow && !contributed)
+        {
+            context.late(row);
+        }
+    }
+
+    @Override
+    public void onMarker(final long epoch)
+    {
+        if (mode == OutputMode.COMPLETE)
+        {
+            for (int i = 0; i < starts.size(); i++)
+            {
+                writeRows(starts.getLong(i), false);
+            }
+        }
+        else if (mode == OutputMode.UPDATE && !emitOnChange)
+        {
+            for (int i = firstOpen; i < starts.size(); i++)
+            {
+                writeRows(starts.getLong(i), true);
+            }
+        }
+        next.onMarker(epoch);
+    }
+
+    @Override
+    public void onEnd()
+    {
+        closeUpTo(Long.MAX_VALUE);
+        next.onEnd();
+    }
+
+    private void accumulate(
+        final RowView row, final KeyedTable table, final long start, final int keyLength, final int hash)
+    {
+        final long bytesBefore = table.bytes();
+        final int id = table.findOrInsert(keys.buffer(), 0, keyLength, hash);
+        final MutableDirectBuffer values = table.values();
+        final int flags = table.valueOffset(id);
+        if (table.lastInserted())
+        {
+            layout.init(row, values, flags + FLAGS_LENGTH);
+            stateRows++;
+            stateBytes += table.bytes() - bytesBefore;
+            publishStateSize();
+        }
+        else
+        {
+            layout.accumulate(row, values, flags + FLAGS_LENGTH);
+        }
+
+        if (mode == OutputMode.UPDATE)
+        {
+            if (emitOnChange)
+            {
+                writeRow(table, id, start);
+            }
+            else
+            {
+                values.putLong(flags, values.getLong(flags) | DIRTY);
+            }
+        }
+    }
+
+    private KeyedTable openWindow(final long start)
+    {
+        KeyedTable table = windows.get(start);
+        if (null == table)
+        {
+            table = new KeyedTable(FLAGS_LENGTH + layout.width(), nextWindowCapacity);
+            windows.put(start, table);
+            int at = starts.size();
+            while (at > firstOpen && starts.getLong(at - 1) > start)
+            {
+                at--;
+            }
+            starts.addLong(at, start);
+            stateBytes += table.bytes();
+            publishStateSize();
+        }
+        return table;
+    }
+
+    private void closeUpTo(final long watermark)
+    {
+        while (firstOpen < starts.size() && watermark >= starts.getLong(firstOpen) + size)
+        {
+            final long start = starts.getLong(firstOpen);
+            if (mode == OutputMode.APPEND)
+            {
+                writeRows(start, false);
+            }
+            else if (mode == OutputMode.UPDATE && !emitOnChange)
+            {
+                writeRows(start, true);
+            }
+
+            if (mode == OutputMode.COMPLETE)
+            {
+                firstOpen++;
+            }
+            else
+            {
+                final KeyedTable table = windows.remove(start);
+                starts.remove(firstOpen);
+                stateRows -= table.size();
+                stateBytes -= table.bytes();
+                nextWindowCapacity = Math.max(INITIAL_WINDOW_CAPACITY, table.size());
+                table.close();
+                publishStateSize();
+            }
+        }
+    }
+
+    private void writeRows(final long start, final boolean dirtyOnly)
+    {
+        final KeyedTable table = windows.get(start);
+        final MutableDirectBuffer values = table.values();
+        for (int id = 0, limit = table.entryLimit(); id < limit; id++)
+        {
+            if (!table.isLive(id))
+            {
+                continue;
+            }
+            final int flags = table.valueOffset(id);
+            if (dirtyOnly)
+            {
+                if ((values.getLong(flags) & DIRTY) == 0)
+                {
+                    continue;
+                }
+                values.putLong(flags, values.getLong(flags) & ~DIRTY);
+            }
+            writeRow(table, id, start);
+        }
+    }
+
+    private void writeRow(final KeyedTable table, final int id, final long start)
+    {
+        output.write(start, start + size, table.keys(), table.keyOffset(id),
+            table.values(), table.valueOffset(id) + FLAGS_LENGTH, next);
+    }
+
+    private void publishStateSize()
+    {
+        counters.stateRows.set(stateRows);
+        counters.stateBytes.set(stateBytes);
+    }
+}

@@ -1,0 +1,121 @@
+package io.millrace.internal.state;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Off-heap fixed-width records addressed by stable ids: an id stays valid until its record is freed, and freed
+ * ids are reused (last freed, first reused). The region doubles when full. Single-threaded.
+ */
+public final class Slab
+{
+    private final int recordWidth;
+    private UnsafeBuffer records;
+    private final IntArrayList freeIds = new IntArrayList();
+    private int limit;
+
+    /**
+     * @param recordWidth     bytes per record.
+     * @param initialCapacity records before the first growth.
+     */
+    public Slab(final int recordWidth, final int initialCapacity)
+    {
+        this.recordWidth = recordWidth;
+        this.records = allocate((long)Math.max(8, initialCapacity) * recordWidth);
+    }
+
+    /**
+     * @return the id of a new record, zeroed.
+     */
+    public int allocate()
+    {
+        final int id;
+        if (freeIds.isEmpty())
+        {
+            id = limit++;
+            if ((long)limit * recordWidth > records.capacity())
+            {
+                final UnsafeBuffer grown = allocate(Math.max((long)limit * recordWidth, records.capacity() * 2L));
+                grown.putBytes(0, records, 0, records.capacity());
+                records = grown;
+            }
+        }
+        else
+        {
+            id = freeIds.popInt();
+        }
+        records.setMemory(offset(id), recordWidth, (byte)0);
+        return id;
+    }
+
+    /**
+     * @param id of a record to free; the caller marks it free in its own bytes if it iterates.
+     */
+    public void free(final int id)
+    {
+        freeIds.addInt(id);
+    }
+
+    /**
+     * Frees every record.
+     */
+    public void clear()
+    {
+        freeIds.clear();
+        limit = 0;
+    }
+
+    /**
+     * @return the buffer holding the records; valid until the next {@link #allocate()}.
+     */
+    public MutableDirectBuffer buffer()
+    {
+        return records;
+    }
+
+    /**
+     * @param id of a record.
+     * @return index of its first byte in {@link #buffer()}.
+     */
+    public int offset(final int id)
+    {
+        return id * recordWidth;
+    }
+
+    /**
+     * @return one past the highest id ever allocated since the last clear.
+     */
+    public int limit()
+    {
+        return limit;
+    }
+
+    /**
+     * @return records in use.
+     */
+    public int size()
+    {
+        return limit - freeIds.size();
+    }
+
+    /**
+     * @return off-heap bytes held.
+     */
+    public long bytes()
+    {
+        return records.capacity();
+    }
+
+    static UnsafeBuffer allocate(final long bytes)
+    {
+        if (bytes > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalStateException("state region of " + bytes + " bytes exceeds 2 GiB");
+        }
+        return new UnsafeBuffer(ByteBuffer.allocateDirect((int)bytes).order(ByteOrder.nativeOrder()));
+    }
+}

@@ -1,0 +1,39 @@
+package io.millrace.cli;
+
+import io.millrace.source.EventGenerator;
+import picocli.CommandLine.Option;
+
+/**
+ * The event generator's options (DESIGN §8), with its defaults.
+ */
+final class GeneratorOptions
+{
+    @Option(names = "--seed", defaultValue = "" + EventGenerator.SEED_DEFAULT,
+        description = "Generator seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--keys", defaultValue = "" + EventGenerator.KEYS_DEFAULT,
+        description = "Distinct keys. Default: ${DEFAULT-VALUE}.")
+    long keys;
+
+    @Option(names = "--rate", defaultValue = "" + EventGenerator.RATE_DEFAULT,
+        description = "Events per event-time second. Default: ${DEFAULT-VALUE}.")
+    long rate;
+
+    @Option(names = "--disorder", defaultValue = "" + EventGenerator.DISORDER_DEFAULT,
+        description = "Percent of events moved back in time. Default: ${DEFAULT-VALUE}.")
+    long disorder;
+
+    @Option(names = "--max-delay", defaultValue = "" + EventGenerator.MAX_DELAY_DEFAULT,
+        description = "Largest move back, ms. Default: ${DEFAULT-VALUE}.")
+    long maxDelay;
+
+    @Option(names = "--start", defaultValue = "" + EventGenerator.START_DEFAULT,
+        description = "Event time of the first event, epoch ms. Default: ${DEFAULT-VALUE}.")
+    long start;
+
+    EventGenerator generator()
+    {
+        return new EventGenerator(seed, keys, rate, disorder, maxDelay, start);
+    }
+}

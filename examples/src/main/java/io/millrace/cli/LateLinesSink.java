@@ -1,0 +1,111 @@
+package io.millrace.cli;
+
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.sink.CsvRowFormatter;
+import io.millrace.sink.Sink;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes late records to a file, one per line: the original input line when the rows carry it, else the row as
+ * CSV (generated input, whose CSV is its original form). Flushed at each epoch commit.
+ */
+final class LateLinesSink implements Sink
+{
+    private final Path path;
+    private final String lineColumnName;
+    private final byte[] copy = new byte[8192];
+    private OutputStream out;
+    private StringColumn lineColumn;
+    private CsvRowFormatter formatter;
+
+    LateLinesSink(final Path path, final String lineColumnName)
+    {
+        this.path = path;
+        this.lineColumnName = lineColumnName;
+    }
+
+    @Override
+    public void open(final Schema schema)
+    {
+        try
+        {
+            out = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create late-data file " + path, ex);
+        }
+        if (schema.contains(lineColumnName))
+        {
+            lineColumn = schema.stringColumn(lineColumnName);
+        }
+        else
+        {
+            formatter = new CsvRowFormatter(schema);
+        }
+    }
+
+    @Override
+    public void onRow(final RowView row, final long epoch, final long sequence)
+    {
+        try
+        {
+            if (null != lineColumn)
+            {
+                final int length = lineColumn.length(row);
+                final int from = lineColumn.bytesOffset(row);
+                for (int at = 0; at < length; at += copy.length)
+                {
+                    final int chunk = Math.min(copy.length, length - at);
+                    row.buffer().getBytes(from + at, copy, 0, chunk);
+                    out.write(copy, 0, chunk);
+                }
+                out.write('\n');
+            }
+            else
+            {
+                final int length = formatter.format(row);
+                formatter.buffer().getBytes(0, copy, 0, length);
+                out.write(copy, 0, length);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write late-data file " + path, ex);
+        }
+    }
+
+    @Override
+    public void commitEpoch(final long epoch)
+    {
+        try
+        {
+            out.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write late-data file " + path, ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            out.close();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot close late-data file " + path, ex);
+        }
+    }
+}
