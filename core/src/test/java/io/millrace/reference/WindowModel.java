@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -355,6 +354,7 @@ public final class WindowModel {
         private final long unassignedRecords;
         private final List<Update> updates;
         private final List<WindowRow> mergedAwaySessions;
+        private Map<WindowId, WindowRow> lastUpdates; // built on first use
 
         Result(boolean endOfInput, List<Emission> emissions, List<WindowRow> openRows, List<Event> lateRecords,
                 List<Integer> lateIndices, long droppedContributions, long unassignedRecords, List<Update> updates,
@@ -464,25 +464,26 @@ public final class WindowModel {
          * {@link #mergedAwaySessions()}). For every append row, the last update of its window equals it.
          */
         public List<WindowRow> lastUpdateRows() {
-            Map<WindowId, WindowRow> last = new LinkedHashMap<>();
-            for (Update u : updates) {
-                last.put(u.row().id(), u.row());
-            }
-            List<WindowRow> rows = new ArrayList<>(last.values());
+            List<WindowRow> rows = new ArrayList<>(lastUpdates().values());
             rows.sort(ROW_ORDER);
             return Collections.unmodifiableList(rows);
         }
 
         /** The final count of a window (its last update), or {@code null} if it never received a contribution. */
         public Long finalCount(long start, long end, String key) {
-            WindowId id = new WindowId(start, end, key);
-            Long count = null;
-            for (Update u : updates) {
-                if (u.row().id().equals(id)) {
-                    count = u.row().count();
+            WindowRow last = lastUpdates().get(new WindowId(start, end, key));
+            return last == null ? null : last.count();
+        }
+
+        private Map<WindowId, WindowRow> lastUpdates() {
+            if (lastUpdates == null) {
+                Map<WindowId, WindowRow> last = new HashMap<>();
+                for (Update u : updates) {
+                    last.put(u.row().id(), u.row());
                 }
+                lastUpdates = last;
             }
-            return count;
+            return lastUpdates;
         }
 
         /** Sessions that were merged into a larger one, with their count at that moment, in merge order. */
