@@ -1,5 +1,6 @@
 package io.millrace;
 
+import io.millrace.checkpoint.Journal;
 import io.millrace.sink.Sink;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -38,6 +39,9 @@ public final class StreamWriter
     private int slotCapacity = SLOT_CAPACITY_DEFAULT;
     private long throttle;
     private String queryName = "query";
+    private Journal journal;
+    private boolean journalInput;
+    private String identity;
 
     StreamWriter(final Stream stream)
     {
@@ -170,6 +174,43 @@ public final class StreamWriter
     }
 
     /**
+     * Gives the query a checkpoint (DESIGN §5): epoch cuts are logged before they take effect, operator state is
+     * snapshotted and the epoch committed after the sink commits, and a restart with the same journal resumes
+     * from the last committed epoch. Sources that cannot replay have their input journaled. The query closes the
+     * journal when it terminates.
+     *
+     * @param checkpoint the query's journal, e.g. from the journal module.
+     * @return this.
+     */
+    public StreamWriter checkpoint(final Journal checkpoint)
+    {
+        this.journal = Objects.requireNonNull(checkpoint, "checkpoint");
+        return this;
+    }
+
+    /**
+     * @param journal whether to journal every input record before processing it, even from a replayable
+     *                source, so that the journal alone can replay the query; needs a checkpoint.
+     * @return this.
+     */
+    public StreamWriter journalInput(final boolean journal)
+    {
+        this.journalInput = journal;
+        return this;
+    }
+
+    /**
+     * @param queryIdentity recorded in the checkpoint and checked on restart; by default the plan, output mode
+     *                      and trigger kind.
+     * @return this.
+     */
+    public StreamWriter queryIdentity(final String queryIdentity)
+    {
+        this.identity = Objects.requireNonNull(queryIdentity, "queryIdentity");
+        return this;
+    }
+
+    /**
      * Validates the query and starts it.
      *
      * @return the running query.
@@ -203,7 +244,31 @@ public final class StreamWriter
             throw new IllegalArgumentException(
                 "complete output mode needs an aggregation; " + stream + " has none: use append or update");
         }
+        if (journalInput && null == journal)
+        {
+            throw new IllegalArgumentException("journalInput needs a checkpoint: call checkpoint(...)");
+        }
+        if (null != journal && null != stream.ingress().publisher())
+        {
+            throw new IllegalArgumentException("a checkpoint needs a polled source; journaling a Publisher is not " +
+                "supported yet");
+        }
         return StreamingQuery.start(this);
+    }
+
+    Journal journal()
+    {
+        return journal;
+    }
+
+    boolean journalInput()
+    {
+        return journalInput;
+    }
+
+    String identity()
+    {
+        return null != identity ? identity : stream + " | " + outputMode + " | " + trigger.kind();
     }
 
     Stream stream()

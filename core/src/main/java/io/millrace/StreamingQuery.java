@@ -1,5 +1,8 @@
 package io.millrace;
 
+import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.Recovery;
+import io.millrace.internal.Checkpointing;
 import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.QueryControl;
@@ -8,12 +11,15 @@ import io.millrace.internal.QueryRuntime;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SinkOperator;
+import io.millrace.internal.state.StateReader;
 import io.millrace.sink.Sink;
 
 import org.agrona.DirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StreamingQuery implements AutoCloseable
 {
-    private static final long FIRST_EPOCH = 1;
 
     private final String name;
     private final QueryControl control;
@@ -47,8 +52,22 @@ public final class StreamingQuery implements AutoCloseable
         final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
+        final Journal journal = settings.journal();
+        final Recovery recovery = null == journal ? null : journal.open(settings.identity());
+        if (null != recovery && null != recovery.committedCut() && recovery.committedCut().endOfInput())
+        {
+            // The checkpoint holds a run that finished: nothing is left to do or to write.
+            journal.close();
+            final QueryControl done = new QueryControl(settings.queryName());
+            done.finished();
+            return new StreamingQuery(settings.queryName(), done, new QueryCounters(), null);
+        }
+        final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
+        final Checkpointing checkpoint = null == journal ? null : new Checkpointing(journal,
+            settings.journalInput() || !stream.ingress().source().isReplayable(), recovery);
+
         final Sink lateSink = settings.lateRecords();
-        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, FIRST_EPOCH);
+        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
         if (null != lateSink)
         {
             lateSink.open(stream.aggregation().parent().schema());
@@ -56,30 +75,24 @@ public final class StreamingQuery implements AutoCloseable
         final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
         final Stage.QuerySettings query = new Stage.QuerySettings(settings.outputMode(), settings.trigger());
 
-        Operator head = null;
-        Operator tail = null;
+        final List<Operator> chain = new ArrayList<>();
         for (final Stream node : stream.path())
         {
-            final Operator operator = node.stage().create(query, context);
-            if (null == head)
-            {
-                head = operator;
-            }
-            else
-            {
-                tail.then(operator);
-            }
-            tail = operator;
+            chain.add(node.stage().create(query, context));
         }
         final Sink sink = settings.sink();
-        final SinkOperator sinkOperator = new SinkOperator(sink, counters, FIRST_EPOCH);
-        if (null == head)
+        chain.add(new SinkOperator(sink, counters, firstEpoch));
+        for (int i = 1; i < chain.size(); i++)
         {
-            head = sinkOperator;
+            chain.get(i - 1).then(chain.get(i));
         }
-        else
+        if (null != recovery && null != recovery.snapshot())
         {
-            tail.then(sinkOperator);
+            final StateReader snapshot = new StateReader(recovery.snapshot(), 0, recovery.snapshot().capacity());
+            for (final Operator operator : chain)
+            {
+                operator.readState(snapshot.nextSection());
+            }
         }
         sink.open(stream.schema());
 
@@ -87,14 +100,14 @@ public final class StreamingQuery implements AutoCloseable
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
         final long intervalNanos = settings.trigger().interval().toNanos();
         final IngressProducer producer =
-            new IngressProducer(ring, counters, intervalNanos, FIRST_EPOCH, System.nanoTime());
+            new IngressProducer(ring, counters, intervalNanos, firstEpoch, System.nanoTime());
         final Ingress ingress = stream.ingress();
         if (null != ingress.publisher())
         {
             ingress.publisher().bind(producer, control);
         }
         final QueryRuntime runtime = new QueryRuntime(
-            ingress.source(), producer, ring, head, context, deadLetters, control, settings.throttle(),
+            ingress.source(), checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
     }
@@ -135,7 +148,10 @@ public final class StreamingQuery implements AutoCloseable
         {
             return false;
         }
-        runtime.close();
+        if (null != runtime)
+        {
+            runtime.close();
+        }
         final Throwable error = control.error();
         if (null != error)
         {
@@ -149,7 +165,10 @@ public final class StreamingQuery implements AutoCloseable
      */
     public void stop()
     {
-        runtime.close();
+        if (null != runtime)
+        {
+            runtime.close();
+        }
     }
 
     /**
@@ -193,7 +212,7 @@ public final class StreamingQuery implements AutoCloseable
      */
     public int invoke()
     {
-        return runtime.invoke();
+        return null == runtime ? 0 : runtime.invoke();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.millrace.internal;
 
 import io.millrace.row.RowWriter;
+import org.agrona.DirectBuffer;
 
 /**
  * The producer side of a query's ingress, shared by the polled-source agent and the in-process publisher:
@@ -53,9 +54,56 @@ public final class IngressProducer
      */
     public boolean publish(final RowWriter row, final long position)
     {
-        if (ring.tryPublishRow(row.buffer(), 0, row.length(), position))
+        return publish(row.buffer(), 0, row.length(), position);
+    }
+
+    /**
+     * @param buffer   holding a row.
+     * @param offset   of the row.
+     * @param length   of the row.
+     * @param position source offset of the row.
+     * @return false on back-pressure.
+     */
+    public boolean publish(final DirectBuffer buffer, final int offset, final int length, final long position)
+    {
+        if (ring.tryPublishRow(buffer, offset, length, position))
         {
             counters.recordsIn.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * @param nowNanos current {@link System#nanoTime()}.
+     * @return whether an epoch's interval has passed since the last cut.
+     */
+    public boolean isCutDue(final long nowNanos)
+    {
+        return epochIntervalNanos > 0 && nowNanos - nextCutNanos >= 0;
+    }
+
+    /**
+     * @return id of the epoch the next cut ends.
+     */
+    public long epoch()
+    {
+        return epoch;
+    }
+
+    /**
+     * Ends the current epoch now with a marker.
+     *
+     * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
+     * @param position source position of the cut.
+     * @return false when the ring is full.
+     */
+    public boolean cut(final long nowNanos, final long position)
+    {
+        if (ring.tryPublishMarker(epoch, position))
+        {
+            epoch++;
+            nextCutNanos = nowNanos + epochIntervalNanos;
             return true;
         }
         return false;
@@ -70,13 +118,15 @@ public final class IngressProducer
      */
     public int cutIfDue(final long nowNanos, final long position)
     {
-        if (epochIntervalNanos > 0 && nowNanos - nextCutNanos >= 0 && ring.tryPublishMarker(epoch, position))
-        {
-            epoch++;
-            nextCutNanos = nowNanos + epochIntervalNanos;
-            return 1;
-        }
-        return 0;
+        return isCutDue(nowNanos) && cut(nowNanos, position) ? 1 : 0;
+    }
+
+    /**
+     * @return whether the end of input has been published (the last marker may still be pending).
+     */
+    public boolean isEndPublished()
+    {
+        return endPublished;
     }
 
     /**

@@ -2,23 +2,31 @@ package io.millrace.internal;
 
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
+import io.millrace.internal.state.StateWriter;
 import io.millrace.row.RowView;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
+import java.util.List;
+
 /**
  * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
- * Ends itself once the end of input and the last epoch's marker, which follows it, have gone through the chain.
+ * With a checkpoint, after a marker has gone through the chain (the sink has committed the epoch), it snapshots
+ * every operator's state and commits the epoch to the journal. Ends itself once the end of input and the last
+ * epoch's marker, which follows it, have gone through the chain.
  */
 final class OperatorAgent implements Agent, IngressRing.SlotHandler
 {
     static final int BATCH_LIMIT = 4096;
 
     private final IngressRing ring;
+    private final List<Operator> chain;
     private final Operator head;
     private final OperatorContext context;
     private final QueryControl control;
+    private final Checkpointing checkpoint;
+    private final StateWriter snapshot = new StateWriter();
     private final Runnable onClose;
     private final RowView view = new RowView();
     private boolean inputEnded;
@@ -26,15 +34,18 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
 
     OperatorAgent(
         final IngressRing ring,
-        final Operator head,
+        final List<Operator> chain,
         final OperatorContext context,
         final QueryControl control,
+        final Checkpointing checkpoint,
         final Runnable onClose)
     {
         this.ring = ring;
-        this.head = head;
+        this.chain = chain;
+        this.head = chain.get(0);
         this.context = context;
         this.control = control;
+        this.checkpoint = checkpoint;
         this.onClose = onClose;
     }
 
@@ -65,6 +76,17 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         context.position(position);
         head.onMarker(epoch);
         context.commitLate(epoch);
+        if (null != checkpoint)
+        {
+            snapshot.reset();
+            for (final Operator operator : chain)
+            {
+                snapshot.beginSection();
+                operator.writeState(snapshot);
+                snapshot.endSection();
+            }
+            checkpoint.journal().commit(epoch, snapshot.buffer(), 0, snapshot.length());
+        }
         ended = inputEnded;
     }
 

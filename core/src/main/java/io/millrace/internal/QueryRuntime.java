@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 public final class QueryRuntime
 {
     private final QueryControl control;
+    private final Checkpointing checkpoint;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AgentInvoker invoker;
 
@@ -30,9 +31,10 @@ public final class QueryRuntime
      * Creates the agents and starts them per {@code mode}.
      *
      * @param source       polled by a source agent, or null when a publisher feeds the ring.
+     * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators.
-     * @param head         first operator of the chain.
+     * @param chain        the operators in order, the sink stage last.
      * @param context      of the chain.
      * @param deadLetters  for records the source rejects.
      * @param control      of the query.
@@ -43,9 +45,10 @@ public final class QueryRuntime
      */
     public QueryRuntime(
         final Source source,
+        final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
-        final Operator head,
+        final List<Operator> chain,
         final OperatorContext context,
         final DeadLetterHandler deadLetters,
         final QueryControl control,
@@ -55,9 +58,13 @@ public final class QueryRuntime
         final Supplier<IdleStrategy> idleStrategy)
     {
         this.control = control;
-        final OperatorAgent operators = new OperatorAgent(ring, head, context, control, onClose);
+        this.checkpoint = checkpoint;
+        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, checkpoint, onClose);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
-            source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED);
+            source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED,
+            null == checkpoint ? null : checkpoint.journal(),
+            null != checkpoint && checkpoint.journalInput(),
+            null == checkpoint ? null : checkpoint.recovery());
         // Agrona reports an agent ending itself to the error handler too; that is not a failure.
         final ErrorHandler errorHandler = error ->
         {
@@ -130,6 +137,10 @@ public final class QueryRuntime
         if (null != invoker)
         {
             invoker.close();
+        }
+        if (null != checkpoint)
+        {
+            checkpoint.journal().close();
         }
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  * booleans {@code true}/{@code false}, strings raw bytes up to the column's maximum. A line that does not fit
  * (wrong number of fields, a bad number, a string too long, an empty string where none is allowed, an empty line,
  * a line over the maximum record size) goes to the dead-letter output with its line number and the reason; the
- * source goes on. Positions are byte offsets from the start of the first input.
+ * source goes on. Offsets are byte offsets of line starts, counted from the start of the first input; the source can
+ * seek, so it is replayable while its files are unchanged.
  */
 public final class CsvSource implements Source, LineReader.LineHandler
 {
@@ -121,6 +122,24 @@ public final class CsvSource implements Source, LineReader.LineHandler
     public long position()
     {
         return null == reader ? 0 : reader.position();
+    }
+
+    @Override
+    public long lineNumber()
+    {
+        return null == reader ? 0 : reader.lineNumber();
+    }
+
+    @Override
+    public boolean isReplayable()
+    {
+        return !inputs.contains(Path.of("-"));
+    }
+
+    @Override
+    public void seek(final long position, final long lineNumber)
+    {
+        reader.seek(position, lineNumber);
     }
 
     @Override

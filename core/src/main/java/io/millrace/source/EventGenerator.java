@@ -28,6 +28,7 @@ public final class EventGenerator
     private final long disorder;
     private final long maxDelay;
     private final long start;
+    private final long seed;
     private long state;
     private long index = -1;
     private long time;
@@ -49,6 +50,7 @@ public final class EventGenerator
             throw new IllegalArgumentException("generator needs keys > 0, rate > 0, disorder 0..100, max delay >= 0:" +
                 " keys=" + keys + " rate=" + rate + " disorder=" + disorder + " maxDelay=" + maxDelay);
         }
+        this.seed = seed;
         this.state = seed;
         this.keys = keys;
         this.rate = rate;
@@ -85,6 +87,18 @@ public final class EventGenerator
             t -= (z >>> 20) % (maxDelay + 1);
         }
         time = t;
+    }
+
+    /**
+     * Positions the generator so that the next {@link #next()} produces event {@code index}; SplitMix64's state
+     * after {@code i} outputs is {@code seed + i * gamma}, so this takes constant time.
+     *
+     * @param index of the next event, from 0.
+     */
+    public void skipTo(final long index)
+    {
+        state = seed + index * GOLDEN_GAMMA;
+        this.index = index - 1;
     }
 
     /**

@@ -7,7 +7,7 @@ import io.millrace.row.StringColumn;
 
 /**
  * Emits {@code count} events of an {@link EventGenerator} (DESIGN §8) as rows {@code (event_time, key)}, the
- * same schema as {@link CsvSource#eventSchema()}. The position is the number of events emitted.
+ * same schema as {@link CsvSource#eventSchema()}. An event's offset is its index; the source can seek.
  */
 public final class GeneratorSource implements Source
 {
@@ -53,7 +53,7 @@ public final class GeneratorSource implements Source
             row.putLong(time, generator.time());
             final int at = row.beginString(key, KEY_MAX_BYTES);
             row.endString(key, generator.writeKey(row.buffer(), at));
-            if (!output.emit(generator.index() + 1))
+            if (!output.emit(generator.index()))
             {
                 break;
             }
@@ -65,6 +65,18 @@ public final class GeneratorSource implements Source
     public long position()
     {
         return generator.index() + 1;
+    }
+
+    @Override
+    public boolean isReplayable()
+    {
+        return true;
+    }
+
+    @Override
+    public void seek(final long position, final long lineNumber)
+    {
+        generator.skipTo(position);
     }
 
     @Override

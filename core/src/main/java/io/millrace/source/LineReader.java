@@ -150,6 +150,63 @@ public final class LineReader implements AutoCloseable
         return lineNumber;
     }
 
+    /**
+     * Moves to a byte position returned by {@link #position()}: files before it are skipped by size, the file it
+     * falls in is positioned, standard input is read and discarded up to it.
+     *
+     * @param position   byte offset from the start of the first input.
+     * @param lineNumber {@link #lineNumber()} at that position.
+     * @throws UncheckedIOException when an input cannot be read or is shorter than it was.
+     */
+    public void seek(final long position, final long lineNumber)
+    {
+        closeChannel();
+        inputIndex = -1;
+        consumedBeforeBuffer = 0;
+        start = 0;
+        scan = 0;
+        end = 0;
+        skipped = -1;
+        this.lineNumber = lineNumber;
+        long remaining = position;
+        while (nextInput())
+        {
+            try
+            {
+                if (channel instanceof FileChannel)
+                {
+                    final long size = ((FileChannel)channel).size();
+                    if (remaining >= size && inputIndex + 1 < inputs.size())
+                    {
+                        remaining -= size;
+                        consumedBeforeBuffer += size;
+                        continue;
+                    }
+                    ((FileChannel)channel).position(Math.min(remaining, size));
+                    consumedBeforeBuffer += Math.min(remaining, size);
+                    return;
+                }
+                while (remaining > 0)
+                {
+                    byteBuffer.clear().limit((int)Math.min(byteBuffer.capacity(), remaining));
+                    final int read = channel.read(byteBuffer);
+                    if (read < 0)
+                    {
+                        throw new UncheckedIOException(new IOException(
+                            "standard input ended " + remaining + " bytes before position " + position));
+                    }
+                    remaining -= read;
+                    consumedBeforeBuffer += read;
+                }
+                return;
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot seek in " + inputs.get(inputIndex), ex);
+            }
+        }
+    }
+
     @Override
     public void close()
     {

@@ -33,9 +33,41 @@ public interface Source
     SourceStatus poll(SourceOutput output, int limit);
 
     /**
-     * @return the position after the last record read: a byte offset, an index, a count, per source.
+     * @return the offset of the next record to read: a byte offset, an index, per source. Records are emitted
+     * with their own offsets, which increase.
      */
     long position();
+
+    /**
+     * @return records (for text, lines) read so far, including rejected ones; restored by {@link #seek} so that
+     * dead-letter line numbers stay right after a recovery.
+     */
+    default long lineNumber()
+    {
+        return position();
+    }
+
+    /**
+     * @return whether {@link #seek} can bring back records already read; a source that cannot (standard input,
+     * a socket) has its input journaled when the query has a checkpoint.
+     */
+    default boolean isReplayable()
+    {
+        return false;
+    }
+
+    /**
+     * Moves to a position returned by {@link #position()}, before the first poll; recovery uses it to rewind to an
+     * epoch's cut (DESIGN §5).
+     *
+     * @param position   to read from next.
+     * @param lineNumber what {@link #lineNumber()} returned at that position.
+     * @throws UnsupportedOperationException when the source cannot replay: journal its input instead.
+     */
+    default void seek(final long position, final long lineNumber)
+    {
+        throw new UnsupportedOperationException(this + " cannot rewind: journal its input to make it replayable");
+    }
 
     /**
      * Releases underlying resources; called once, on whichever thread stops the query.

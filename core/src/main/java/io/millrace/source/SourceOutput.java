@@ -17,11 +17,11 @@ public interface SourceOutput
     /**
      * Publishes the row written into {@link #row()}.
      *
-     * @param position source position after this record (what the source would resume from).
+     * @param offset the record's offset in its source (e.g. the byte offset of its line); offsets increase.
      * @return true when published; false when the ring is full: the row is kept and published before the next
      * poll, and the source must return from {@link Source#poll} without writing another row.
      */
-    boolean emit(long position);
+    boolean emit(long offset);
 
     /**
      * Reports a record that cannot become a row. It is counted and handed to the query's dead-letter handler.

@@ -11,7 +11,8 @@ import java.util.List;
  * Reads text files (or standard input, {@code -}) as rows of one string column, {@code line}, in order and
  * without a follow mode: the source ends with its last file. Bytes are passed through as they are (no
  * decoding). A line longer than the maximum record size goes to the dead-letter output with its first bytes.
- * Positions are byte offsets from the start of the first input.
+ * Offsets are byte offsets of line starts, counted from the start of the first input; the source can
+ * seek, so it is replayable while its files are unchanged.
  */
 public final class TextLineSource implements Source, LineReader.LineHandler
 {
@@ -62,6 +63,24 @@ public final class TextLineSource implements Source, LineReader.LineHandler
     public long position()
     {
         return null == reader ? 0 : reader.position();
+    }
+
+    @Override
+    public long lineNumber()
+    {
+        return null == reader ? 0 : reader.lineNumber();
+    }
+
+    @Override
+    public boolean isReplayable()
+    {
+        return !inputs.contains(Path.of("-"));
+    }
+
+    @Override
+    public void seek(final long position, final long lineNumber)
+    {
+        reader.seek(position, lineNumber);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes dead letters as lines {@code line_number<TAB>reason<TAB>original line} (DESIGN §7). Tabs and line
@@ -20,11 +21,13 @@ final class DeadLetterFile implements DeadLetterHandler, AutoCloseable
 {
     private final OutputStream out;
 
-    DeadLetterFile(final Path path)
+    DeadLetterFile(final Path path, final boolean append)
     {
         try
         {
-            out = new BufferedOutputStream(Files.newOutputStream(path));
+            out = new BufferedOutputStream(append ?
+                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND) :
+                Files.newOutputStream(path));
         }
         catch (final IOException ex)
         {

@@ -12,24 +12,28 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes late records to a file, one per line: the original input line when the rows carry it, else the row as
- * CSV (generated input, whose CSV is its original form). Flushed at each epoch commit.
+ * CSV (generated input, whose CSV is its original form). Flushed at each epoch commit. A run resuming from a
+ * checkpoint appends; late records of epochs run again after a crash may then appear twice (at-least-once).
  */
 final class LateLinesSink implements Sink
 {
     private final Path path;
     private final String lineColumnName;
+    private final boolean append;
     private final byte[] copy = new byte[8192];
     private OutputStream out;
     private StringColumn lineColumn;
     private CsvRowFormatter formatter;
 
-    LateLinesSink(final Path path, final String lineColumnName)
+    LateLinesSink(final Path path, final String lineColumnName, final boolean append)
     {
         this.path = path;
         this.lineColumnName = lineColumnName;
+        this.append = append;
     }
 
     @Override
@@ -37,7 +41,9 @@ final class LateLinesSink implements Sink
     {
         try
         {
-            out = new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
+            out = new BufferedOutputStream(append ?
+                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND) :
+                Files.newOutputStream(path), 64 * 1024);
         }
         catch (final IOException ex)
         {

@@ -42,6 +42,10 @@ public final class MillraceCommand implements Runnable
      */
     public static void main(final String[] args)
     {
+        // Chronicle Queue logs its banner and mappings at INFO and reports usage unless told not to; a command
+        // line keeps stderr for progress and errors.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("chronicle.analytics.disable", "true");
         System.exit(execute(args, System.out, System.err));
     }
 

@@ -54,11 +54,12 @@ final class RecordOptions
     }
 
     /**
+     * @param append whether to add to an existing file (a run resuming from a checkpoint) rather than replace it.
      * @return the dead-letter file to write, or null when none was asked for.
      */
-    DeadLetterFile openDeadLetters()
+    DeadLetterFile openDeadLetters(final boolean append)
     {
-        return null == deadLetter ? null : new DeadLetterFile(deadLetter);
+        return null == deadLetter ? null : new DeadLetterFile(deadLetter, append);
     }
 
     /**

@@ -6,7 +6,9 @@ import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
+import io.millrace.journal.ChronicleJournal;
 import io.millrace.sink.CsvSink;
+import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.GeneratorSource;
 import io.millrace.source.Source;
@@ -65,6 +67,22 @@ final class WindowedCountCommand implements Callable<Integer>
     @Option(names = "--epoch-interval", paramLabel = "DUR", converter = Durations.class,
         description = "Cut an epoch this often. Default: 1s; in complete mode one epoch at the end of input.")
     private Duration epochInterval;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+        description = "Checkpoint directory: journal and snapshots. A run restarted with the same arguments and " +
+            "checkpoint after a crash resumes where the last committed epoch ended; run again after it finished, " +
+            "it changes nothing.")
+    private Path checkpoint;
+
+    @Option(names = "--output", paramLabel = "DIR",
+        description = "Write rows to DIR/part-<epoch>.csv, each made visible atomically when its epoch commits, " +
+            "instead of to stdout.")
+    private Path output;
+
+    @Option(names = "--journal-input",
+        description = "Journal every input record before processing it (needs --checkpoint); standard input is " +
+            "always journaled when there is a checkpoint.")
+    private boolean journalInput;
 
     @Option(names = "--late-output", paramLabel = "PATH",
         description = "File for late records (all of their windows closed), as their original lines.")
@@ -137,7 +155,12 @@ final class WindowedCountCommand implements Callable<Integer>
             }
         }
 
-        try (DeadLetterFile deadLetters = records.openDeadLetters())
+        if (journalInput && null == checkpoint)
+        {
+            throw bad("--journal-input needs --checkpoint");
+        }
+        final boolean resuming = null != checkpoint;
+        try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
         {
             final StreamWriter writer = WindowedCount.plan(source, windowSpec, watermark)
                 .writeStream()
@@ -145,16 +168,74 @@ final class WindowedCountCommand implements Callable<Integer>
                 .outputMode(mode)
                 .trigger(trigger(mode))
                 .throttle(throttle)
-                .sink(new CsvSink(parent.out(), false))
+                .sink(null == output ? new CsvSink(parent.out(), false) : new PartFileSink(output))
                 .deadLetter(records.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
-                writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN));
+                writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN, resuming));
             }
-            final StreamingQuery query = writer.start();
+            if (null != checkpoint)
+            {
+                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()))
+                    .journalInput(journalInput)
+                    .queryIdentity(identity(mode));
+            }
+            final StreamingQuery query;
+            try
+            {
+                query = writer.start();
+            }
+            catch (final IllegalStateException ex)
+            {
+                parent.err().println("millrace windowed-count: " + ex.getMessage());
+                return MillraceCommand.EXIT_BAD_ARGUMENTS;
+            }
             ProgressReporter.await("windowed-count", query, parent.err());
         }
         return MillraceCommand.EXIT_OK;
+    }
+
+    /**
+     * The arguments that decide the query's output, canonical: a checkpoint records them and a restart must give
+     * the same; {@code journal replay} rebuilds the query from them.
+     */
+    private String identity(final OutputMode mode)
+    {
+        final StringBuilder sb = new StringBuilder("windowed-count");
+        if (null != input.paths)
+        {
+            for (final Path path : input.paths)
+            {
+                sb.append(" --input ").append("-".equals(path.toString()) ? "-" : path.toAbsolutePath().normalize());
+            }
+        }
+        else
+        {
+            sb.append(" --generate ").append(input.count).append(" --seed ").append(generator.seed)
+                .append(" --keys ").append(generator.keys).append(" --rate ").append(generator.rate)
+                .append(" --disorder ").append(generator.disorder).append(" --max-delay ").append(generator.maxDelay)
+                .append(" --start ").append(generator.start);
+        }
+        if (null != window.gap)
+        {
+            sb.append(" --session-gap ").append(window.gap.toMillis()).append("ms");
+        }
+        else
+        {
+            sb.append(" --window ").append(window.size.toMillis()).append("ms");
+            if (null != slide)
+            {
+                sb.append(" --slide ").append(slide.toMillis()).append("ms");
+            }
+        }
+        sb.append(" --watermark ").append(watermark.toMillis()).append("ms")
+            .append(" --output-mode ").append(mode.name().toLowerCase(Locale.ROOT))
+            .append(" --max-record-size ").append(records.maxRecordSize());
+        if (journalInput)
+        {
+            sb.append(" --journal-input");
+        }
+        return sb.toString();
     }
 
     private Trigger trigger(final OutputMode mode)

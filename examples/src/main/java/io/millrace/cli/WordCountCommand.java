@@ -41,7 +41,7 @@ final class WordCountCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         records.checkInputs(spec, inputs);
-        try (DeadLetterFile deadLetters = records.openDeadLetters())
+        try (DeadLetterFile deadLetters = records.openDeadLetters(false))
         {
             final StreamingQuery query = WordCount.plan(inputs, records.maxRecordSize())
                 .writeStream()

@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.StateReader;
 import io.millrace.Aggregate;
 import io.millrace.OutputMode;
 import io.millrace.internal.QueryCounters;
@@ -130,5 +132,19 @@ public final class AggregateOperator extends Operator
         keys.decode(table.keys(), table.keyOffset(id), writer);
         layout.write(table.values(), table.valueOffset(id) + FLAGS_LENGTH, writer);
         next.onRow(writer.view(view));
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        table.writeTo(out);
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        table.readFrom(in);
+        counters.stateRows.set(table.size());
+        counters.stateBytes.set(table.bytes());
     }
 }

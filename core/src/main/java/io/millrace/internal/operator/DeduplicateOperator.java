@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.StateReader;
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.internal.state.KeyedTable;
 import io.millrace.internal.state.TimerHeap;
@@ -56,5 +58,19 @@ public final class DeduplicateOperator extends Operator
             }
             next.onRow(row);
         }
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        seen.writeTo(out);
+        expiries.writeTo(out);
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        seen.readFrom(in);
+        expiries.readFrom(in);
     }
 }

@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateReader;
+import io.millrace.internal.state.StateWriter;
 import io.millrace.row.RowView;
 
 /**
@@ -33,6 +35,24 @@ public abstract class Operator
     public void onMarker(final long epoch)
     {
         next.onMarker(epoch);
+    }
+
+    /**
+     * Appends this stage's state to an epoch snapshot; stateless stages write nothing.
+     *
+     * @param out to append to.
+     */
+    public void writeState(final StateWriter out)
+    {
+    }
+
+    /**
+     * Restores this stage's state from what {@link #writeState(StateWriter)} wrote, before the first row.
+     *
+     * @param in positioned at this stage's state.
+     */
+    public void readState(final StateReader in)
+    {
     }
 
     /**

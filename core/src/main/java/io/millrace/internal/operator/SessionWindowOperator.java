@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.StateReader;
 import io.millrace.OutputMode;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.state.AggregateLayout;
@@ -307,5 +309,22 @@ public final class SessionWindowOperator extends Operator
     {
         counters.stateRows.set(sessions.size());
         counters.stateBytes.set(sessions.bytes() + keyTable.bytes());
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        keyTable.writeTo(out);
+        sessions.writeTo(out);
+        timers.writeTo(out);
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        keyTable.readFrom(in);
+        sessions.readFrom(in);
+        timers.readFrom(in);
+        publishStateSize();
     }
 }

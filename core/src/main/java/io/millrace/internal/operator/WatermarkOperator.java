@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.StateReader;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 
@@ -35,5 +37,17 @@ public final class WatermarkOperator extends Operator
         }
         next.onRow(row);
         maxEventTime = Math.max(maxEventTime, time.get(row));
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        out.putLong(maxEventTime);
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        maxEventTime = in.getLong();
     }
 }

@@ -1,5 +1,7 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.StateReader;
 import io.millrace.OutputMode;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.state.AggregateLayout;
@@ -241,5 +243,40 @@ public final class WindowOperator extends Operator
     {
         counters.stateRows.set(stateRows);
         counters.stateBytes.set(stateBytes);
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        out.putInt(starts.size());
+        out.putInt(firstOpen);
+        out.putInt(nextWindowCapacity);
+        for (int i = 0; i < starts.size(); i++)
+        {
+            final long start = starts.getLong(i);
+            out.putLong(start);
+            windows.get(start).writeTo(out);
+        }
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        final int count = in.getInt();
+        firstOpen = in.getInt();
+        nextWindowCapacity = in.getInt();
+        stateRows = 0;
+        stateBytes = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long start = in.getLong();
+            final KeyedTable table = new KeyedTable(FLAGS_LENGTH + layout.width(), 16);
+            table.readFrom(in);
+            windows.put(start, table);
+            starts.addLong(start);
+            stateRows += table.size();
+            stateBytes += table.bytes();
+        }
+        publishStateSize();
     }
 }

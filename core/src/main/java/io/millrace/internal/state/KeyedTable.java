@@ -8,7 +8,6 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -70,9 +69,9 @@ public final class KeyedTable
         this.entryWidth = ENTRY_HEADER_LENGTH + valueWidth;
         final int indexCapacity = Math.max(MIN_INDEX_CAPACITY, BitUtil.findNextPositivePowerOfTwo(
             (int)Math.min(1 << 30, (long)Math.ceil(initialCapacity / MAX_LOAD))));
-        index = allocate((long)indexCapacity * Long.BYTES);
+        index = Slab.allocate((long)indexCapacity * Long.BYTES);
         indexMask = indexCapacity - 1;
-        entries = allocate((long)Math.max(8, initialCapacity) * entryWidth);
+        entries = Slab.allocate((long)Math.max(8, initialCapacity) * entryWidth);
         arena = new ExpandableDirectByteBuffer(Math.max(1024, initialCapacity * 16));
     }
 
@@ -337,7 +336,7 @@ public final class KeyedTable
             id = entryLimit++;
             if ((long)entryLimit * entryWidth > entries.capacity())
             {
-                final UnsafeBuffer grown = allocate(Math.max((long)entryLimit * entryWidth, entries.capacity() * 2L));
+                final UnsafeBuffer grown = Slab.allocate(Math.max((long)entryLimit * entryWidth, entries.capacity() * 2L));
                 grown.putBytes(0, entries, 0, entries.capacity());
                 entries = grown;
             }
@@ -374,7 +373,7 @@ public final class KeyedTable
         {
             throw new IllegalStateException("keyed table full at " + size + " entries");
         }
-        index = allocate((long)oldCapacity * 2 * Long.BYTES);
+        index = Slab.allocate((long)oldCapacity * 2 * Long.BYTES);
         indexMask = oldCapacity * 2 - 1;
         for (int i = 0; i < oldCapacity; i++)
         {
@@ -425,12 +424,57 @@ public final class KeyedTable
         arenaGarbage = 0;
     }
 
-    private static UnsafeBuffer allocate(final long bytes)
+    /**
+     * Appends the table to a snapshot as bulk copies of its regions.
+     *
+     * @param out to append to.
+     */
+    public void writeTo(final StateWriter out)
     {
-        if (bytes > Integer.MAX_VALUE - 8)
+        out.putInt(valueWidth);
+        out.putInt(entryLimit);
+        out.putInt(size);
+        out.putInt(arenaLimit);
+        out.putLong(arenaGarbage);
+        out.putBytes(index, 0, index.capacity());
+        out.putBytes(entries, 0, entryLimit * entryWidth);
+        out.putBytes(arena, 0, arenaLimit);
+        out.putInt(freeIds.size());
+        for (int i = 0; i < freeIds.size(); i++)
         {
-            throw new IllegalStateException("keyed table region of " + bytes + " bytes exceeds 2 GiB");
+            out.putInt(freeIds.getInt(i));
         }
-        return new UnsafeBuffer(ByteBuffer.allocateDirect((int)bytes).order(ByteOrder.nativeOrder()));
+    }
+
+    /**
+     * Replaces the table's contents with a snapshot written by {@link #writeTo(StateWriter)}.
+     *
+     * @param in positioned at the table.
+     * @throws IllegalStateException when the snapshot is of a table with another value width.
+     */
+    public void readFrom(final StateReader in)
+    {
+        final int width = in.getInt();
+        if (width != valueWidth)
+        {
+            throw new IllegalStateException("snapshot of a table with " + width + "-byte values, expected " + valueWidth);
+        }
+        entryLimit = in.getInt();
+        size = in.getInt();
+        arenaLimit = in.getInt();
+        arenaGarbage = in.getLong();
+        final int indexBytes = in.peekBytesLength();
+        index = Slab.allocate(indexBytes);
+        indexMask = indexBytes / Long.BYTES - 1;
+        in.getBytes(index, 0);
+        entries = Slab.allocate(Math.max((long)in.peekBytesLength(), 8L * entryWidth));
+        in.getBytes(entries, 0);
+        arena.checkLimit(in.peekBytesLength());
+        in.getBytes(arena, 0);
+        freeIds.clear();
+        for (int i = in.getInt(); i > 0; i--)
+        {
+            freeIds.addInt(in.getInt());
+        }
     }
 }

@@ -118,4 +118,43 @@ public final class Slab
         }
         return new UnsafeBuffer(ByteBuffer.allocateDirect((int)bytes).order(ByteOrder.nativeOrder()));
     }
+
+    /**
+     * Appends the records in use and the free ids to a snapshot.
+     *
+     * @param out to append to.
+     */
+    public void writeTo(final StateWriter out)
+    {
+        out.putInt(recordWidth);
+        out.putInt(limit);
+        out.putBytes(records, 0, limit * recordWidth);
+        out.putInt(freeIds.size());
+        for (int i = 0; i < freeIds.size(); i++)
+        {
+            out.putInt(freeIds.getInt(i));
+        }
+    }
+
+    /**
+     * Replaces the contents with a snapshot written by {@link #writeTo(StateWriter)}.
+     *
+     * @param in positioned at the slab.
+     */
+    public void readFrom(final StateReader in)
+    {
+        final int width = in.getInt();
+        if (width != recordWidth)
+        {
+            throw new IllegalStateException("snapshot of " + width + "-byte records, expected " + recordWidth);
+        }
+        limit = in.getInt();
+        records = allocate(Math.max((long)in.peekBytesLength(), 8L * recordWidth));
+        in.getBytes(records, 0);
+        freeIds.clear();
+        for (int i = in.getInt(); i > 0; i--)
+        {
+            freeIds.addInt(in.getInt());
+        }
+    }
 }

@@ -120,4 +120,36 @@ public final class TimerHeap
     {
         size = 0;
     }
+
+    /**
+     * Appends the timers, in heap order, to a snapshot.
+     *
+     * @param out to append to.
+     */
+    public void writeTo(final StateWriter out)
+    {
+        out.putInt(size);
+        for (int i = 0; i < size; i++)
+        {
+            out.putLong(times[i]);
+            out.putInt(ids[i]);
+        }
+    }
+
+    /**
+     * Replaces the timers with a snapshot written by {@link #writeTo(StateWriter)}.
+     *
+     * @param in positioned at the heap.
+     */
+    public void readFrom(final StateReader in)
+    {
+        size = in.getInt();
+        times = new long[Math.max(16, size)];
+        ids = new int[times.length];
+        for (int i = 0; i < size; i++)
+        {
+            times[i] = in.getLong();
+            ids[i] = in.getInt();
+        }
+    }
 }

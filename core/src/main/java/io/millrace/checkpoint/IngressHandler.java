@@ -1,0 +1,28 @@
+package io.millrace.checkpoint;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives the journaled input of a query when it is read back: its records and the epoch cuts between them,
+ * in journal order.
+ */
+public interface IngressHandler
+{
+    /**
+     * @param index        journal index of the record: its offset.
+     * @param sourceOffset position of the original source after the record.
+     * @param lineNumber   records the original source had read after the record.
+     * @param row          buffer holding the row.
+     * @param offset       of the row in {@code row}.
+     * @param length       of the row.
+     * @return false to stop reading after this entry (back-pressure).
+     */
+    boolean onRecord(long index, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
+
+    /**
+     * @param index journal index of the cut.
+     * @param cut   the epoch cut.
+     * @return false to stop reading after this entry (back-pressure).
+     */
+    boolean onEpochCut(long index, EpochCut cut);
+}

@@ -1,0 +1,70 @@
+package io.millrace.checkpoint;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * A query's write-ahead log and checkpoint store (DESIGN §5). The {@code journal} module implements it over
+ * Chronicle Queue; core only sees this interface.
+ * <p>
+ * Threads: {@link #open} on the control thread before the query starts; {@link #appendRecord},
+ * {@link #appendEpochCut} and {@link #readIngress} on the source thread; {@link #commit} on the operator thread;
+ * {@link #close} once both have stopped.
+ * <p>
+ * Durability: an entry returned from an append survives the process being killed at any moment. A commit is
+ * durable when it returns: its snapshot is written and forced to disk before the commit entry is appended.
+ */
+public interface Journal extends AutoCloseable
+{
+    /**
+     * Opens the checkpoint for a query, recording its identity the first time and checking it afterwards.
+     *
+     * @param identity the query's identity and parameters; a restart must present the same.
+     * @return what the query must do to resume.
+     * @throws IllegalStateException when the checkpoint belongs to another query or other parameters (the
+     *                               checkpoint is left untouched).
+     */
+    Recovery open(String identity);
+
+    /**
+     * Journals an input record before it is processed (the ingress journal).
+     *
+     * @param sourceOffset position of the source after the record.
+     * @param lineNumber   records the source had read after the record.
+     * @param row          buffer holding the row.
+     * @param offset       of the row.
+     * @param length       of the row.
+     * @return the journal index of the record, which becomes its offset.
+     */
+    long appendRecord(long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
+
+    /**
+     * Logs an epoch cut ({@code EPOCH_BEGIN}) before its marker enters the ring.
+     *
+     * @param cut where the epoch ended.
+     * @return the journal index of the cut.
+     */
+    long appendEpochCut(EpochCut cut);
+
+    /**
+     * Reads the journaled input after the committed epoch's cut: records and cuts, in order. Call repeatedly; each
+     * call continues where the last stopped.
+     *
+     * @param handler receiving entries.
+     * @param limit   most entries to deliver.
+     * @return entries delivered; -1 once the journal is exhausted.
+     */
+    int readIngress(IngressHandler handler, int limit);
+
+    /**
+     * Commits an epoch: stores its snapshot durably, then appends {@code EPOCH_COMMIT}.
+     *
+     * @param epoch    whose output the sink has durably written.
+     * @param snapshot operator state at the end of the epoch.
+     * @param offset   of the snapshot in {@code snapshot}.
+     * @param length   of the snapshot.
+     */
+    void commit(long epoch, DirectBuffer snapshot, int offset, int length);
+
+    @Override
+    void close();
+}

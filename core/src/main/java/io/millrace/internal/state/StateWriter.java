@@ -1,0 +1,92 @@
+package io.millrace.internal.state;
+
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+/**
+ * Appends operator state to one growing off-heap buffer for an epoch snapshot: numbers and bulk copies of
+ * off-heap regions, read back in the same order by {@link StateReader}. Each operator writes one section
+ * ({@link #beginSection()}/{@link #endSection()}), so that a chain restores positionally. Reused epoch after
+ * epoch; single-threaded.
+ */
+public final class StateWriter
+{
+    private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(64 * 1024);
+    private int limit;
+    private int sectionStart = -1;
+
+    /**
+     * Empties the buffer for the next snapshot.
+     */
+    public void reset()
+    {
+        limit = 0;
+        sectionStart = -1;
+    }
+
+    /**
+     * Starts an operator's section.
+     */
+    public void beginSection()
+    {
+        sectionStart = limit;
+        putInt(0);
+    }
+
+    /**
+     * Ends the section begun last, recording its length.
+     */
+    public void endSection()
+    {
+        buffer.putInt(sectionStart, limit - sectionStart - Integer.BYTES);
+        sectionStart = -1;
+    }
+
+    /**
+     * @param value to append.
+     */
+    public void putLong(final long value)
+    {
+        buffer.putLong(limit, value);
+        limit += Long.BYTES;
+    }
+
+    /**
+     * @param value to append.
+     */
+    public void putInt(final int value)
+    {
+        buffer.putInt(limit, value);
+        limit += Integer.BYTES;
+    }
+
+    /**
+     * Appends a length then the bytes.
+     *
+     * @param source holding the bytes.
+     * @param index  of the first byte.
+     * @param length of the bytes.
+     */
+    public void putBytes(final DirectBuffer source, final int index, final int length)
+    {
+        putInt(length);
+        buffer.putBytes(limit, source, index, length);
+        limit += length;
+    }
+
+    /**
+     * @return the buffer holding the snapshot, from index 0.
+     */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return length of the snapshot so far.
+     */
+    public int length()
+    {
+        return limit;
+    }
+}

@@ -1,0 +1,58 @@
+package io.millrace.journal;
+
+/**
+ * Layout of a journal entry: one Chronicle Queue document of raw bytes, little-endian.
+ * <pre>
+ *   0               1               2               3
+ *   0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7
+ *  +---------------+-----------------------------------------------+
+ *  |     type      |                   reserved                    |
+ *  +---------------+-----------------------------------------------+
+ *  |                       payload length                          |
+ *  +---------------------------------------------------------------+
+ *  |                  CRC32C of the payload                        |
+ *  +---------------------------------------------------------------+
+ *  |                          reserved                             |
+ *  +---------------------------------------------------------------+
+ *  |                          payload                             ...
+ *  +---------------------------------------------------------------+
+ *
+ *  IDENTITY     payload: the query's identity, UTF-8
+ *  EPOCH_BEGIN  payload: epoch, source offset, line number, records, first offset, last offset (8 bytes each),
+ *                        end of input (1 byte)
+ *  RECORD       payload: source offset after the record, line number (8 bytes each), the row's bytes
+ *  EPOCH_COMMIT payload: epoch, snapshot length (8 bytes each), snapshot CRC32C (4 bytes)
+ * </pre>
+ */
+final class JournalDescriptor
+{
+    static final byte IDENTITY = 1;
+    static final byte EPOCH_BEGIN = 2;
+    static final byte RECORD = 3;
+    static final byte EPOCH_COMMIT = 4;
+
+    static final int TYPE_OFFSET = 0;
+    static final int LENGTH_OFFSET = 4;
+    static final int CRC_OFFSET = 8;
+    static final int HEADER_LENGTH = 16;
+
+    static final int EPOCH_BEGIN_LENGTH = 6 * Long.BYTES + 1;
+    static final int RECORD_HEADER_LENGTH = 2 * Long.BYTES;
+    static final int EPOCH_COMMIT_LENGTH = 2 * Long.BYTES + Integer.BYTES;
+
+    private JournalDescriptor()
+    {
+    }
+
+    static String typeName(final byte type)
+    {
+        switch (type)
+        {
+            case IDENTITY: return "IDENTITY";
+            case EPOCH_BEGIN: return "EPOCH_BEGIN";
+            case RECORD: return "RECORD";
+            case EPOCH_COMMIT: return "EPOCH_COMMIT";
+            default: return "UNKNOWN(" + type + ")";
+        }
+    }
+}
