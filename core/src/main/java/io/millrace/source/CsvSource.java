@@ -143,7 +143,8 @@ public final class CsvSource implements Source, LineReader.LineHandler
     }
 
     @Override
-    public boolean onLine(final DirectBuffer buffer, final int index, final int length, final long lineNumber)
+    public boolean onLine(
+        final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long offset)
     {
         final RowWriter row = output.row();
         final String error = parse(buffer, index, length, row);
@@ -156,7 +157,7 @@ public final class CsvSource implements Source, LineReader.LineHandler
             output.deadLetter(lineNumber, error, buffer, index, length);
             return true;
         }
-        return output.emit(reader.position());
+        return output.emit(offset);
     }
 
     @Override

@@ -26,13 +26,16 @@ public final class LineReader implements AutoCloseable
     public interface LineHandler
     {
         /**
+         * Receives a line; during the call {@link #position()} and {@link #lineNumber()} already count it.
+         *
          * @param buffer     holding the line, valid during the call.
          * @param index      of its first byte.
          * @param length     of the line without its terminator.
          * @param lineNumber from 1.
+         * @param offset     byte offset of the line's start from the start of the first input.
          * @return false to stop reading after this line.
          */
-        boolean onLine(DirectBuffer buffer, int index, int length, long lineNumber);
+        boolean onLine(DirectBuffer buffer, int index, int length, long lineNumber, long offset);
 
         /**
          * @param buffer      holding the line's first bytes, valid during the call.
@@ -229,23 +232,22 @@ public final class LineReader implements AutoCloseable
     private boolean deliver(final LineHandler handler, final int lineEnd, final int next)
     {
         lineNumber++;
-        final boolean more;
-        if (skipped >= 0)
-        {
-            final long total = skipped + (lineEnd - start) - trailingCr(lineEnd);
-            skipped = -1;
-            // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
-            more = total <= maxLineLength ?
-                handler.onLine(overlongPrefix, 0, (int)total, lineNumber) :
-                handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
-        }
-        else
-        {
-            more = handler.onLine(buffer, start, lineEnd - start - trailingCr(lineEnd), lineNumber);
-        }
+        final int lineStart = start;
+        final int length = lineEnd - lineStart - trailingCr(lineEnd);
+        final long offset = consumedBeforeBuffer + lineStart - Math.max(0, skipped);
+        // Advance first, so that the handler sees the position after the line; its bytes stay in the buffer.
         start = next;
         scan = next;
-        return more;
+        if (skipped >= 0)
+        {
+            final long total = skipped + length;
+            skipped = -1;
+            // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
+            return total <= maxLineLength ?
+                handler.onLine(overlongPrefix, 0, (int)total, lineNumber, offset) :
+                handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
+        }
+        return handler.onLine(buffer, lineStart, length, lineNumber, offset);
     }
 
     private int trailingCr(final int lineEnd)

@@ -84,10 +84,11 @@ public final class TextLineSource implements Source, LineReader.LineHandler
     }
 
     @Override
-    public boolean onLine(final DirectBuffer buffer, final int index, final int length, final long lineNumber)
+    public boolean onLine(
+        final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long offset)
     {
         output.row().putString(line, buffer, index, length);
-        return output.emit(reader.position());
+        return output.emit(offset);
     }
 
     @Override

@@ -11,6 +11,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.LongHashSet;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,8 @@ public final class ChronicleJournal implements Journal
     private final JournalEntry ingressEntry = new JournalEntry();
     private ChronicleQueue queue;
     private JournalReader ingress;
+    private LongHashSet cutOff;
+    private long ingressStart;
     private boolean closed;
 
     /**
@@ -74,6 +77,7 @@ public final class ChronicleJournal implements Journal
     @Override
     public Recovery open(final String identity)
     {
+        checkIdentity(identity);
         final JournalScan scan = JournalScan.repairing(directory, log);
         if (null == scan.identity())
         {
@@ -81,12 +85,6 @@ public final class ChronicleJournal implements Journal
             final byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
             operatorScratch.putBytes(0, bytes);
             append(JournalDescriptor.IDENTITY, operatorScratch, operatorChecksum, bytes.length);
-        }
-        else if (!scan.identity().equals(identity))
-        {
-            throw new IllegalStateException("checkpoint " + directory + " belongs to another query or other " +
-                "parameters; it was left untouched.\n  checkpoint: " + scan.identity() + "\n  this run:   " +
-                identity + "\nUse a new checkpoint directory, or the original arguments.");
         }
         else
         {
@@ -97,8 +95,8 @@ public final class ChronicleJournal implements Journal
         final DirectBuffer snapshot = committed == 0 ? null :
             snapshots.read(committed, scan.commit(committed).snapshotLength(), scan.commit(committed).snapshotCrc());
         final EpochCut committedCut = scan.cut(committed);
-        ingress = new JournalReader(queue, scan.cutOff());
-        ingress.seekAfter(committed == 0 ? scan.identityIndex() : scan.cutIndex(committed));
+        cutOff = scan.cutOff();
+        ingressStart = committed == 0 ? scan.identityIndex() : scan.cutIndex(committed);
         return new Recovery(committed, committedCut, snapshot, scan.cutsAfter(committed));
     }
 
@@ -130,6 +128,12 @@ public final class ChronicleJournal implements Journal
     @Override
     public int readIngress(final IngressHandler handler, final int limit)
     {
+        if (null == ingress)
+        {
+            // Chronicle tailers belong to the thread that made them: the source thread reads the ingress.
+            ingress = new JournalReader(queue, cutOff);
+            ingress.seekAfter(ingressStart);
+        }
         int delivered = 0;
         while (delivered < limit)
         {
@@ -199,6 +203,30 @@ public final class ChronicleJournal implements Journal
         if (null != queue)
         {
             queue.close();
+        }
+    }
+
+    /**
+     * Compares the identity with the checkpoint's before anything is written to it, so that a run with other
+     * parameters leaves the checkpoint exactly as it was.
+     */
+    private void checkIdentity(final String identity)
+    {
+        final String recorded;
+        try
+        {
+            recorded = JournalScan.of(directory).identity();
+        }
+        catch (final RuntimeException ex)
+        {
+            // A journal whose creation was interrupted cannot be opened read-only; it holds no identity yet.
+            return;
+        }
+        if (null != recorded && !recorded.equals(identity))
+        {
+            throw new IllegalStateException("checkpoint " + directory + " belongs to another query or other " +
+                "parameters; it was left untouched.\n  checkpoint: " + recorded + "\n  this run:   " +
+                identity + "\nUse a new checkpoint directory, or the original arguments.");
         }
     }
 

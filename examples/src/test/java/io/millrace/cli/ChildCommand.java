@@ -1,0 +1,91 @@
+package io.millrace.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the {@code millrace} command line in a child JVM with this JVM's class path and access flags, so that a
+ * test can kill it with SIGKILL.
+ */
+final class ChildCommand
+{
+    private final Process process;
+
+    private ChildCommand(final Process process)
+    {
+        this.process = process;
+    }
+
+    /**
+     * @param stderr file that receives the child's stderr (appended); stdout is discarded.
+     * @param stdin  file to feed as standard input, or null for none.
+     * @param args   command line arguments.
+     * @return the running child.
+     * @throws IOException when it cannot start.
+     */
+    static ChildCommand start(final Path stderr, final Path stdin, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String flag : System.getProperty("millrace.child.jvm.args", "").split("\\s+"))
+        {
+            if (!flag.isBlank())
+            {
+                command.add(flag);
+            }
+        }
+        command.add("-Xmx512m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MillraceCommand.class.getName());
+        command.addAll(Arrays.asList(args));
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+        if (null != stdin)
+        {
+            builder.redirectInput(stdin.toFile());
+        }
+        return new ChildCommand(builder.start());
+    }
+
+    /**
+     * Sends SIGKILL and waits for the process to go.
+     *
+     * @throws InterruptedException when interrupted.
+     */
+    void kill() throws InterruptedException
+    {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /**
+     * @param seconds to wait.
+     * @return the exit code.
+     * @throws InterruptedException when interrupted.
+     * @throws IllegalStateException when it did not end in time (it is killed).
+     */
+    int waitFor(final long seconds) throws InterruptedException
+    {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS))
+        {
+            kill();
+            throw new IllegalStateException("child did not finish within " + seconds + " s");
+        }
+        return process.exitValue();
+    }
+
+    /**
+     * @return whether the child is still running.
+     */
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+}

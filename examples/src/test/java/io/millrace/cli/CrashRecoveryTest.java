@@ -1,0 +1,307 @@
+package io.millrace.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exactly-once through crashes (DESIGN §5, §7): the command line runs in a child JVM that is killed with SIGKILL
+ * at random moments and restarted with the same arguments and checkpoint; the union of its part files must equal
+ * an uninterrupted run's output, no row missing and none twice. Kills per scenario: {@code millrace.crash.kills}
+ * (the crash-soak profile raises it).
+ */
+class CrashRecoveryTest
+{
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> scenarios()
+    {
+        return Stream.of(
+            Arguments.of("tumbling, file input journaled", "file",
+                List.of("--window", "1s", "--watermark", "300ms", "--journal-input")),
+            Arguments.of("sliding, standard input", "stdin",
+                List.of("--window", "1s", "--slide", "300ms", "--watermark", "200ms")),
+            Arguments.of("sessions in update mode, generated", "generate",
+                List.of("--session-gap", "150ms", "--watermark", "400ms", "--output-mode", "update")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    @Timeout(400)
+    void shouldNeitherLoseNorDuplicateRowsWhenKilledAndRestarted(
+        final String name, final String input, final List<String> options) throws Exception
+    {
+        final Path events = dir.resolve("events.csv");
+        writeEvents(events, 150_000, 7);
+        final List<String> args = new ArrayList<>(List.of("windowed-count"));
+        switch (input)
+        {
+            case "file" -> args.addAll(List.of("--input", events.toString()));
+            case "stdin" -> args.addAll(List.of("--input", "-"));
+            default -> args.addAll(List.of("--generate", "150000", "--rate", "40000", "--keys", "200"));
+        }
+        args.addAll(options);
+
+        final Path reference = dir.resolve("reference");
+        assertEquals(0, runInProcess(withoutJournal(with(args, "--output", reference.toString())), events));
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Path stderr = dir.resolve("stderr.log");
+        final List<String> crashing = with(args, "--output", output.toString(), "--checkpoint", checkpoint.toString(),
+            "--epoch-interval", "40ms");
+        final Random random = new Random(name.hashCode());
+        for (int kill = 0; kill < KILLS; kill++)
+        {
+            final ChildCommand child = ChildCommand.start(stderr, stdin(input, events),
+                with(crashing, "--throttle", "150000").toArray(new String[0]));
+            Thread.sleep(250 + random.nextInt(700));
+            child.kill();
+        }
+        final ChildCommand last = ChildCommand.start(stderr, stdin(input, events), crashing.toArray(new String[0]));
+        assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
+
+        assertSameRows(rows(reference), rows(output), "union of part files after " + KILLS + " kills");
+
+        final Map<String, String> before = snapshotOf(output);
+        final ChildCommand again = ChildCommand.start(stderr, stdin(input, events), crashing.toArray(new String[0]));
+        assertEquals(0, again.waitFor(60), () -> "run after finishing failed: " + read(stderr));
+        assertEquals(before, snapshotOf(output), "a run after the query finished must change nothing");
+        try (Stream<Path> files = Files.list(output))
+        {
+            assertFalse(files.anyMatch(file -> file.getFileName().toString().startsWith(".")),
+                "no temporary part file may remain");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldCutBackADamagedJournalTailAndStillProduceTheSameRows() throws Exception
+    {
+        final Path events = dir.resolve("events.csv");
+        writeEvents(events, 60_000, 11);
+        final List<String> args = List.of("windowed-count", "--input", events.toString(), "--window", "500ms",
+            "--watermark", "100ms", "--journal-input");
+        final Path reference = dir.resolve("reference");
+        assertEquals(0, runInProcess(withoutJournal(with(args, "--output", reference.toString())), events));
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Path stderr = dir.resolve("stderr.log");
+        final List<String> crashing = with(args, "--output", output.toString(), "--checkpoint", checkpoint.toString(),
+            "--epoch-interval", "30ms");
+        final ChildCommand child = ChildCommand.start(stderr, null,
+            with(crashing, "--throttle", "40000").toArray(new String[0]));
+        Thread.sleep(1200);
+        child.kill();
+
+        damageLastEntry(checkpoint.resolve("journal"));
+        final ChildCommand last = ChildCommand.start(stderr, null, crashing.toArray(new String[0]));
+        assertEquals(0, last.waitFor(120), () -> "run after damage failed: " + read(stderr));
+        assertTrue(read(stderr).contains("cutting the journal back"), () -> "no cut reported: " + read(stderr));
+        assertSameRows(rows(reference), rows(output), "after cutting back the damaged tail");
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRefuseChangedParametersAndLeaveTheCheckpointUntouched() throws Exception
+    {
+        final Path checkpoint = dir.resolve("checkpoint");
+        final List<String> args = List.of("windowed-count", "--generate", "20000", "--window", "1s",
+            "--checkpoint", checkpoint.toString(), "--output", dir.resolve("out").toString());
+        assertEquals(0, runInProcess(args, null));
+        final Map<String, String> before = snapshotOf(checkpoint);
+
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final List<String> changed = new ArrayList<>(args);
+        changed.set(changed.indexOf("1s"), "2s");
+        final int exit = MillraceCommand.execute(changed.toArray(new String[0]),
+            new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+
+        assertEquals(MillraceCommand.EXIT_BAD_ARGUMENTS, exit);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("belongs to another query or other parameters"),
+            err::toString);
+        assertEquals(before, snapshotOf(checkpoint));
+    }
+
+    private static Path stdin(final String input, final Path events)
+    {
+        return "stdin".equals(input) ? events : null;
+    }
+
+    private static int runInProcess(final List<String> args, final Path stdin) throws IOException
+    {
+        final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        if (args.contains("-"))
+        {
+            final var saved = System.in;
+            try (var in = Files.newInputStream(stdin))
+            {
+                System.setIn(in);
+                return MillraceCommand.execute(args.toArray(new String[0]), quiet, quiet);
+            }
+            finally
+            {
+                System.setIn(saved);
+            }
+        }
+        return MillraceCommand.execute(args.toArray(new String[0]), quiet, quiet);
+    }
+
+    private static List<String> withoutJournal(final List<String> args)
+    {
+        final List<String> plain = new ArrayList<>(args);
+        plain.remove("--journal-input");
+        return plain;
+    }
+
+    private static List<String> with(final List<String> args, final String... more)
+    {
+        final List<String> all = new ArrayList<>(args);
+        all.addAll(Arrays.asList(more));
+        return all;
+    }
+
+    /**
+     * Events {@code time,key} with times rising about 1 ms per 20 events and some disorder, so that windows close
+     * throughout the run.
+     */
+    private static void writeEvents(final Path file, final int count, final long seed) throws IOException
+    {
+        final Random random = new Random(seed);
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            final long time = 1_000_000 + i / 20 - (random.nextInt(100) < 3 ? random.nextInt(400) : 0);
+            sb.append(time).append(",key").append(random.nextInt(200)).append('\n');
+        }
+        Files.writeString(file, sb);
+    }
+
+    private static Map<String, Integer> rows(final Path directory) throws IOException
+    {
+        final Map<String, Integer> rows = new TreeMap<>();
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList())
+            {
+                for (final String line : Files.readAllLines(file))
+                {
+                    rows.merge(line, 1, Integer::sum);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Compares rows as multisets and reports the difference briefly: the rows missing, and those extra or repeated.
+     */
+    private static void assertSameRows(
+        final Map<String, Integer> expected, final Map<String, Integer> actual, final String what)
+    {
+        if (expected.equals(actual))
+        {
+            return;
+        }
+        final List<String> missing = new ArrayList<>();
+        final List<String> extra = new ArrayList<>();
+        expected.forEach((row, count) ->
+        {
+            if (actual.getOrDefault(row, 0) < count)
+            {
+                missing.add(row);
+            }
+        });
+        actual.forEach((row, count) ->
+        {
+            if (expected.getOrDefault(row, 0) < count)
+            {
+                extra.add(row + " x" + count);
+            }
+        });
+        throw new AssertionError(what + ": " + expected.size() + " distinct rows expected, " + actual.size() +
+            " found; " + missing.size() + " missing, e.g. " + missing.subList(0, Math.min(5, missing.size())) +
+            "; " + extra.size() + " extra or repeated, e.g. " + extra.subList(0, Math.min(5, extra.size())));
+    }
+
+    private static Map<String, String> snapshotOf(final Path directory) throws IOException
+    {
+        final Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(directory))
+        {
+            for (final Path file : walk.filter(Files::isRegularFile).toList())
+            {
+                files.put(directory.relativize(file).toString(), Arrays.toString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+            }
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        return files;
+    }
+
+    /**
+     * Flips a byte near the end of the data of the newest journal file: inside its last entry.
+     */
+    private static void damageLastEntry(final Path journal) throws IOException
+    {
+        final Path newest;
+        try (Stream<Path> files = Files.list(journal))
+        {
+            newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().reduce((a, b) -> b)
+                .orElseThrow();
+        }
+        try (RandomAccessFile file = new RandomAccessFile(newest.toFile(), "rw"))
+        {
+            final byte[] bytes = new byte[(int)Math.min(file.length(), 64L * 1024 * 1024)];
+            file.readFully(bytes);
+            int last = bytes.length - 1;
+            while (last > 0 && bytes[last] == 0)
+            {
+                last--;
+            }
+            file.seek(last);
+            file.write(bytes[last] ^ 0x5A);
+        }
+    }
+
+    private static String read(final Path file)
+    {
+        try
+        {
+            return Files.exists(file) ? Files.readString(file) : "";
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+    }
+}
