@@ -117,7 +117,13 @@ class CrashRecoveryTest
             "--epoch-interval", "30ms");
         final ChildCommand child = ChildCommand.start(stderr, null,
             with(crashing, "--throttle", "40000").toArray(new String[0]));
-        Thread.sleep(1200);
+        // Kill once a few epochs have committed, so that there is a tail to damage.
+        final Path snapshots = checkpoint.resolve("snapshots");
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (child.isAlive() && System.nanoTime() < deadline && countFiles(snapshots) < 3)
+        {
+            Thread.sleep(20);
+        }
         child.kill();
 
         damageLastEntry(checkpoint.resolve("journal"));
@@ -290,6 +296,18 @@ class CrashRecoveryTest
             }
             file.seek(last);
             file.write(bytes[last] ^ 0x5A);
+        }
+    }
+
+    private static long countFiles(final Path directory) throws IOException
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            return files.count();
         }
     }
 
