@@ -2,12 +2,14 @@ package io.millrace;
 
 import io.millrace.checkpoint.Journal;
 import io.millrace.sink.Sink;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Settings for writing a {@link Stream} to a sink: output mode, trigger, threads, ring. Validated by
@@ -254,6 +256,46 @@ public final class StreamWriter
                 "supported yet");
         }
         return StreamingQuery.start(this);
+    }
+
+    /**
+     * Prepares this writer to re-execute recorded epochs rather than run live; used by the journal module's
+     * {@code Replay}. The query reads its recorded input through {@code replayJournal}; epochs are cut only where
+     * the journal says (the trigger keeps its kind, with an interval too long to cut); late records and dead
+     * letters are not written again.
+     *
+     * @param replayJournal read-only view of the original checkpoint.
+     * @param wrapSink      wraps the sink, e.g. to keep an epoch range.
+     * @return this.
+     */
+    public StreamWriter replayWith(final Journal replayJournal, final UnaryOperator<Sink> wrapSink)
+    {
+        final Duration never = Duration.ofDays(365);
+        switch (trigger.kind())
+        {
+            case CONTINUOUS -> trigger = Trigger.continuous(never);
+            case PROCESSING_TIME -> trigger = Trigger.processingTime(never);
+            default -> trigger = Trigger.availableNow();
+        }
+        journal = Objects.requireNonNull(replayJournal, "replayJournal");
+        sink = wrapSink.apply(Objects.requireNonNull(sink, "no sink: call sink(...) before replayWith(...)"));
+        lateRecords = null;
+        deadLetters = (position, reason, buffer, index, length) -> { };
+        throttle = 0;
+        return this;
+    }
+
+    /**
+     * Writes the rows held in operator state as of a snapshot (every window or group with its aggregates, as the
+     * query's output rows) to {@code stateSink}, without starting the query: for inspecting a checkpoint. The
+     * snapshot must come from this query (see the journal module's {@code Replay}).
+     *
+     * @param snapshot  operator state of an epoch.
+     * @param stateSink receiving the rows, as epoch 1.
+     */
+    public void writeState(final DirectBuffer snapshot, final Sink stateSink)
+    {
+        StreamingQuery.writeState(this, snapshot, Objects.requireNonNull(stateSink, "stateSink"));
     }
 
     Journal journal()

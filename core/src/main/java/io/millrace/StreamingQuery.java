@@ -73,26 +73,12 @@ public final class StreamingQuery implements AutoCloseable
             lateSink.open(stream.aggregation().parent().schema());
         }
         final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
-        final Stage.QuerySettings query = new Stage.QuerySettings(settings.outputMode(), settings.trigger());
 
-        final List<Operator> chain = new ArrayList<>();
-        for (final Stream node : stream.path())
-        {
-            chain.add(node.stage().create(query, context));
-        }
         final Sink sink = settings.sink();
-        chain.add(new SinkOperator(sink, counters, firstEpoch));
-        for (int i = 1; i < chain.size(); i++)
-        {
-            chain.get(i - 1).then(chain.get(i));
-        }
+        final List<Operator> chain = buildChain(settings, context, firstEpoch, sink);
         if (null != recovery && null != recovery.snapshot())
         {
-            final StateReader snapshot = new StateReader(recovery.snapshot(), 0, recovery.snapshot().capacity());
-            for (final Operator operator : chain)
-            {
-                operator.readState(snapshot.nextSection());
-            }
+            restore(chain, recovery.snapshot());
         }
         sink.open(stream.schema());
 
@@ -110,6 +96,50 @@ public final class StreamingQuery implements AutoCloseable
             ingress.source(), checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
+    }
+
+    /**
+     * Writes the rows held in operator state (e.g. every window with its aggregates) as of a snapshot to
+     * {@code sink}, without running the query; for inspecting a checkpoint.
+     */
+    static void writeState(final StreamWriter settings, final DirectBuffer snapshot, final Sink sink)
+    {
+        final OperatorContext context = new OperatorContext(new QueryCounters(), StreamingQuery::logDeadLetter, null);
+        final List<Operator> chain = buildChain(settings, context, 1, sink);
+        restore(chain, snapshot);
+        sink.open(settings.stream().schema());
+        for (final Operator operator : chain)
+        {
+            operator.emitState();
+        }
+        chain.get(0).onMarker(1);
+        sink.close();
+    }
+
+    private static List<Operator> buildChain(
+        final StreamWriter settings, final OperatorContext context, final long firstEpoch, final Sink sink)
+    {
+        final Stage.QuerySettings query = new Stage.QuerySettings(settings.outputMode(), settings.trigger());
+        final List<Operator> chain = new ArrayList<>();
+        for (final Stream node : settings.stream().path())
+        {
+            chain.add(node.stage().create(query, context));
+        }
+        chain.add(new SinkOperator(sink, context.counters(), firstEpoch));
+        for (int i = 1; i < chain.size(); i++)
+        {
+            chain.get(i - 1).then(chain.get(i));
+        }
+        return chain;
+    }
+
+    private static void restore(final List<Operator> chain, final DirectBuffer snapshot)
+    {
+        final StateReader reader = new StateReader(snapshot, 0, snapshot.capacity());
+        for (final Operator operator : chain)
+        {
+            operator.readState(reader.nextSection());
+        }
     }
 
     /**

@@ -147,4 +147,16 @@ public final class AggregateOperator extends Operator
         counters.stateRows.set(table.size());
         counters.stateBytes.set(table.bytes());
     }
+
+    @Override
+    public void emitState()
+    {
+        for (int id = 0, limit = table.entryLimit(); id < limit; id++)
+        {
+            if (table.isLive(id))
+            {
+                emit(id);
+            }
+        }
+    }
 }

@@ -56,6 +56,14 @@ public abstract class Operator
     }
 
     /**
+     * Passes every row held in this stage's state downstream, as complete output would; for inspecting a
+     * snapshot. Stateless stages hold none.
+     */
+    public void emitState()
+    {
+    }
+
+    /**
      * The input ended: flush what the end of input calls for (the watermark becomes +infinity), then forward it.
      * The last epoch's marker follows.
      */

@@ -327,4 +327,17 @@ public final class SessionWindowOperator extends Operator
         timers.readFrom(in);
         publishStateSize();
     }
+
+    @Override
+    public void emitState()
+    {
+        final MutableDirectBuffer buffer = sessions.buffer();
+        for (int id = 0, limit = sessions.limit(); id < limit; id++)
+        {
+            if ((buffer.getLong(sessions.offset(id) + STATE_OFFSET) & (LIVE | CLOSED)) != 0)
+            {
+                writeRow(id);
+            }
+        }
+    }
 }

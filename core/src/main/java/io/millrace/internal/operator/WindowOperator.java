@@ -279,4 +279,13 @@ public final class WindowOperator extends Operator
         }
         publishStateSize();
     }
+
+    @Override
+    public void emitState()
+    {
+        for (int i = 0; i < starts.size(); i++)
+        {
+            writeRows(starts.getLong(i), false);
+        }
+    }
 }
