@@ -23,6 +23,7 @@ import io.millrace.source.Source;
 import io.millrace.source.SourceOutput;
 import io.millrace.source.SourceStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,6 +152,9 @@ public final class WindowHarness
      * @param commits     the epochs the sink committed.
      * @param steps       with {@link #runStepwise}: the rows written while record {@code i} was processed, and last
      *                    those written at the end of input; otherwise empty.
+     * @param commitSteps with {@link #runStepwise}: for each committed epoch, how many records it had been cut
+     *                    after, so that its output reflects exactly {@code events.subList(0, commitSteps[j])};
+     *                    otherwise empty.
      */
     public record EngineRun(
         List<WindowRow> rows,
@@ -159,7 +163,8 @@ public final class WindowHarness
         List<Event> lateEvents,
         QueryProgress progress,
         List<Long> commits,
-        List<List<WindowRow>> steps)
+        List<List<WindowRow>> steps,
+        List<Integer> commitSteps)
     {
         /**
          * @return the rows of the last committed epoch (complete mode: the final table), sorted.
@@ -167,11 +172,19 @@ public final class WindowHarness
         public List<WindowRow> lastEpochRows()
         {
             assertTrue(!commits.isEmpty(), "no epoch committed");
-            final long last = commits.get(commits.size() - 1);
+            return epochRows(commits.get(commits.size() - 1));
+        }
+
+        /**
+         * @param epoch an epoch id.
+         * @return the rows written in that epoch, sorted.
+         */
+        public List<WindowRow> epochRows(final long epoch)
+        {
             final List<WindowRow> table = new ArrayList<>();
             for (int i = 0; i < rows.size(); i++)
             {
-                if (rowEpochs.get(i) == last)
+                if (rowEpochs.get(i) == epoch)
                 {
                     table.add(rows.get(i));
                 }
@@ -210,12 +223,28 @@ public final class WindowHarness
         final Trigger trigger,
         final ThreadingMode threading)
     {
+        return run(spec, new EventSource(events), mode, trigger, threading);
+    }
+
+    /**
+     * Runs a windowed count over any bounded source of rows with {@link #TIME} and {@link #KEY} columns, such as a
+     * {@link io.millrace.source.GeneratorSource}. Without an {@link #INDEX} column, late records' indices are -1.
+     *
+     * @return what the engine wrote.
+     */
+    public static EngineRun run(
+        final Spec spec,
+        final Source source,
+        final OutputMode mode,
+        final Trigger trigger,
+        final ThreadingMode threading)
+    {
         final CollectingSink sink = new CollectingSink();
         final CollectingSink late = new CollectingSink();
-        final StreamingQuery query = writer(Millrace.readStream(new EventSource(events)), spec, mode, trigger, sink,
-            late).threadingMode(threading).start();
+        final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late)
+            .threadingMode(threading).start();
         awaitFinished(query, threading);
-        return result(query, sink, late, List.of());
+        return result(query, sink, late, List.of(), List.of());
     }
 
     /**
@@ -237,6 +266,7 @@ public final class WindowHarness
         final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late)
             .threadingMode(ThreadingMode.INVOKER).start();
         final List<List<WindowRow>> steps = new ArrayList<>(events.size() + 1);
+        final List<Integer> commitSteps = new ArrayList<>();
         final IndexedEvent next = new IndexedEvent();
         int written = 0;
         for (int i = 0; i < events.size(); i++)
@@ -251,12 +281,21 @@ public final class WindowHarness
             final List<List<Object>> values = sink.values();
             steps.add(rows(values.subList(written, values.size())));
             written = values.size();
+            // An epoch cut by this offer was cut before record i: it holds records 0..i-1.
+            while (commitSteps.size() < sink.commits().size())
+            {
+                commitSteps.add(i);
+            }
         }
         publisher.close();
         awaitFinished(query, ThreadingMode.INVOKER);
         final List<List<Object>> values = sink.values();
         steps.add(rows(values.subList(written, values.size())));
-        return result(query, sink, late, steps);
+        while (commitSteps.size() < sink.commits().size())
+        {
+            commitSteps.add(events.size());
+        }
+        return result(query, sink, late, steps, commitSteps);
     }
 
     /**
@@ -282,7 +321,7 @@ public final class WindowHarness
         }
         publisher.close();
         awaitFinished(query, ThreadingMode.DEDICATED);
-        return result(query, sink, late, List.of());
+        return result(query, sink, late, List.of(), List.of());
     }
 
     /**
@@ -387,6 +426,7 @@ public final class WindowHarness
         {
             choices[i] = base + random.nextLong(span);
         }
+        final String[] names = keyNames(random, keys);
         long clock = base;
         for (int i = 0; i < n; i++)
         {
@@ -420,9 +460,37 @@ public final class WindowHarness
                         t = clock;
                     }
             }
-            events.add(new Event(t, "k" + random.nextInt(keys)));
+            events.add(new Event(t, names[random.nextInt(keys)]));
         }
         return events;
+    }
+
+    /**
+     * Key names: mostly {@code k0, k1, ...}; for some seeds long keys of up to 256 bytes (the key column's maximum)
+     * that differ only in their last characters, or keys with multi-byte UTF-8 characters.
+     */
+    private static String[] keyNames(final SplittableRandom random, final int keys)
+    {
+        final int style = random.nextInt(8);
+        final String[] names = new String[keys];
+        for (int i = 0; i < keys; i++)
+        {
+            final String plain = "k" + i;
+            if (style == 0)
+            {
+                final int length = 200 + random.nextInt(57);
+                names[i] = "x".repeat(length - plain.length()) + plain;
+            }
+            else if (style == 1)
+            {
+                names[i] = "clé-" + i + (i % 2 == 0 ? "-Ωμ" : "");
+            }
+            else
+            {
+                names[i] = plain;
+            }
+        }
+        return names;
     }
 
     // ---------------------------------------------------------------- internals
@@ -480,7 +548,8 @@ public final class WindowHarness
         final StreamingQuery query,
         final CollectingSink sink,
         final CollectingSink late,
-        final List<List<WindowRow>> steps)
+        final List<List<WindowRow>> steps,
+        final List<Integer> commitSteps)
     {
         final List<WindowRow> rows = new ArrayList<>();
         final List<Long> epochs = new ArrayList<>();
@@ -494,9 +563,10 @@ public final class WindowHarness
         for (final List<Object> values : late.values())
         {
             lateEvents.add(new Event((Long)values.get(0), (String)values.get(1)));
-            lateIndices.add(((Long)values.get(2)).intValue());
+            lateIndices.add(values.size() > 2 ? ((Long)values.get(2)).intValue() : -1);
         }
-        return new EngineRun(rows, epochs, lateIndices, lateEvents, query.progress(), sink.commits(), steps);
+        return new EngineRun(
+            rows, epochs, lateIndices, lateEvents, query.progress(), sink.commits(), steps, commitSteps);
     }
 
     private static List<WindowRow> rows(final List<List<Object>> values)
@@ -516,8 +586,11 @@ public final class WindowHarness
 
     private static void write(final RowWriter row, final IndexedEvent next)
     {
-        row.putLong(TIME_COLUMN, next.event.time()).putString(KEY_COLUMN, next.event.key())
-            .putLong(INDEX_COLUMN, next.index);
+        final byte[] key = next.event.key().getBytes(StandardCharsets.UTF_8);
+        final int at = row.putLong(TIME_COLUMN, next.event.time()).putLong(INDEX_COLUMN, next.index)
+            .beginString(KEY_COLUMN, key.length);
+        row.buffer().putBytes(at, key);
+        row.endString(KEY_COLUMN, key.length);
     }
 
     /** The event being offered and its index; reused. */
