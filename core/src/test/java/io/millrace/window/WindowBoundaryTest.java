@@ -9,6 +9,7 @@ import io.millrace.reference.WindowModel.Event;
 import io.millrace.reference.WindowModel.WindowRow;
 import io.millrace.window.WindowHarness.EngineRun;
 import io.millrace.window.WindowHarness.Spec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -162,6 +163,27 @@ class WindowBoundaryTest
         assertEquals(sorted(appendRows(c.emissions())), engine.lastEpochRows(), "complete table");
         assertEquals(model.completeTable(), engine.lastEpochRows(), "model's complete table");
         WindowHarness.assertLateMatches(c.toString(), c.events(), model, engine);
+    }
+
+    @Test
+    void shouldCloseNothingBeforeTheEndWhenTheDelayExceedsEveryTime()
+    {
+        // W = max - delay is below every window end, however negative the times: it must not wrap around to a
+        // huge watermark that closes everything. (The model refuses such arithmetic, so this is worked by hand.)
+        final List<Event> events = events(-5, "a", -3, "a", -1_000_000_000_000L, "b", 100, "a");
+        for (final Spec spec : List.of(Spec.tumbling(10, Long.MAX_VALUE), Spec.sessions(10, Long.MAX_VALUE)))
+        {
+            final EngineRun engine =
+                WindowHarness.run(spec, events, OutputMode.APPEND, WindowHarness.CONTINUOUS, ThreadingMode.INVOKER);
+            final List<WindowRow> expected = spec.kind() == WindowModel.Kind.TUMBLING ?
+                List.of(new WindowRow(-1_000_000_000_000L, -999_999_999_990L, "b", 1),
+                    new WindowRow(-10, 0, "a", 2), new WindowRow(100, 110, "a", 1)) :
+                List.of(new WindowRow(-1_000_000_000_000L, -999_999_999_990L, "b", 1),
+                    new WindowRow(-5, 7, "a", 2), new WindowRow(100, 110, "a", 1));
+            assertEquals(expected, sorted(engine.rows()), spec.toString());
+            assertEquals(List.of(), engine.lateIndices(), spec.toString());
+            assertEquals(0, engine.progress().droppedContributions(), spec.toString());
+        }
     }
 
     private static List<Event> events(final Object... timesAndKeys)
