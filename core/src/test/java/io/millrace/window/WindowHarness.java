@@ -18,7 +18,9 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
+import io.millrace.row.RowView;
 import io.millrace.sink.CollectingSink;
+import io.millrace.sink.Sink;
 import io.millrace.source.Source;
 import io.millrace.source.SourceOutput;
 import io.millrace.source.SourceStatus;
@@ -239,7 +241,7 @@ public final class WindowHarness
         final Trigger trigger,
         final ThreadingMode threading)
     {
-        final CollectingSink sink = new CollectingSink();
+        final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
         final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late)
             .threadingMode(threading).start();
@@ -261,7 +263,7 @@ public final class WindowHarness
         final Spec spec, final List<Event> events, final OutputMode mode, final Trigger trigger)
     {
         final Publisher publisher = new Publisher(EVENT_SCHEMA);
-        final CollectingSink sink = new CollectingSink();
+        final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
         final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late)
             .threadingMode(ThreadingMode.INVOKER).start();
@@ -278,20 +280,19 @@ public final class WindowHarness
             {
                 Thread.onSpinWait();
             }
-            final List<List<Object>> values = sink.values();
-            steps.add(rows(values.subList(written, values.size())));
-            written = values.size();
+            final List<WindowRow> rows = sink.rowsFrom(written);
+            steps.add(rows);
+            written += rows.size();
             // An epoch cut by this offer was cut before record i: it holds records 0..i-1.
-            while (commitSteps.size() < sink.commits().size())
+            while (commitSteps.size() < sink.commitCount())
             {
                 commitSteps.add(i);
             }
         }
         publisher.close();
         awaitFinished(query, ThreadingMode.INVOKER);
-        final List<List<Object>> values = sink.values();
-        steps.add(rows(values.subList(written, values.size())));
-        while (commitSteps.size() < sink.commits().size())
+        steps.add(sink.rowsFrom(written));
+        while (commitSteps.size() < sink.commitCount())
         {
             commitSteps.add(events.size());
         }
@@ -308,7 +309,7 @@ public final class WindowHarness
         final Spec spec, final List<Event> events, final OutputMode mode, final Trigger trigger)
     {
         final Publisher publisher = new Publisher(EVENT_SCHEMA);
-        final CollectingSink sink = new CollectingSink();
+        final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
         final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late)
             .threadingMode(ThreadingMode.DEDICATED).start();
@@ -500,7 +501,7 @@ public final class WindowHarness
         final Spec spec,
         final OutputMode mode,
         final Trigger trigger,
-        final CollectingSink sink,
+        final RowSink sink,
         final CollectingSink late)
     {
         return input
@@ -546,18 +547,11 @@ public final class WindowHarness
 
     private static EngineRun result(
         final StreamingQuery query,
-        final CollectingSink sink,
+        final RowSink sink,
         final CollectingSink late,
         final List<List<WindowRow>> steps,
         final List<Integer> commitSteps)
     {
-        final List<WindowRow> rows = new ArrayList<>();
-        final List<Long> epochs = new ArrayList<>();
-        for (final CollectingSink.Row row : sink.rows())
-        {
-            rows.add(row(row.values()));
-            epochs.add(row.epoch());
-        }
         final List<Integer> lateIndices = new ArrayList<>();
         final List<Event> lateEvents = new ArrayList<>();
         for (final List<Object> values : late.values())
@@ -566,22 +560,7 @@ public final class WindowHarness
             lateIndices.add(values.size() > 2 ? ((Long)values.get(2)).intValue() : -1);
         }
         return new EngineRun(
-            rows, epochs, lateIndices, lateEvents, query.progress(), sink.commits(), steps, commitSteps);
-    }
-
-    private static List<WindowRow> rows(final List<List<Object>> values)
-    {
-        final List<WindowRow> rows = new ArrayList<>(values.size());
-        for (final List<Object> row : values)
-        {
-            rows.add(row(row));
-        }
-        return rows;
-    }
-
-    private static WindowRow row(final List<Object> values)
-    {
-        return new WindowRow((Long)values.get(0), (Long)values.get(1), (String)values.get(2), (Long)values.get(3));
+            sink.rows(), sink.epochs(), lateIndices, lateEvents, query.progress(), sink.commits(), steps, commitSteps);
     }
 
     private static void write(final RowWriter row, final IndexedEvent next)
@@ -591,6 +570,68 @@ public final class WindowHarness
             .beginString(KEY_COLUMN, key.length);
         row.buffer().putBytes(at, key);
         row.endString(KEY_COLUMN, key.length);
+    }
+
+    /**
+     * Keeps the output rows {@code (window_start, window_end, key, count)} as {@link WindowRow}s, with their epochs,
+     * and the committed epochs. Reading returns a snapshot; thread-safe.
+     */
+    private static final class RowSink implements Sink
+    {
+        private final List<WindowRow> rows = new ArrayList<>();
+        private final List<Long> epochs = new ArrayList<>();
+        private final List<Long> commits = new ArrayList<>();
+        private LongColumn start;
+        private LongColumn end;
+        private StringColumn key;
+        private LongColumn count;
+
+        @Override
+        public synchronized void open(final Schema schema)
+        {
+            start = schema.longColumn("window_start");
+            end = schema.longColumn("window_end");
+            key = schema.stringColumn(KEY);
+            count = schema.longColumn("count");
+        }
+
+        @Override
+        public synchronized void onRow(final RowView row, final long epoch, final long sequence)
+        {
+            rows.add(new WindowRow(start.get(row), end.get(row), key.getString(row), count.get(row)));
+            epochs.add(epoch);
+        }
+
+        @Override
+        public synchronized void commitEpoch(final long epoch)
+        {
+            commits.add(epoch);
+        }
+
+        synchronized List<WindowRow> rows()
+        {
+            return new ArrayList<>(rows);
+        }
+
+        synchronized List<Long> epochs()
+        {
+            return new ArrayList<>(epochs);
+        }
+
+        synchronized List<Long> commits()
+        {
+            return new ArrayList<>(commits);
+        }
+
+        synchronized List<WindowRow> rowsFrom(final int from)
+        {
+            return new ArrayList<>(rows.subList(from, rows.size()));
+        }
+
+        synchronized int commitCount()
+        {
+            return commits.size();
+        }
     }
 
     /** The event being offered and its index; reused. */

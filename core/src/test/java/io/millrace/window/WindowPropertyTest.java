@@ -285,10 +285,26 @@ class WindowPropertyTest
 
     private static void assertUpdatesMatch(final Input input, final WindowModel.Result model)
     {
-        final EngineRun engine = WindowHarness.run(input.spec(), input.events(), OutputMode.UPDATE,
-            WindowHarness.CONTINUOUS, ThreadingMode.INVOKER);
+        final EngineRun engine =
+            WindowHarness.runStepwise(input.spec(), input.events(), OutputMode.UPDATE, WindowHarness.CONTINUOUS);
         final String context = input.context() + " update";
         assertEquals(WindowHarness.sortedUpdateRows(model), sorted(engine.rows()), context + ": update rows");
+        final List<List<WindowRow>> byRecord = new ArrayList<>();
+        for (int step = 0; step <= input.events().size(); step++)
+        {
+            byRecord.add(new ArrayList<>());
+        }
+        model.updates().forEach(update -> byRecord.get(update.recordIndex()).add(update.row()));
+        for (int step = 0; step <= input.events().size(); step++)
+        {
+            final List<WindowRow> expected = sorted(byRecord.get(step));
+            final List<WindowRow> written = sorted(engine.steps().get(step));
+            if (!expected.equals(written))
+            {
+                assertEquals(expected, written, context + ": rows written while processing " +
+                    (step == input.events().size() ? "the end of input" : "record " + step));
+            }
+        }
         final List<WindowRow> lastRows = engine.lastRowPerWindow();
         assertEquals(model.lastUpdateRows(), lastRows, context + ": last update of each window");
         assertTrue(lastRows.containsAll(model.appendRows()), context + ": last updates hold every append row");
@@ -302,6 +318,7 @@ class WindowPropertyTest
         final String context = input.context() + " complete";
         assertEquals(model.completeTable(), engine.lastEpochRows(), context + ": complete table");
         assertEquals(List.of(1L), engine.commits(), context + ": one epoch");
+        assertEquals(model.completeTable().size(), engine.progress().stateRows(), context + ": state rows kept");
         WindowHarness.assertLateMatches(context, input.events(), model, engine);
     }
 
