@@ -33,7 +33,9 @@ public final class WatermarkOperator extends Operator
     {
         if (maxEventTime != Long.MIN_VALUE)
         {
-            context.watermark(maxEventTime - delayMs);
+            // A delay beyond the most negative time would wrap to a huge watermark; it is minus infinity instead.
+            final long watermark = maxEventTime - delayMs;
+            context.watermark(watermark > maxEventTime ? Long.MIN_VALUE : watermark);
         }
         next.onRow(row);
         maxEventTime = Math.max(maxEventTime, time.get(row));
