@@ -15,7 +15,8 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     version = "millrace 0.1.0",
     description = "Low-latency continuous processing: run a query, inspect a journal.",
-    subcommands = {WordCountCommand.class, WindowedCountCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {WordCountCommand.class, WindowedCountCommand.class, JournalCommand.class,
+        CommandLine.HelpCommand.class})
 public final class MillraceCommand implements Runnable
 {
     /** Exit code of a run that succeeded. */
@@ -74,6 +75,20 @@ public final class MillraceCommand implements Runnable
             return EXIT_FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * Parses a recorded {@code windowed-count} command line into its options, for the journal commands.
+     *
+     * @param args the recorded arguments.
+     * @param out  standard output.
+     * @param err  standard error.
+     * @return the parsed command, not run.
+     */
+    static WindowedCountCommand parseWindowedCount(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        final CommandLine.ParseResult result = new CommandLine(new MillraceCommand(out, err)).parseArgs(args);
+        return (WindowedCountCommand)result.subcommand().commandSpec().userObject();
     }
 
     @Override

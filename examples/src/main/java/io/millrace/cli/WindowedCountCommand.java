@@ -1,5 +1,6 @@
 package io.millrace.cli;
 
+import io.millrace.DeadLetterHandler;
 import io.millrace.OutputMode;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
@@ -7,8 +8,10 @@ import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
 import io.millrace.journal.ChronicleJournal;
+import io.millrace.row.Schema;
 import io.millrace.sink.CsvSink;
 import io.millrace.sink.PartFileSink;
+import io.millrace.sink.Sink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.GeneratorSource;
 import io.millrace.source.Source;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -122,39 +126,6 @@ final class WindowedCountCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final OutputMode mode = parseOutputMode();
-        final Window windowSpec = checkWindow();
-        if (null != epochInterval && epochInterval.isZero())
-        {
-            throw bad("--epoch-interval must be positive");
-        }
-        if (throttle < 0)
-        {
-            throw bad("--throttle must not be negative");
-        }
-        final Source source;
-        if (null != input.paths)
-        {
-            records.checkInputs(spec, input.paths);
-            source = new CsvSource(input.paths, CsvSource.eventSchema(), records.maxRecordSize(), false,
-                null == lateOutput ? null : LINE_COLUMN);
-        }
-        else
-        {
-            if (input.count < 0)
-            {
-                throw bad("--generate must not be negative");
-            }
-            try
-            {
-                source = new GeneratorSource(generator.generator(), input.count);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw bad(ex.getMessage());
-            }
-        }
-
         if (journalInput && null == checkpoint)
         {
             throw bad("--journal-input needs --checkpoint");
@@ -162,23 +133,16 @@ final class WindowedCountCommand implements Callable<Integer>
         final boolean resuming = null != checkpoint;
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
         {
-            final StreamWriter writer = WindowedCount.plan(source, windowSpec, watermark)
-                .writeStream()
-                .queryName("windowed-count")
-                .outputMode(mode)
-                .trigger(trigger(mode))
-                .throttle(throttle)
-                .sink(null == output ? new CsvSink(parent.out(), false) : new PartFileSink(output))
-                .deadLetter(records.deadLetterHandler(deadLetters, parent.err()));
+            final StreamWriter writer = writer(
+                null == output ? new CsvSink(parent.out(), false) : new PartFileSink(output),
+                records.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
                 writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN, resuming));
             }
             if (null != checkpoint)
             {
-                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()))
-                    .journalInput(journalInput)
-                    .queryIdentity(identity(mode));
+                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()));
             }
             final StreamingQuery query;
             try
@@ -196,46 +160,114 @@ final class WindowedCountCommand implements Callable<Integer>
     }
 
     /**
-     * The arguments that decide the query's output, canonical: a checkpoint records them and a restart must give
-     * the same; {@code journal replay} rebuilds the query from them.
+     * Builds the query these options describe, not started.
+     *
+     * @param sink        receiving the rows.
+     * @param deadLetters receiving bad records.
+     * @return the writer of the query.
+     * @throws CommandLine.ParameterException when the options are inconsistent.
      */
-    private String identity(final OutputMode mode)
+    StreamWriter writer(final Sink sink, final DeadLetterHandler deadLetters)
     {
-        final StringBuilder sb = new StringBuilder("windowed-count");
+        final OutputMode mode = parseOutputMode();
+        final Window windowSpec = checkWindow();
+        if (null != epochInterval && epochInterval.isZero())
+        {
+            throw bad("--epoch-interval must be positive");
+        }
+        if (throttle < 0)
+        {
+            throw bad("--throttle must not be negative");
+        }
+        return WindowedCount.plan(source(), windowSpec, watermark)
+            .writeStream()
+            .queryName("windowed-count")
+            .outputMode(mode)
+            .trigger(trigger(mode))
+            .throttle(throttle)
+            .sink(sink)
+            .deadLetter(deadLetters)
+            .journalInput(journalInput)
+            .queryIdentity(identity());
+    }
+
+    /**
+     * @return the schema of the input rows, as the journal holds them.
+     */
+    Schema inputSchema()
+    {
+        return source().schema();
+    }
+
+    private Source source()
+    {
+        if (null != input.paths)
+        {
+            records.checkInputs(spec, input.paths);
+            return new CsvSource(input.paths, CsvSource.eventSchema(), records.maxRecordSize(), false,
+                null == lateOutput ? null : LINE_COLUMN);
+        }
+        if (input.count < 0)
+        {
+            throw bad("--generate must not be negative");
+        }
+        try
+        {
+            return new GeneratorSource(generator.generator(), input.count);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+    }
+
+    /**
+     * The arguments that decide the query and its journal's contents, one per line, canonical (absolute paths,
+     * durations in ms): a checkpoint records them and a restart must give the same; {@code journal} commands
+     * rebuild the query from them.
+     */
+    private String identity()
+    {
+        final List<String> args = new ArrayList<>(List.of("windowed-count"));
         if (null != input.paths)
         {
             for (final Path path : input.paths)
             {
-                sb.append(" --input ").append("-".equals(path.toString()) ? "-" : path.toAbsolutePath().normalize());
+                args.add("--input");
+                args.add("-".equals(path.toString()) ? "-" : path.toAbsolutePath().normalize().toString());
             }
         }
         else
         {
-            sb.append(" --generate ").append(input.count).append(" --seed ").append(generator.seed)
-                .append(" --keys ").append(generator.keys).append(" --rate ").append(generator.rate)
-                .append(" --disorder ").append(generator.disorder).append(" --max-delay ").append(generator.maxDelay)
-                .append(" --start ").append(generator.start);
+            args.addAll(List.of("--generate", "" + input.count, "--seed", "" + generator.seed,
+                "--keys", "" + generator.keys, "--rate", "" + generator.rate, "--disorder", "" + generator.disorder,
+                "--max-delay", "" + generator.maxDelay, "--start", "" + generator.start));
         }
         if (null != window.gap)
         {
-            sb.append(" --session-gap ").append(window.gap.toMillis()).append("ms");
+            args.addAll(List.of("--session-gap", window.gap.toMillis() + "ms"));
         }
         else
         {
-            sb.append(" --window ").append(window.size.toMillis()).append("ms");
+            args.addAll(List.of("--window", window.size.toMillis() + "ms"));
             if (null != slide)
             {
-                sb.append(" --slide ").append(slide.toMillis()).append("ms");
+                args.addAll(List.of("--slide", slide.toMillis() + "ms"));
             }
         }
-        sb.append(" --watermark ").append(watermark.toMillis()).append("ms")
-            .append(" --output-mode ").append(mode.name().toLowerCase(Locale.ROOT))
-            .append(" --max-record-size ").append(records.maxRecordSize());
+        args.addAll(List.of("--watermark", watermark.toMillis() + "ms",
+            "--output-mode", parseOutputMode().name().toLowerCase(Locale.ROOT),
+            "--max-record-size", "" + records.maxRecordSize()));
+        if (null != lateOutput)
+        {
+            // Late output makes input rows carry their original line, so it changes what the journal holds.
+            args.addAll(List.of("--late-output", lateOutput.toAbsolutePath().normalize().toString()));
+        }
         if (journalInput)
         {
-            sb.append(" --journal-input");
+            args.add("--journal-input");
         }
-        return sb.toString();
+        return String.join("\n", args);
     }
 
     private Trigger trigger(final OutputMode mode)

@@ -225,8 +225,9 @@ public final class ChronicleJournal implements Journal
         if (null != recorded && !recorded.equals(identity))
         {
             throw new IllegalStateException("checkpoint " + directory + " belongs to another query or other " +
-                "parameters; it was left untouched.\n  checkpoint: " + recorded + "\n  this run:   " +
-                identity + "\nUse a new checkpoint directory, or the original arguments.");
+                "parameters; it was left untouched.\n  checkpoint: " + recorded.replace('\n', ' ') +
+                "\n  this run:   " + identity.replace('\n', ' ') +
+                "\nUse a new checkpoint directory, or the original arguments.");
         }
     }
 

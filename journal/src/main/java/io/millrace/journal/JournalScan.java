@@ -112,6 +112,69 @@ public final class JournalScan
         return scan;
     }
 
+    /**
+     * Receives every entry of a journal in order, for inspection.
+     */
+    public interface Visitor
+    {
+        /**
+         * @param entry an intact entry, valid during the call.
+         * @param epoch the epoch it belongs to: for records and cuts the epoch they are in, for commits the epoch
+         *              committed, 0 for the identity.
+         */
+        void onEntry(JournalEntry entry, long epoch);
+
+        /**
+         * @param index   of a damaged entry.
+         * @param problem what is wrong with it.
+         */
+        void onDamage(long index, String problem);
+    }
+
+    /**
+     * Reads a checkpoint's journal read-only, entry by entry, skipping entries cut off earlier.
+     *
+     * @param checkpoint directory.
+     * @param visitor    receiving entries and damage.
+     */
+    public static void visit(final Path checkpoint, final Visitor visitor)
+    {
+        if (!Files.isDirectory(checkpoint.resolve(JOURNAL)))
+        {
+            throw new IllegalArgumentException("no journal in checkpoint " + checkpoint);
+        }
+        final JournalEntry entry = new JournalEntry();
+        try (ChronicleQueue queue = openQueue(checkpoint, true);
+            JournalReader reader = new JournalReader(queue, readCutOff(checkpoint)))
+        {
+            long epoch = 1;
+            int result;
+            while ((result = reader.next(entry)) != JournalReader.END)
+            {
+                if (result == JournalReader.CORRUPT)
+                {
+                    visitor.onDamage(reader.problemIndex(), reader.problem());
+                }
+                else if (entry.isEpochCommit())
+                {
+                    visitor.onEntry(entry, entry.commitEpoch());
+                }
+                else if (entry.isIdentity())
+                {
+                    visitor.onEntry(entry, 0);
+                }
+                else
+                {
+                    visitor.onEntry(entry, entry.isEpochBegin() ? entry.epochCut().epoch() : epoch);
+                    if (entry.isEpochBegin())
+                    {
+                        epoch = entry.epochCut().epoch() + 1;
+                    }
+                }
+            }
+        }
+    }
+
     static ChronicleQueue openQueue(final Path checkpoint, final boolean readOnly)
     {
         return ChronicleJournal.builder(checkpoint.resolve(JOURNAL), readOnly).build();
