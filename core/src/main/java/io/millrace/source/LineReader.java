@@ -172,28 +172,26 @@ public final class LineReader implements AutoCloseable
     private boolean deliver(final LineHandler handler, final int lineEnd, final int next)
     {
         lineNumber++;
-        final boolean more;
-        if (skipped >= 0)
+        final int lineStart = start;
+        // One '\r' is dropped before a '\n' only (next > lineEnd), not at the end of an input.
+        final int cr = next > lineEnd && lineEnd > lineStart && buffer.getByte(lineEnd - 1) == '\r' ? 1 : 0;
+        final boolean wasSkipping = skipped >= 0;
+        final long total = (wasSkipping ? skipped : 0) + (lineEnd - lineStart) - cr;
+        skipped = -1;
+        // Consume the line before the handler runs, so that position() in the handler is the start of the next.
+        start = next;
+        scan = next;
+        if (wasSkipping)
         {
-            final long total = skipped + (lineEnd - start) - trailingCr(lineEnd);
-            skipped = -1;
             // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
-            more = total <= maxLineLength ?
+            return total <= maxLineLength ?
                 handler.onLine(overlongPrefix, 0, (int)total, lineNumber) :
                 handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
         }
-        else
-        {
-            more = handler.onLine(buffer, start, lineEnd - start - trailingCr(lineEnd), lineNumber);
-        }
-        start = next;
-        scan = next;
-        return more;
-    }
-
-    private int trailingCr(final int lineEnd)
-    {
-        return lineEnd > start && buffer.getByte(lineEnd - 1) == '\r' ? 1 : 0;
+        // A line found whole in the buffer can still be longer than the maximum.
+        return total <= maxLineLength ?
+            handler.onLine(buffer, lineStart, (int)total, lineNumber) :
+            handler.onOverlongLine(buffer, lineStart, maxLineLength, lineNumber, total);
     }
 
     private void startSkipping()
