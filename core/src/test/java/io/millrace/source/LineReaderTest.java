@@ -1,5 +1,7 @@
 package io.millrace.source;
 
+import io.millrace.testing.ReferenceLines;
+import io.millrace.testing.ReferenceLines.Line;
 import io.millrace.testing.TestData;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
@@ -11,14 +13,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.millrace.testing.ReferenceLines.show;
 import static io.millrace.testing.TestData.concat;
 import static io.millrace.testing.TestData.repeat;
 import static io.millrace.testing.TestData.utf8;
@@ -27,62 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link LineReader} against a plain splitter written from its contract: a line ends at {@code \n} or at the end
- * of its input, one {@code \r} before the {@code \n} is dropped, lines are numbered from 1 across inputs, and a
- * line longer than the maximum is reported with its first bytes and its full length.
+ * {@link LineReader} against {@link ReferenceLines}, a plain splitter written from its contract.
  */
 class LineReaderTest
 {
     @TempDir
     Path dir;
-
-    /** A line as the reference expects it, or as the reader delivered it. */
-    record Line(long number, String bytes, boolean overlong, long totalLength, long positionAfter)
-    {
-        @Override
-        public String toString()
-        {
-            final String shown = bytes.length() <= 40 ? bytes : bytes.substring(0, 40) + "...(" + bytes.length() +
-                " bytes, hash " + bytes.hashCode() + ")";
-            return "Line[" + number + ": '" + shown + "'" + (overlong ? " overlong" : "") + " total " + totalLength +
-                " position after " + positionAfter + "]";
-        }
-    }
-
-    /**
-     * The reference: splits the inputs by the contract alone.
-     */
-    static List<Line> referenceLines(final List<byte[]> inputs, final int maxLineLength)
-    {
-        final List<Line> lines = new ArrayList<>();
-        long base = 0;
-        for (final byte[] input : inputs)
-        {
-            int start = 0;
-            for (int i = 0; i <= input.length; i++)
-            {
-                final boolean newline = i < input.length && input[i] == '\n';
-                final boolean endOfInput = i == input.length && start < input.length;
-                if (!newline && !endOfInput)
-                {
-                    continue;
-                }
-                int end = i;
-                if (newline && end > start && input[end - 1] == '\r')
-                {
-                    end--;
-                }
-                final byte[] line = Arrays.copyOfRange(input, start, end);
-                final long after = base + (newline ? i + 1 : i);
-                lines.add(line.length > maxLineLength ?
-                    new Line(lines.size() + 1, show(Arrays.copyOf(line, maxLineLength)), true, line.length, after) :
-                    new Line(lines.size() + 1, show(line), false, line.length, after));
-                start = i + 1;
-            }
-            base += input.length;
-        }
-        return lines;
-    }
 
     /** Collects what a reader delivers, stopping a read now and then when {@code stopEvery} is positive. */
     static final class Collector implements LineReader.LineHandler
@@ -160,16 +111,10 @@ class LineReaderTest
         return collector.lines;
     }
 
-    private static String show(final byte[] bytes)
-    {
-        // Latin-1 keeps every byte as one char, so that assertion messages show the bytes.
-        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
     private void assertReadsLikeTheReference(final List<byte[]> inputs, final int maxLineLength)
     {
         final List<Path> paths = TestData.writeFiles(dir, inputs);
-        final List<Line> expected = referenceLines(inputs, maxLineLength);
+        final List<Line> expected = ReferenceLines.split(inputs, maxLineLength);
         for (final int limit : new int[]{1, 3, Integer.MAX_VALUE})
         {
             for (final int stopEvery : new int[]{0, 2})
@@ -246,7 +191,7 @@ class LineReaderTest
         final List<byte[]> inputs = new ArrayList<>();
         for (int f = 0; f < 6; f++)
         {
-            inputs.add(randomText(random, maxLineLength, f == 2 ? 0 : random.nextInt(150_000)));
+            inputs.add(TestData.randomLines(random, maxLineLength, f == 2 ? 0 : random.nextInt(150_000)));
         }
         assertReadsLikeTheReference(inputs, maxLineLength);
     }
@@ -264,7 +209,7 @@ class LineReaderTest
     }
 
     @Test
-    void shouldEndAtOnceWithoutInputs() throws Exception
+    void shouldEndAtOnceWithoutInputs()
     {
         try (LineReader reader = new LineReader(List.of(), 10))
         {
@@ -272,43 +217,5 @@ class LineReaderTest
             assertEquals(0, reader.position());
         }
         assertThrows(IllegalArgumentException.class, () -> new LineReader(List.of(), 0));
-        Files.write(dir.resolve("x"), new byte[0]);
-    }
-
-    /**
-     * Random bytes shaped into lines: line lengths cluster around the maximum, with CR, LF and CRLF and
-     * every byte value.
-     */
-    static byte[] randomText(final Random random, final int maxLineLength, final int size)
-    {
-        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size + 1024);
-        while (out.size() < size)
-        {
-            final int kind = random.nextInt(10);
-            final int length = kind < 4 ? random.nextInt(Math.min(maxLineLength, 80) + 1) :
-                kind < 8 ? Math.max(0, maxLineLength - 2 + random.nextInt(5)) :
-                    random.nextInt(Math.max(3 * maxLineLength, 3000));
-            for (int i = 0; i < length; i++)
-            {
-                final int b = random.nextInt(40) == 0 ? '\r' : random.nextInt(256);
-                out.write(b == '\n' ? 'n' : b);
-            }
-            final int end = random.nextInt(4);
-            if (end == 0)
-            {
-                out.write('\r');
-            }
-            if (end < 3)
-            {
-                out.write('\n');
-            }
-            else if (random.nextBoolean())
-            {
-                out.write('\r');
-                out.write('\r');
-                out.write('\n');
-            }
-        }
-        return out.toByteArray();
     }
 }

@@ -130,4 +130,46 @@ public final class TestData
         }
         return paths;
     }
+
+    /**
+     * Random bytes shaped into lines: line lengths cluster around {@code maxLineLength}, with CR, LF, CRLF and
+     * every other byte value.
+     *
+     * @param random        source.
+     * @param maxLineLength the lengths cluster around.
+     * @param size          at least this many bytes.
+     * @return the text.
+     */
+    public static byte[] randomLines(final Random random, final int maxLineLength, final int size)
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(size + 1024);
+        while (out.size() < size)
+        {
+            final int kind = random.nextInt(10);
+            final int length = kind < 4 ? random.nextInt(Math.min(maxLineLength, 80) + 1) :
+                kind < 8 ? Math.max(0, maxLineLength - 2 + random.nextInt(5)) :
+                    random.nextInt(Math.max(3 * maxLineLength, 3000));
+            for (int i = 0; i < length; i++)
+            {
+                final int b = random.nextInt(40) == 0 ? '\r' : random.nextInt(256);
+                out.write(b == '\n' ? 'n' : b);
+            }
+            final int end = random.nextInt(4);
+            if (end == 0)
+            {
+                out.write('\r');
+            }
+            if (end < 3)
+            {
+                out.write('\n');
+            }
+            else if (random.nextBoolean())
+            {
+                out.write('\r');
+                out.write('\r');
+                out.write('\n');
+            }
+        }
+        return out.toByteArray();
+    }
 }
