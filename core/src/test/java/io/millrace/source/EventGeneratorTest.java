@@ -4,6 +4,8 @@ import io.millrace.Millrace;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.sink.CollectingSink;
+import io.millrace.testing.ReferenceEvents;
+import io.millrace.testing.ReferenceEvents.Event;
 import io.millrace.testing.SplitMix64;
 import io.millrace.testing.TestQueries;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -12,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,39 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EventGeneratorTest
 {
-    private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
-
-    /** An event of DESIGN §8. */
-    record Event(long time, String key)
-    {
-    }
-
-    /**
-     * DESIGN §8, from the text: {@code z} is the i-th SplitMix64 output, {@code key = "k" + unsignedRemainder(z,
-     * keys)}, {@code t = start + (i*1000)/rate}, moved back by {@code (z>>>20) % (maxDelay+1)} when
-     * {@code (z>>>40) % 100 < disorder}.
-     */
-    static List<Event> referenceEvents(
-        final long seed, final long keys, final long rate, final long disorder, final long maxDelay, final long start,
-        final int count)
-    {
-        final SplitMix64 random = new SplitMix64(seed);
-        final List<Event> events = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            final long z = random.nextLong();
-            final BigInteger unsigned = BigInteger.valueOf(z).mod(TWO_TO_64);
-            final String key = "k" + unsigned.mod(BigInteger.valueOf(keys));
-            long t = start + (i * 1000L) / rate;
-            if ((z >>> 40) % 100 < disorder)
-            {
-                t -= (z >>> 20) % (maxDelay + 1);
-            }
-            events.add(new Event(t, key));
-        }
-        return events;
-    }
-
     @Test
     void shouldMatchThePublishedSplitMix64Outputs()
     {
@@ -81,7 +49,7 @@ class EventGeneratorTest
     @Timeout(60)
     void shouldEmitTheFirstTwentyEventsOfSeed42WithDefaults()
     {
-        final List<Event> expected = referenceEvents(42, 10_000, 1_000_000, 1, 2_000, 1_700_000_000_000L, 20);
+        final List<Event> expected = ReferenceEvents.events(42, 10_000, 1_000_000, 1, 2_000, 1_700_000_000_000L, 20);
         assertEquals(new Event(1_700_000_000_000L, expected.get(0).key()), expected.get(0), "defaults per §8");
 
         final CollectingSink sink = new CollectingSink();
@@ -116,7 +84,7 @@ class EventGeneratorTest
         final long seed, final long keys, final long rate, final long disorder, final long maxDelay, final long start,
         final int count)
     {
-        final List<Event> expected = referenceEvents(seed, keys, rate, disorder, maxDelay, start, count);
+        final List<Event> expected = ReferenceEvents.events(seed, keys, rate, disorder, maxDelay, start, count);
         final CollectingSink sink = new CollectingSink();
         TestQueries.runToEnd(Millrace.readStream(
             new GeneratorSource(new EventGenerator(seed, keys, rate, disorder, maxDelay, start), count))
