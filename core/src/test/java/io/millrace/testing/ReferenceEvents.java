@@ -3,6 +3,7 @@ package io.millrace.testing;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The event generator of DESIGN §8, computed from its text with the tests' own {@link SplitMix64} and
@@ -44,20 +45,40 @@ public final class ReferenceEvents
         final long seed, final long keys, final long rate, final long disorder, final long maxDelay, final long start,
         final int count)
     {
-        final SplitMix64 random = new SplitMix64(seed);
         final List<Event> events = new ArrayList<>(count);
-        for (int i = 0; i < count; i++)
+        forEach(seed, keys, rate, disorder, maxDelay, start, count, events::add);
+        return events;
+    }
+
+    /**
+     * The same events as {@link #events}, handed over one at a time rather than kept.
+     *
+     * @param seed     of SplitMix64.
+     * @param keys     distinct keys.
+     * @param rate     events per event-time second.
+     * @param disorder percent of events moved back.
+     * @param maxDelay largest move back, ms.
+     * @param start    event time of event 0.
+     * @param count    events.
+     * @param consumer of each event, in order.
+     */
+    public static void forEach(
+        final long seed, final long keys, final long rate, final long disorder, final long maxDelay, final long start,
+        final long count, final Consumer<Event> consumer)
+    {
+        final SplitMix64 random = new SplitMix64(seed);
+        final BigInteger keyCount = BigInteger.valueOf(keys);
+        for (long i = 0; i < count; i++)
         {
             final long z = random.nextLong();
             final BigInteger unsigned = BigInteger.valueOf(z).mod(TWO_TO_64);
-            final String key = "k" + unsigned.mod(BigInteger.valueOf(keys));
+            final String key = "k" + unsigned.mod(keyCount);
             long t = start + (i * 1000L) / rate;
             if ((z >>> 40) % 100 < disorder)
             {
                 t -= (z >>> 20) % (maxDelay + 1);
             }
-            events.add(new Event(t, key));
+            consumer.accept(new Event(t, key));
         }
-        return events;
     }
 }
