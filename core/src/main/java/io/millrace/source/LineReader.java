@@ -233,26 +233,27 @@ public final class LineReader implements AutoCloseable
     {
         lineNumber++;
         final int lineStart = start;
-        final int length = lineEnd - lineStart - trailingCr(lineEnd);
-        final long offset = consumedBeforeBuffer + lineStart - Math.max(0, skipped);
-        // Advance first, so that the handler sees the position after the line; its bytes stay in the buffer.
+        // One '\r' is dropped before a '\n' only (next > lineEnd), not at the end of an input.
+        final int cr = next > lineEnd && lineEnd > lineStart && buffer.getByte(lineEnd - 1) == '\r' ? 1 : 0;
+        final boolean wasSkipping = skipped >= 0;
+        final long offset = consumedBeforeBuffer + lineStart - (wasSkipping ? skipped : 0);
+        final long total = (wasSkipping ? skipped : 0) + (lineEnd - lineStart) - cr;
+        skipped = -1;
+        // Consume the line before the handler runs, so that position() in the handler is the start of the next;
+        // the line's bytes stay in the buffer.
         start = next;
         scan = next;
-        if (skipped >= 0)
+        if (wasSkipping)
         {
-            final long total = skipped + length;
-            skipped = -1;
             // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
             return total <= maxLineLength ?
                 handler.onLine(overlongPrefix, 0, (int)total, lineNumber, offset) :
                 handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
         }
-        return handler.onLine(buffer, lineStart, length, lineNumber, offset);
-    }
-
-    private int trailingCr(final int lineEnd)
-    {
-        return lineEnd > start && buffer.getByte(lineEnd - 1) == '\r' ? 1 : 0;
+        // A line found whole in the buffer can still be longer than the maximum.
+        return total <= maxLineLength ?
+            handler.onLine(buffer, lineStart, (int)total, lineNumber, offset) :
+            handler.onOverlongLine(buffer, lineStart, maxLineLength, lineNumber, total);
     }
 
     private void startSkipping()

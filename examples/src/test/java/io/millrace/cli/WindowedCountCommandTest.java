@@ -7,7 +7,6 @@ import io.millrace.reference.WindowModel.Event;
 import io.millrace.reference.WindowModel.WindowRow;
 import io.millrace.window.WindowHarness;
 import io.millrace.window.WindowHarness.Disorder;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,9 +215,6 @@ class WindowedCountCommandTest
     }
 
     @Test
-    @Disabled("LineReader on this branch hands an over-long line found whole in its buffer to onLine: the 400-byte " +
-        "line is rejected for its key, not its size, and the 9-byte line is taken as a record (with --late-output " +
-        "the query fails on the line column). Fixed by 735b51c on tests-foundation; enable once that is merged.")
     void shouldDeadLetterAnOverlongLineFoundWholeInTheReadBuffer() throws IOException
     {
         final List<String> lines = List.of("1000,a", "1009," + "y".repeat(395), "1012,a");

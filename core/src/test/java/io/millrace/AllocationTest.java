@@ -1,0 +1,177 @@
+package io.millrace;
+
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.sink.CollectingSink;
+import io.millrace.sink.Sink;
+import io.millrace.source.CsvSource;
+import io.millrace.source.EventGenerator;
+import io.millrace.source.GeneratorSource;
+import io.millrace.testing.ReferenceEvents;
+import io.millrace.testing.TestQueries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.management.ManagementFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The hot path allocates nothing per record in steady state (DESIGN §3): a query driven on the test thread
+ * ({@link ThreadingMode#INVOKER}) is warmed up, then the bytes the thread allocates over the next million
+ * records are measured with {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}.
+ */
+class AllocationTest
+{
+    private static final long WARMUP_RECORDS = 500_000;
+    private static final long MEASURED_RECORDS = 1_000_000;
+    private static final long TOTAL_RECORDS = WARMUP_RECORDS + MEASURED_RECORDS + 20_000;
+    private static final double MAX_BYTES_PER_RECORD = 0.01;
+    private static final int KEYS = 10_000;
+
+    private static final Schema EVENTS = CsvSource.eventSchema();
+    private static final LongColumn TIME = EVENTS.longColumn(CsvSource.EVENT_TIME_COLUMN);
+    private static final StringColumn KEY = EVENTS.stringColumn(CsvSource.KEY_COLUMN);
+    private static final Schema DOUBLED = Schema.builder()
+        .stringColumn("key", CsvSource.KEY_MAX_LENGTH).longColumn("twice").build();
+    private static final StringColumn DOUBLED_KEY = DOUBLED.stringColumn("key");
+    private static final LongColumn TWICE = DOUBLED.longColumn("twice");
+
+    /** Sums a column without allocating; the query's only consumer of rows in the stateless test. */
+    static final class SummingSink implements Sink
+    {
+        long rows;
+        long sum;
+        private LongColumn column;
+
+        @Override
+        public void open(final Schema schema)
+        {
+            column = schema.longColumn("twice");
+        }
+
+        @Override
+        public void onRow(final RowView row, final long epoch, final long sequence)
+        {
+            rows++;
+            sum += column.get(row);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotAllocatePerRecordWhenCountingByKey()
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final EventGenerator generator = new EventGenerator(42, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
+        final CollectingSink sink = new CollectingSink();
+        final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, TOTAL_RECORDS))
+            .groupBy("key").count()
+            .writeStream().outputMode(OutputMode.COMPLETE).trigger(Trigger.availableNow())
+            .threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+
+        driveUntil(query, generator, WARMUP_RECORDS);
+        assertEquals(KEYS, query.progress().stateRows(), "every key is in the table before measuring");
+        final double bytesPerRecord = measure(threads, query, generator, "groupBy(key).count()");
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        final Map<String, Long> expected = new HashMap<>();
+        ReferenceEvents.forEach(42, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L, TOTAL_RECORDS,
+            event -> expected.merge(event.key(), 1L, Long::sum));
+        final Map<String, Long> actual = new HashMap<>();
+        for (final List<Object> row : sink.values())
+        {
+            assertEquals(null, actual.put((String)row.get(0), (Long)row.get(1)), "key twice: " + row);
+        }
+        assertEquals(expected, actual);
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotAllocatePerRecordInAStatelessChain()
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final EventGenerator generator = new EventGenerator(7, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
+        final SummingSink sink = new SummingSink();
+        final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, TOTAL_RECORDS))
+            .filter(row -> (TIME.get(row) & 3) != 0)
+            .map(DOUBLED, (in, out) ->
+            {
+                KEY.copy(in, out, DOUBLED_KEY);
+                out.putLong(TWICE, TIME.get(in) * 2);
+            })
+            .select("twice", "key")
+            .writeStream().trigger(Trigger.availableNow())
+            .threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+
+        driveUntil(query, generator, WARMUP_RECORDS);
+        final double bytesPerRecord = measure(threads, query, generator, "filter.map.select");
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        final long[] expected = new long[2];
+        ReferenceEvents.forEach(7, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L, TOTAL_RECORDS, event ->
+        {
+            if ((event.time() & 3) != 0)
+            {
+                expected[0]++;
+                expected[1] += event.time() * 2;
+            }
+        });
+        assertEquals(expected[0], sink.rows);
+        assertEquals(expected[1], sink.sum);
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    private static com.sun.management.ThreadMXBean allocationCounter()
+    {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no com.sun.management.ThreadMXBean");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocated memory not measurable on this JVM");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        return threads;
+    }
+
+    private static void driveUntil(final StreamingQuery query, final EventGenerator generator, final long records)
+    {
+        while (generator.index() + 1 < records)
+        {
+            query.invoke();
+        }
+    }
+
+    private static double measure(
+        final com.sun.management.ThreadMXBean threads,
+        final StreamingQuery query,
+        final EventGenerator generator,
+        final String what)
+    {
+        // The counter's own cost, if any, is taken off.
+        final long calibrateStart = threads.getCurrentThreadAllocatedBytes();
+        final long calibrateEnd = threads.getCurrentThreadAllocatedBytes();
+        final long overhead = calibrateEnd - calibrateStart;
+
+        final long startIndex = generator.index();
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        while (generator.index() - startIndex < MEASURED_RECORDS)
+        {
+            query.invoke();
+        }
+        final long after = threads.getCurrentThreadAllocatedBytes();
+        final long records = generator.index() - startIndex;
+        final long bytes = after - before - overhead;
+        final double perRecord = (double)bytes / records;
+        System.out.printf("millrace allocation: %s allocated %d bytes over %d records: %.6f bytes/record%n",
+            what, bytes, records, perRecord);
+        assertTrue(query.isActive(), "the query is still running after the measurement");
+        return perRecord;
+    }
+}

@@ -1,0 +1,162 @@
+package io.millrace.internal.state;
+
+import io.millrace.row.Column;
+import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.testing.TestData;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link KeyCodec}: keys of every column type decode to the values encoded, and distinct key values never share
+ * an encoding.
+ */
+class KeyCodecTest
+{
+    private final Schema input = Schema.builder()
+        .stringColumn("a", 300)
+        .longColumn("l")
+        .doubleColumn("ignored")
+        .intColumn("i")
+        .booleanColumn("b")
+        .stringColumn("z", 5)
+        .timestampColumn("ts")
+        .doubleColumn("d")
+        .build();
+    private final List<String> keyNames = List.of("z", "ts", "a", "b", "i", "d", "l");
+    private final Schema output = outputSchema();
+
+    @Test
+    void shouldDecodeWhatItEncodedWithAndWithoutAPrefix()
+    {
+        final Random random = new Random(31);
+        final KeyCodec codec = codec();
+        final RowWriter in = new RowWriter(input);
+        final RowWriter out = new RowWriter(output);
+        final RowView inView = new RowView();
+        final RowView outView = new RowView();
+        for (int n = 0; n < 2_000; n++)
+        {
+            randomRow(random, in);
+            in.view(inView);
+            final long prefix = random.nextLong();
+            final boolean withPrefix = random.nextBoolean();
+            final int length = withPrefix ? codec.encode(prefix, inView) : codec.encode(inView);
+            assertEquals(length, codec.length());
+            if (withPrefix)
+            {
+                assertEquals(prefix, codec.buffer().getLong(0, ByteOrder.LITTLE_ENDIAN));
+            }
+            // Decode from a copy at an odd offset, as the keyed table's arena would hold it.
+            final byte[] copy = new byte[length + 3];
+            codec.buffer().getBytes(0, copy, 3, length);
+            out.reset();
+            codec.decode(TestData.buffer(copy), 3 + (withPrefix ? Long.BYTES : 0), out);
+            out.view(outView);
+            for (final String name : keyNames)
+            {
+                assertEquals(value(input.column(name), inView), value(output.column(name), outView), name);
+            }
+        }
+    }
+
+    @Test
+    void shouldEncodeDistinctKeysDistinctly()
+    {
+        final Schema twoStrings = Schema.builder().stringColumn("x", 8).stringColumn("y", 8).build();
+        final KeyCodec codec = new KeyCodec(
+            new Column[]{twoStrings.column("x"), twoStrings.column("y")},
+            new Column[]{twoStrings.column("x"), twoStrings.column("y")});
+        final RowWriter writer = new RowWriter(twoStrings);
+        final RowView view = new RowView();
+        final Map<String, String> seen = new HashMap<>();
+        final String[] parts = {"", "a", "b", "ab", "ba", "aa", "abc", "\0", "a\0"};
+        for (final String x : parts)
+        {
+            for (final String y : parts)
+            {
+                writer.reset().putString(twoStrings.stringColumn("x"), x).putString(twoStrings.stringColumn("y"), y);
+                final int length = codec.encode(writer.view(view));
+                final byte[] bytes = new byte[length];
+                codec.buffer().getBytes(0, bytes);
+                final String previous = seen.put(Arrays.toString(bytes), x + "|" + y);
+                assertTrue(null == previous, x + "|" + y + " encodes like " + previous);
+            }
+        }
+    }
+
+    private KeyCodec codec()
+    {
+        final Column[] inputs = new Column[keyNames.size()];
+        final Column[] outputs = new Column[keyNames.size()];
+        for (int k = 0; k < inputs.length; k++)
+        {
+            inputs[k] = input.column(keyNames.get(k));
+            outputs[k] = output.column(keyNames.get(k));
+        }
+        return new KeyCodec(inputs, outputs);
+    }
+
+    private Schema outputSchema()
+    {
+        // The output has the keys in another order than the input, after a column of its own.
+        final Schema.Builder builder = Schema.builder().longColumn("count");
+        for (final String name : keyNames)
+        {
+            builder.like(input.column(name));
+        }
+        return builder.build();
+    }
+
+    private void randomRow(final Random random, final RowWriter writer)
+    {
+        writer.reset()
+            .putLong(input.longColumn("l"), random.nextLong())
+            .putDouble(input.doubleColumn("ignored"), random.nextDouble())
+            .putInt(input.intColumn("i"), random.nextInt())
+            .putBoolean(input.booleanColumn("b"), random.nextBoolean())
+            .putLong(input.longColumn("ts"), random.nextLong())
+            .putDouble(input.doubleColumn("d"), random.nextInt(4) == 0 ? -0.0 : random.nextGaussian());
+        putRandom(random, writer, input.stringColumn("a"));
+        putRandom(random, writer, input.stringColumn("z"));
+    }
+
+    private static void putRandom(final Random random, final RowWriter writer, final StringColumn column)
+    {
+        final byte[] bytes = TestData.randomBytes(random, random.nextInt(column.maxLength() + 1));
+        writer.putString(column, TestData.buffer(bytes), 0, bytes.length);
+    }
+
+    private static Object value(final Column column, final RowView row)
+    {
+        switch (column.type())
+        {
+            case STRING:
+            {
+                final StringColumn string = (StringColumn)column;
+                final byte[] bytes = new byte[string.length(row)];
+                row.buffer().getBytes(string.bytesOffset(row), bytes);
+                return Arrays.toString(bytes);
+            }
+            case DOUBLE:
+                return Double.doubleToRawLongBits(((io.millrace.row.DoubleColumn)column).get(row));
+            case INT:
+                return ((io.millrace.row.IntColumn)column).get(row);
+            case BOOLEAN:
+                return ((io.millrace.row.BooleanColumn)column).get(row);
+            default:
+                return ((io.millrace.row.LongColumn)column).get(row);
+        }
+    }
+}
