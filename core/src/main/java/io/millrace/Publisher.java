@@ -24,6 +24,7 @@ public final class Publisher
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     private volatile IngressProducer producer;
     private volatile QueryControl control;
+    private volatile boolean drivenByCaller;
     private long position;
 
     /**
@@ -79,17 +80,20 @@ public final class Publisher
      * @param translator writes the row from {@code arg}.
      * @param arg        passed to the translator.
      * @param <A>        type of the argument.
-     * @return true when published; false when the query ended first.
+     * @return true when published; false when the query ended first or the thread was interrupted.
+     * @throws IllegalStateException when the query runs in {@link ThreadingMode#INVOKER} mode and the ring is
+     *                               full: nothing would drain it while this thread waits.
      */
     public <A> boolean offerBlocking(final RowTranslator<A> translator, final A arg)
     {
         idle.reset();
         while (!offer(translator, arg))
         {
-            if (control.isTerminated() || producer.isEnded())
+            if (control.isTerminated() || producer.isEnded() || Thread.currentThread().isInterrupted())
             {
                 return false;
             }
+            checkSomeoneDrains();
             idle.idle();
         }
         return true;
@@ -97,20 +101,34 @@ public final class Publisher
 
     /**
      * Ends the input: the last epoch is cut and the query finishes once it has processed everything offered.
-     * Waits while the ring is full; returns early if the query ended.
+     * Waits while the ring is full; returns early if the query ended or the thread is interrupted.
+     *
+     * @throws IllegalStateException when the query runs in {@link ThreadingMode#INVOKER} mode and the ring is
+     *                               full: nothing would drain it while this thread waits.
      */
     public void close()
     {
         final IngressProducer ingress = started();
         idle.reset();
-        while (!ingress.finish(position) && !control.isTerminated())
+        while (!ingress.finish(position) && !control.isTerminated() && !Thread.currentThread().isInterrupted())
         {
+            checkSomeoneDrains();
             idle.idle();
         }
     }
 
-    void bind(final IngressProducer ingress, final QueryControl queryControl)
+    private void checkSomeoneDrains()
     {
+        if (drivenByCaller)
+        {
+            throw new IllegalStateException("the ring is full and the query runs in INVOKER mode, so nothing " +
+                "drains it while this thread waits: call query.invoke() and try again");
+        }
+    }
+
+    void bind(final IngressProducer ingress, final QueryControl queryControl, final boolean invokerMode)
+    {
+        drivenByCaller = invokerMode;
         if (null != producer)
         {
             throw new IllegalStateException("publisher already feeds a query");

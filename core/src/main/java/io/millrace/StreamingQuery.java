@@ -90,7 +90,7 @@ public final class StreamingQuery implements AutoCloseable
         final Ingress ingress = stream.ingress();
         if (null != ingress.publisher())
         {
-            ingress.publisher().bind(producer, control);
+            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),

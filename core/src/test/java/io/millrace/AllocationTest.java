@@ -1,5 +1,6 @@
 package io.millrace;
 
+import io.millrace.function.RowTranslator;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
@@ -13,8 +14,11 @@ import io.millrace.testing.ReferenceEvents;
 import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +132,87 @@ class AllocationTest
         assertEquals(expected[0], sink.rows);
         assertEquals(expected[1], sink.sum);
         assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tumbling", "sliding", "session"})
+    @Timeout(120)
+    void shouldNotAllocatePerRecordInAWindowedCount(final String kind)
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final EventGenerator generator = new EventGenerator(11, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
+        final Window window = switch (kind)
+        {
+            case "tumbling" -> Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(10));
+            case "sliding" -> Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(10), Duration.ofSeconds(5));
+            default -> Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(50));
+        };
+        final CountingSink sink = new CountingSink();
+        final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, TOTAL_RECORDS))
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+            .groupBy(window, CsvSource.KEY_COLUMN).count()
+            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.availableNow())
+            .threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+
+        driveUntil(query, generator, WARMUP_RECORDS);
+        final double bytesPerRecord = measure(threads, query, generator, "windowed count, " + kind);
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        assertTrue(sink.count > 0, "windows were written");
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotAllocatePerRecordForRowsLongerThanASlot()
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final Schema lines = Schema.builder().longColumn("n").stringColumn("text", 2048).build();
+        final LongColumn n = lines.longColumn("n");
+        final StringColumn text = lines.stringColumn("text");
+        final String padding = "x".repeat(600);
+        final SummingSink sink = new SummingSink();
+        final Publisher publisher = new Publisher(lines);
+        final StreamingQuery query = Millrace.readStream(publisher)
+            .map(Schema.builder().longColumn("twice").build(), (in, out) ->
+                out.putLong(out.schema().longColumn("twice"), n.get(in) * 2 + text.length(in)))
+            .writeStream().trigger(Trigger.availableNow()).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+        final RowTranslator<long[]> write = (row, counter) ->
+            row.putLong(n, counter[0]++).putString(text, padding);
+        final long[] counter = new long[1];
+
+        while (counter[0] < WARMUP_RECORDS)
+        {
+            publisher.offer(write, counter);
+            query.invoke();
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        final long start = counter[0];
+        while (counter[0] - start < MEASURED_RECORDS)
+        {
+            publisher.offer(write, counter);
+            query.invoke();
+        }
+        final double bytesPerRecord = (double)(threads.getCurrentThreadAllocatedBytes() - before) / MEASURED_RECORDS;
+        System.out.printf("millrace allocation: 616-byte rows through the ring: %.6f bytes/record%n", bytesPerRecord);
+        publisher.close();
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        assertEquals(counter[0], sink.rows);
+        assertEquals(counter[0] * (counter[0] - 1) + counter[0] * 600, sink.sum);
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    /** Counts rows without allocating. */
+    static final class CountingSink implements Sink
+    {
+        long count;
+
+        @Override
+        public void onRow(final RowView row, final long epoch, final long sequence)
+        {
+            count++;
+        }
     }
 
     private static com.sun.management.ThreadMXBean allocationCounter()

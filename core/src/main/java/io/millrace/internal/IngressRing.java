@@ -2,6 +2,7 @@ package io.millrace.internal;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -11,16 +12,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * The single-producer, single-consumer Disruptor ring between a source and the operator chain.
  * <p>
  * Slots are pre-allocated with a small inline buffer ({@code slotCapacity} bytes), so a default ring stays
- * around a megabyte. A row longer than that is copied into a buffer allocated for it alone, which the consumer
- * drops once the row is processed; the bytes of such rows in flight are capped by {@code oversizeBudget}, and
- * past the cap {@link #tryPublishRow} reports back-pressure. Memory is therefore bounded by
- * {@code ringSize * slotCapacity + oversizeBudget + one maximum-size record}.
+ * around a megabyte. A row longer than that, up to {@link #RETAINED_ROW_MAX} bytes, grows its slot's buffer,
+ * which the slot keeps for later rows: steady streams of such rows allocate nothing. A longer row is copied into
+ * a buffer allocated for it alone, which the consumer drops once the row is processed; the bytes of such rows
+ * in flight are capped by {@code oversizeBudget}, and past the cap {@link #tryPublishRow} reports back-pressure.
+ * Memory is therefore bounded by {@code ringSize * RETAINED_ROW_MAX + oversizeBudget + one maximum-size record},
+ * and is {@code ringSize * slotCapacity} while rows are short.
  * <p>
  * Producer methods ({@code tryPublish*}, {@link #remainingCapacity()}) are called by one thread; {@link #drain}
  * by one other thread (or the same one, in shared and invoker modes).
  */
 public final class IngressRing
 {
+    /** Longest row a slot grows for and keeps a buffer for; longer rows get a buffer of their own. */
+    public static final int RETAINED_ROW_MAX = 4096;
+
     /** Handles slots drained from the ring, on the consumer thread. */
     public interface SlotHandler
     {
@@ -82,7 +88,7 @@ public final class IngressRing
      */
     public boolean tryPublishRow(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
-        final boolean oversize = length > slotCapacity;
+        final boolean oversize = length > RETAINED_ROW_MAX;
         if (oversize && oversizeBytes.get() + length > oversizeBudget && oversizeBytes.get() > 0)
         {
             return false;
@@ -99,6 +105,10 @@ public final class IngressRing
             {
                 oversizeBytes.addAndGet(length);
                 slot.buffer = new UnsafeBuffer(new byte[length]);
+            }
+            else if (length > slot.buffer.capacity())
+            {
+                slot.buffer = new UnsafeBuffer(new byte[Math.min(RETAINED_ROW_MAX, BitUtil.findNextPositivePowerOfTwo(length))]);
             }
             slot.buffer.putBytes(0, buffer, offset, length);
             slot.kind = RowSlot.ROW;
@@ -208,7 +218,7 @@ public final class IngressRing
 
     private void release(final RowSlot slot)
     {
-        if (slot.buffer != slot.inline)
+        if (slot.length > RETAINED_ROW_MAX)
         {
             oversizeBytes.addAndGet(-slot.length);
             slot.buffer = slot.inline;

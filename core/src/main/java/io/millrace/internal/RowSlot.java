@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One pre-allocated slot of the {@link IngressRing}: a row with its source position, an epoch marker, or the
- * end of input. Rows up to the inline capacity live in the slot's own off-heap buffer; a longer row gets a
- * buffer of its own for the time it is in the ring (see {@link IngressRing}).
+ * end of input. Rows live in the slot's buffer: its inline off-heap buffer, a larger one the slot grew, or for a
+ * very long row a buffer of its own for the time it is in the ring (see {@link IngressRing}).
  */
 final class RowSlot
 {

@@ -17,8 +17,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Session window aggregation (DESIGN §6). Sessions live in an off-heap {@link Slab}; each group key has an
  * entry in a {@link KeyedTable} pointing at the list of its open sessions, and a {@link TimerHeap} orders
- * sessions by end so that the watermark closes them without scanning keys. A session's timer is pushed again
- * whenever its end moves; a timer whose session is gone or has another end is skipped.
+ * sessions by end so that the watermark closes them without scanning keys. Each session has one timer, set at
+ * its first end: when it comes due, a session that has grown since is given a timer at its new end, one merged
+ * away or closed is skipped. So a record costs no timer unless it opens a session.
  * <pre>
  * session record:
  *  +------------------------------+------------------------------+
@@ -136,8 +137,8 @@ public final class SessionWindowOperator extends Operator
         if (target < 0)
         {
             target = newSession(keyEntry, t, end, row);
+            timers.push(end, target);
         }
-        timers.push(sessions.buffer().getLong(sessions.offset(target) + END_OFFSET), target);
 
         if (mode == OutputMode.UPDATE)
         {
@@ -182,16 +183,24 @@ public final class SessionWindowOperator extends Operator
     {
         while (!timers.isEmpty() && watermark >= timers.peekTime())
         {
-            final long end = timers.peekTime();
             final int id = timers.peekId();
             timers.pop();
             final int at = sessions.offset(id);
             final MutableDirectBuffer buffer = sessions.buffer();
-            if ((buffer.getLong(at + STATE_OFFSET) & LIVE) == 0 || buffer.getLong(at + END_OFFSET) != end)
+            if ((buffer.getLong(at + STATE_OFFSET) & LIVE) == 0)
             {
                 continue;
             }
-            close(id);
+            final long sessionEnd = buffer.getLong(at + END_OFFSET);
+            if (watermark >= sessionEnd)
+            {
+                close(id);
+            }
+            else
+            {
+                // The session grew since this timer was set: look again at its new end.
+                timers.push(sessionEnd, id);
+            }
         }
     }
 
