@@ -1,5 +1,7 @@
 package io.millrace.cli;
 
+import io.millrace.journal.JournalEntry;
+import io.millrace.journal.JournalScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +128,7 @@ class CrashRecoveryTest
         }
         child.kill();
 
-        damageLastEntry(checkpoint.resolve("journal"));
+        damageLastEntry(checkpoint);
         final ChildCommand last = ChildCommand.start(stderr, null, crashing.toArray(new String[0]));
         assertEquals(0, last.waitFor(120), () -> "run after damage failed: " + read(stderr));
         assertTrue(read(stderr).contains("cutting the journal back"), () -> "no cut reported: " + read(stderr));
@@ -275,28 +277,57 @@ class CrashRecoveryTest
     }
 
     /**
-     * Flips a byte near the end of the data of the newest journal file: inside its last entry.
+     * Flips a byte in the middle of the payload of the journal's last entry, found by its bytes in the newest
+     * journal file: a torn or corrupted tail.
      */
-    private static void damageLastEntry(final Path journal) throws IOException
+    private static void damageLastEntry(final Path checkpoint) throws IOException
     {
+        final byte[][] last = new byte[1][];
+        JournalScan.visit(checkpoint, new JournalScan.Visitor()
+        {
+            public void onEntry(final JournalEntry entry, final long epoch)
+            {
+                last[0] = entry.payload();
+            }
+
+            public void onDamage(final long index, final String problem)
+            {
+                throw new AssertionError("journal damaged before the test damaged it: " + problem);
+            }
+        });
         final Path newest;
-        try (Stream<Path> files = Files.list(journal))
+        try (Stream<Path> files = Files.list(checkpoint.resolve("journal")))
         {
             newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().reduce((a, b) -> b)
                 .orElseThrow();
         }
         try (RandomAccessFile file = new RandomAccessFile(newest.toFile(), "rw"))
         {
-            final byte[] bytes = new byte[(int)Math.min(file.length(), 64L * 1024 * 1024)];
+            final byte[] bytes = new byte[(int)Math.min(file.length(), 256L * 1024 * 1024)];
             file.readFully(bytes);
-            int last = bytes.length - 1;
-            while (last > 0 && bytes[last] == 0)
-            {
-                last--;
-            }
-            file.seek(last);
-            file.write(bytes[last] ^ 0x5A);
+            final int at = lastIndexOf(bytes, last[0]);
+            assertTrue(at >= 0, "last entry's payload not found in " + newest);
+            final int target = at + last[0].length / 2;
+            file.seek(target);
+            file.write(bytes[target] ^ 0x5A);
         }
+    }
+
+    private static int lastIndexOf(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = haystack.length - needle.length; i >= 0; i--)
+        {
+            int j = 0;
+            while (j < needle.length && haystack[i + j] == needle[j])
+            {
+                j++;
+            }
+            if (j == needle.length)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static long countFiles(final Path directory) throws IOException

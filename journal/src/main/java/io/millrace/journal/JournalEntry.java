@@ -30,6 +30,16 @@ public final class JournalEntry
     }
 
     /**
+     * @return a copy of the entry's payload bytes (layout in {@link JournalDescriptor}); allocates, for tools.
+     */
+    public byte[] payload()
+    {
+        final byte[] bytes = new byte[length];
+        payload.getBytes(0, bytes);
+        return bytes;
+    }
+
+    /**
      * @return the entry's Chronicle index.
      */
     public long index()
