@@ -23,7 +23,7 @@ import java.util.List;
  * source goes on. Offsets are byte offsets of line starts, counted from the start of the first input; the source can
  * seek, so it is replayable while its files are unchanged.
  */
-public final class CsvSource implements Source, LineReader.LineHandler
+public final class CsvSource extends LineSource
 {
     /** Event-time column of {@link #eventSchema()}. */
     public static final String EVENT_TIME_COLUMN = "event_time";
@@ -32,14 +32,10 @@ public final class CsvSource implements Source, LineReader.LineHandler
     /** Longest key of {@link #eventSchema()}, in bytes. */
     public static final int KEY_MAX_LENGTH = 256;
 
-    private final List<Path> inputs;
     private final Schema schema;
     private final Column[] columns;
-    private final int maxRecordSize;
     private final boolean allowEmptyStrings;
     private final StringColumn lineColumn;
-    private LineReader reader;
-    private SourceOutput output;
 
     /**
      * @param inputs            files in order; {@code -} is standard input.
@@ -68,11 +64,10 @@ public final class CsvSource implements Source, LineReader.LineHandler
         final boolean allowEmptyStrings,
         final String lineColumn)
     {
-        this.inputs = List.copyOf(inputs);
+        super(inputs, maxRecordSize);
         this.columns = fields.columns().toArray(new Column[0]);
         this.schema = null == lineColumn ? fields : withLine(fields, lineColumn, maxRecordSize);
         this.lineColumn = null == lineColumn ? null : schema.stringColumn(lineColumn);
-        this.maxRecordSize = maxRecordSize;
         this.allowEmptyStrings = allowEmptyStrings;
     }
 
@@ -104,45 +99,6 @@ public final class CsvSource implements Source, LineReader.LineHandler
     }
 
     @Override
-    public void open()
-    {
-        reader = new LineReader(inputs, maxRecordSize);
-    }
-
-    @Override
-    public SourceStatus poll(final SourceOutput out, final int limit)
-    {
-        output = out;
-        final int lines = reader.read(this, limit);
-        return lines == LineReader.END_OF_INPUT ? SourceStatus.END_OF_INPUT :
-            lines > 0 ? SourceStatus.MORE_AVAILABLE : SourceStatus.NOTHING_AVAILABLE;
-    }
-
-    @Override
-    public long position()
-    {
-        return null == reader ? 0 : reader.position();
-    }
-
-    @Override
-    public long lineNumber()
-    {
-        return null == reader ? 0 : reader.lineNumber();
-    }
-
-    @Override
-    public boolean isReplayable()
-    {
-        return !inputs.contains(Path.of("-"));
-    }
-
-    @Override
-    public void seek(final long position, final long lineNumber)
-    {
-        reader.seek(position, lineNumber);
-    }
-
-    @Override
     public boolean onLine(
         final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long offset)
     {
@@ -158,23 +114,6 @@ public final class CsvSource implements Source, LineReader.LineHandler
             return true;
         }
         return output.emit(offset);
-    }
-
-    @Override
-    public boolean onOverlongLine(
-        final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long totalLength)
-    {
-        output.deadLetter(lineNumber, TextLineSource.overlongReason(totalLength, maxRecordSize), buffer, index, length);
-        return true;
-    }
-
-    @Override
-    public void close()
-    {
-        if (null != reader)
-        {
-            reader.close();
-        }
     }
 
     @Override

@@ -14,17 +14,13 @@ import java.util.List;
  * Offsets are byte offsets of line starts, counted from the start of the first input; the source can
  * seek, so it is replayable while its files are unchanged.
  */
-public final class TextLineSource implements Source, LineReader.LineHandler
+public final class TextLineSource extends LineSource
 {
     /** Name of the single column. */
     public static final String LINE_COLUMN = "line";
 
-    private final List<Path> inputs;
-    private final int maxRecordSize;
     private final Schema schema;
     private final StringColumn line;
-    private LineReader reader;
-    private SourceOutput output;
 
     /**
      * @param inputs        files in order; {@code -} is standard input.
@@ -32,8 +28,7 @@ public final class TextLineSource implements Source, LineReader.LineHandler
      */
     public TextLineSource(final List<Path> inputs, final int maxRecordSize)
     {
-        this.inputs = List.copyOf(inputs);
-        this.maxRecordSize = maxRecordSize;
+        super(inputs, maxRecordSize);
         this.schema = Schema.builder().stringColumn(LINE_COLUMN, maxRecordSize).build();
         this.line = schema.stringColumn(LINE_COLUMN);
     }
@@ -45,45 +40,6 @@ public final class TextLineSource implements Source, LineReader.LineHandler
     }
 
     @Override
-    public void open()
-    {
-        reader = new LineReader(inputs, maxRecordSize);
-    }
-
-    @Override
-    public SourceStatus poll(final SourceOutput out, final int limit)
-    {
-        output = out;
-        final int lines = reader.read(this, limit);
-        return lines == LineReader.END_OF_INPUT ? SourceStatus.END_OF_INPUT :
-            lines > 0 ? SourceStatus.MORE_AVAILABLE : SourceStatus.NOTHING_AVAILABLE;
-    }
-
-    @Override
-    public long position()
-    {
-        return null == reader ? 0 : reader.position();
-    }
-
-    @Override
-    public long lineNumber()
-    {
-        return null == reader ? 0 : reader.lineNumber();
-    }
-
-    @Override
-    public boolean isReplayable()
-    {
-        return !inputs.contains(Path.of("-"));
-    }
-
-    @Override
-    public void seek(final long position, final long lineNumber)
-    {
-        reader.seek(position, lineNumber);
-    }
-
-    @Override
     public boolean onLine(
         final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long offset)
     {
@@ -92,31 +48,8 @@ public final class TextLineSource implements Source, LineReader.LineHandler
     }
 
     @Override
-    public boolean onOverlongLine(
-        final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long totalLength)
-    {
-        output.deadLetter(lineNumber, overlongReason(totalLength, maxRecordSize), buffer, index, length);
-        return true;
-    }
-
-    @Override
-    public void close()
-    {
-        if (null != reader)
-        {
-            reader.close();
-        }
-    }
-
-    @Override
     public String toString()
     {
         return "TextLineSource" + inputs;
-    }
-
-    static String overlongReason(final long totalLength, final int maxRecordSize)
-    {
-        return "record of " + totalLength + " bytes exceeds max record size " + maxRecordSize +
-            " (first " + maxRecordSize + " bytes shown)";
     }
 }

@@ -134,42 +134,7 @@ public final class ChronicleJournal implements Journal
             ingress = new JournalReader(queue, cutOff);
             ingress.seekAfter(ingressStart);
         }
-        int delivered = 0;
-        while (delivered < limit)
-        {
-            final int result = ingress.next(ingressEntry);
-            if (result == JournalReader.END)
-            {
-                return delivered > 0 ? delivered : -1;
-            }
-            if (result == JournalReader.CORRUPT)
-            {
-                throw new IllegalStateException("journal entry " + Long.toHexString(ingress.problemIndex()) +
-                    " became damaged while replaying: " + ingress.problem());
-            }
-            final boolean more;
-            if (ingressEntry.isRecord())
-            {
-                delivered++;
-                more = handler.onRecord(ingressEntry.index(), ingressEntry.recordSourceOffset(),
-                    ingressEntry.recordLineNumber(), ingressEntry.rowBuffer(), ingressEntry.rowOffset(),
-                    ingressEntry.rowLength());
-            }
-            else if (ingressEntry.isEpochBegin())
-            {
-                delivered++;
-                more = handler.onEpochCut(ingressEntry.index(), ingressEntry.epochCut());
-            }
-            else
-            {
-                more = true;
-            }
-            if (!more)
-            {
-                break;
-            }
-        }
-        return delivered;
+        return ingress.readIngress(ingressEntry, handler, limit);
     }
 
     @Override

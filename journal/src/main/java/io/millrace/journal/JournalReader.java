@@ -1,5 +1,6 @@
 package io.millrace.journal;
 
+import io.millrace.checkpoint.IngressHandler;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -129,6 +130,54 @@ public final class JournalReader implements AutoCloseable
             entry.set(index, type, length);
             return ENTRY;
         }
+    }
+
+    /**
+     * Hands the input records and epoch cuts that follow to a handler, skipping other entries.
+     *
+     * @param entry   reused for each entry.
+     * @param handler receiving records and cuts; returning false stops after that entry.
+     * @param limit   most records and cuts to deliver.
+     * @return records and cuts delivered; -1 when the journal ended before any.
+     * @throws IllegalStateException when an entry is damaged.
+     */
+    int readIngress(final JournalEntry entry, final IngressHandler handler, final int limit)
+    {
+        int delivered = 0;
+        while (delivered < limit)
+        {
+            final int result = next(entry);
+            if (result == END)
+            {
+                return delivered > 0 ? delivered : -1;
+            }
+            if (result == CORRUPT)
+            {
+                throw new IllegalStateException("journal entry " + Long.toHexString(problemIndex) +
+                    " is damaged: " + problem);
+            }
+            final boolean more;
+            if (entry.isRecord())
+            {
+                delivered++;
+                more = handler.onRecord(entry.index(), entry.recordSourceOffset(), entry.recordLineNumber(),
+                    entry.rowBuffer(), entry.rowOffset(), entry.rowLength());
+            }
+            else if (entry.isEpochBegin())
+            {
+                delivered++;
+                more = handler.onEpochCut(entry.index(), entry.epochCut());
+            }
+            else
+            {
+                more = true;
+            }
+            if (!more)
+            {
+                break;
+            }
+        }
+        return delivered;
     }
 
     /**

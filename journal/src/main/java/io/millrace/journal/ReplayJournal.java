@@ -114,34 +114,9 @@ final class ReplayJournal implements Journal
             ingress = new JournalReader(queue, scan.cutOff());
             ingress.seekAfter(startEpoch == 0 ? -1 : scan.cutIndex(startEpoch));
         }
-        int delivered = 0;
-        while (delivered < limit)
-        {
-            final int result = ingress.next(entry);
-            if (result != JournalReader.ENTRY)
-            {
-                // Never hand over to the live source (standard input may be gone): the replay stops at its last
-                // epoch, which the journal holds.
-                return delivered;
-            }
-            boolean more = true;
-            if (entry.isRecord())
-            {
-                delivered++;
-                more = handler.onRecord(entry.index(), entry.recordSourceOffset(), entry.recordLineNumber(),
-                    entry.rowBuffer(), entry.rowOffset(), entry.rowLength());
-            }
-            else if (entry.isEpochBegin())
-            {
-                delivered++;
-                more = handler.onEpochCut(entry.index(), entry.epochCut());
-            }
-            if (!more)
-            {
-                break;
-            }
-        }
-        return delivered;
+        // Never report the end, which would hand over to the live source (standard input may be gone): the
+        // replay stops at its last epoch, which the journal holds.
+        return Math.max(0, ingress.readIngress(entry, handler, limit));
     }
 
     @Override

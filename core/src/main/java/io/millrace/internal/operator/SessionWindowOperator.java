@@ -3,13 +3,9 @@ package io.millrace.internal.operator;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
 import io.millrace.OutputMode;
-import io.millrace.internal.QueryCounters;
-import io.millrace.internal.state.AggregateLayout;
-import io.millrace.internal.state.KeyCodec;
 import io.millrace.internal.state.KeyedTable;
 import io.millrace.internal.state.Slab;
 import io.millrace.internal.state.TimerHeap;
-import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import org.agrona.MutableDirectBuffer;
@@ -30,7 +26,7 @@ import org.agrona.MutableDirectBuffer;
  *  | accumulators                                               ...
  * </pre>
  */
-public final class SessionWindowOperator extends Operator
+public final class SessionWindowOperator extends WindowAggregationOperator
 {
     private static final int START_OFFSET = 0;
     private static final int END_OFFSET = 8;
@@ -43,15 +39,7 @@ public final class SessionWindowOperator extends Operator
     private static final long DIRTY = 4;
     private static final int HEAD_OFFSET = 0;
 
-    private final LongColumn time;
     private final long gap;
-    private final KeyCodec keys;
-    private final AggregateLayout layout;
-    private final OutputMode mode;
-    private final boolean emitOnChange;
-    private final OperatorContext context;
-    private final QueryCounters counters;
-    private final WindowRowWriter output;
     private final KeyedTable keyTable = new KeyedTable(8, 1024);
     private final Slab sessions;
     private final TimerHeap timers = new TimerHeap(1024);
@@ -72,15 +60,8 @@ public final class SessionWindowOperator extends Operator
         final boolean emitOnChange,
         final OperatorContext context)
     {
-        this.time = input.longColumn(spec.timeColumn());
+        super(input, spec, output, mode, emitOnChange, context);
         this.gap = spec.sizeMs();
-        this.keys = WindowOperators.keyCodec(input, spec, output);
-        this.layout = new AggregateLayout(input, spec.aggregates(), output);
-        this.mode = mode;
-        this.emitOnChange = emitOnChange;
-        this.context = context;
-        this.counters = context.counters();
-        this.output = new WindowRowWriter(keys, layout, output);
         this.sessions = new Slab(ACCUMULATORS_OFFSET + layout.width(), 1024);
     }
 

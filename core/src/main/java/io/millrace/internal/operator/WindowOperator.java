@@ -3,11 +3,7 @@ package io.millrace.internal.operator;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
 import io.millrace.OutputMode;
-import io.millrace.internal.QueryCounters;
-import io.millrace.internal.state.AggregateLayout;
-import io.millrace.internal.state.KeyCodec;
 import io.millrace.internal.state.KeyedTable;
-import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import org.agrona.MutableDirectBuffer;
@@ -21,22 +17,14 @@ import org.agrona.collections.LongArrayList;
  * the open ones the rest. A window closes when the watermark before a record reaches its end, or at the end of
  * input; then append mode writes its rows and, except in complete mode, its table is freed.
  */
-public final class WindowOperator extends Operator
+public final class WindowOperator extends WindowAggregationOperator
 {
     private static final int FLAGS_LENGTH = 8;
     private static final long DIRTY = 1;
     private static final int INITIAL_WINDOW_CAPACITY = 1024;
 
-    private final LongColumn time;
     private final long size;
     private final long slide;
-    private final KeyCodec keys;
-    private final AggregateLayout layout;
-    private final OutputMode mode;
-    private final boolean emitOnChange;
-    private final OperatorContext context;
-    private final QueryCounters counters;
-    private final WindowRowWriter output;
     private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
     private final LongArrayList starts = new LongArrayList();
     private int firstOpen;
@@ -60,16 +48,9 @@ public final class WindowOperator extends Operator
         final boolean emitOnChange,
         final OperatorContext context)
     {
-        this.time = input.longColumn(spec.timeColumn());
+        super(input, spec, output, mode, emitOnChange, context);
         this.size = spec.sizeMs();
         this.slide = spec.slideMs();
-        this.keys = WindowOperators.keyCodec(input, spec, output);
-        this.layout = new AggregateLayout(input, spec.aggregates(), output);
-        this.mode = mode;
-        this.emitOnChange = emitOnChange;
-        this.context = context;
-        this.counters = context.counters();
-        this.output = new WindowRowWriter(keys, layout, output);
     }
 
     @Override

@@ -439,11 +439,7 @@ public final class KeyedTable
         out.putBytes(index, 0, index.capacity());
         out.putBytes(entries, 0, entryLimit * entryWidth);
         out.putBytes(arena, 0, arenaLimit);
-        out.putInt(freeIds.size());
-        for (int i = 0; i < freeIds.size(); i++)
-        {
-            out.putInt(freeIds.getInt(i));
-        }
+        out.putInts(freeIds);
     }
 
     /**
@@ -471,10 +467,6 @@ public final class KeyedTable
         in.getBytes(entries, 0);
         arena.checkLimit(in.peekBytesLength());
         in.getBytes(arena, 0);
-        freeIds.clear();
-        for (int i = in.getInt(); i > 0; i--)
-        {
-            freeIds.addInt(in.getInt());
-        }
+        in.getInts(freeIds);
     }
 }

@@ -129,11 +129,7 @@ public final class Slab
         out.putInt(recordWidth);
         out.putInt(limit);
         out.putBytes(records, 0, limit * recordWidth);
-        out.putInt(freeIds.size());
-        for (int i = 0; i < freeIds.size(); i++)
-        {
-            out.putInt(freeIds.getInt(i));
-        }
+        out.putInts(freeIds);
     }
 
     /**
@@ -151,10 +147,6 @@ public final class Slab
         limit = in.getInt();
         records = allocate(Math.max((long)in.peekBytesLength(), 8L * recordWidth));
         in.getBytes(records, 0);
-        freeIds.clear();
-        for (int i = in.getInt(); i > 0; i--)
-        {
-            freeIds.addInt(in.getInt());
-        }
+        in.getInts(freeIds);
     }
 }

@@ -2,6 +2,7 @@ package io.millrace.internal.state;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Reads back what a {@link StateWriter} wrote, in the same order. Single-threaded.
@@ -57,6 +58,20 @@ public final class StateReader
         final int value = buffer.getInt(position);
         position += Integer.BYTES;
         return value;
+    }
+
+    /**
+     * Replaces the contents of a list with the next ints written by {@link StateWriter#putInts}.
+     *
+     * @param list to fill.
+     */
+    public void getInts(final IntArrayList list)
+    {
+        list.clear();
+        for (int i = getInt(); i > 0; i--)
+        {
+            list.addInt(getInt());
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.millrace.internal.state;
 
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.collections.IntArrayList;
 
 /**
  * Appends operator state to one growing off-heap buffer for an epoch snapshot: numbers and bulk copies of
@@ -58,6 +59,20 @@ public final class StateWriter
     {
         buffer.putInt(limit, value);
         limit += Integer.BYTES;
+    }
+
+    /**
+     * Appends a count then the ints of a list.
+     *
+     * @param list to append.
+     */
+    public void putInts(final IntArrayList list)
+    {
+        putInt(list.size());
+        for (int i = 0; i < list.size(); i++)
+        {
+            putInt(list.getInt(i));
+        }
     }
 
     /**

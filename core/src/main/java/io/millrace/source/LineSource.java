@@ -1,0 +1,83 @@
+package io.millrace.source;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the line-based sources share: a {@link LineReader} over their inputs, positions as byte offsets of line
+ * starts from the start of the first input, seeking (replayable unless an input is standard input), and lines
+ * over the maximum record size sent to the dead-letter output with their first bytes. Subclasses turn each line
+ * into a row in {@link #onLine}, writing to {@link #output}.
+ */
+abstract class LineSource implements Source, LineReader.LineHandler
+{
+    protected final List<Path> inputs;
+    protected final int maxRecordSize;
+    protected SourceOutput output;
+    private LineReader reader;
+
+    LineSource(final List<Path> inputs, final int maxRecordSize)
+    {
+        this.inputs = List.copyOf(inputs);
+        this.maxRecordSize = maxRecordSize;
+    }
+
+    @Override
+    public void open()
+    {
+        reader = new LineReader(inputs, maxRecordSize);
+    }
+
+    @Override
+    public SourceStatus poll(final SourceOutput out, final int limit)
+    {
+        output = out;
+        final int lines = reader.read(this, limit);
+        return lines == LineReader.END_OF_INPUT ? SourceStatus.END_OF_INPUT :
+            lines > 0 ? SourceStatus.MORE_AVAILABLE : SourceStatus.NOTHING_AVAILABLE;
+    }
+
+    @Override
+    public long position()
+    {
+        return null == reader ? 0 : reader.position();
+    }
+
+    @Override
+    public long lineNumber()
+    {
+        return null == reader ? 0 : reader.lineNumber();
+    }
+
+    @Override
+    public boolean isReplayable()
+    {
+        return !inputs.contains(Path.of("-"));
+    }
+
+    @Override
+    public void seek(final long position, final long lineNumber)
+    {
+        reader.seek(position, lineNumber);
+    }
+
+    @Override
+    public boolean onOverlongLine(
+        final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long totalLength)
+    {
+        output.deadLetter(lineNumber, "record of " + totalLength + " bytes exceeds max record size " +
+            maxRecordSize + " (first " + maxRecordSize + " bytes shown)", buffer, index, length);
+        return true;
+    }
+
+    @Override
+    public void close()
+    {
+        if (null != reader)
+        {
+            reader.close();
+        }
+    }
+}
