@@ -1,5 +1,6 @@
 package io.millrace.internal;
 
+import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import org.agrona.BitUtil;
@@ -65,7 +66,9 @@ public final class IngressRing
     {
         this.slotCapacity = slotCapacity;
         this.oversizeBudget = oversizeBudget;
-        ring = RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size);
+        // The consumer polls under its own idle strategy and never blocks in the ring, so publishing must not pay
+        // for waking blocked consumers (the default BlockingWaitStrategy takes a lock on every publish).
+        ring = RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size, new BusySpinWaitStrategy());
         ring.addGatingSequences(consumed);
     }
 

@@ -15,9 +15,12 @@ import java.nio.ByteOrder;
 public final class RowWriter
 {
     private static final int INITIAL_CAPACITY = 256;
+    private static final int MAX_PREALLOCATED = 128 * 1024;
 
     private final Schema schema;
     private final ExpandableDirectByteBuffer buffer;
+    private final int fixedLength;
+    private int capacity;
     private int limit;
 
     /**
@@ -26,7 +29,10 @@ public final class RowWriter
     public RowWriter(final Schema schema)
     {
         this.schema = schema;
-        this.buffer = new ExpandableDirectByteBuffer(Math.max(INITIAL_CAPACITY, schema.fixedLength() * 2));
+        this.fixedLength = schema.fixedLength();
+        // Room for the longest row when that is modest, so that writing never has to grow the buffer.
+        this.capacity = (int)Math.max(INITIAL_CAPACITY, Math.min(schema.maxRowLength(), MAX_PREALLOCATED));
+        this.buffer = new ExpandableDirectByteBuffer(capacity);
         reset();
     }
 
@@ -45,8 +51,16 @@ public final class RowWriter
      */
     public RowWriter reset()
     {
-        buffer.setMemory(0, schema.fixedLength(), (byte)0);
-        limit = schema.fixedLength();
+        int i = 0;
+        for (; i + Long.BYTES <= fixedLength; i += Long.BYTES)
+        {
+            buffer.putLong(i, 0);
+        }
+        for (; i < fixedLength; i++)
+        {
+            buffer.putByte(i, (byte)0);
+        }
+        limit = fixedLength;
         return this;
     }
 
@@ -147,7 +161,11 @@ public final class RowWriter
             throw new IllegalArgumentException("value of " + maxLength + " bytes exceeds column '" +
                 column.name() + "' maximum of " + column.maxLength());
         }
-        buffer.checkLimit(limit + maxLength);
+        if (limit + maxLength > capacity)
+        {
+            buffer.checkLimit(limit + maxLength);
+            capacity = buffer.capacity();
+        }
         return limit;
     }
 

@@ -47,6 +47,9 @@ public final class MillraceCommand implements Runnable
         // line keeps stderr for progress and errors.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("chronicle.analytics.disable", "true");
+        // Row and state accessors check bounds on every access unless told not to; the command line's own code
+        // keeps within its buffers, as Aeron's production settings assume.
+        System.setProperty("agrona.disable.bounds.checks", "true");
         System.exit(execute(args, System.out, System.err));
     }
 

@@ -20,7 +20,8 @@ public final class KeyCodec
 {
     private final Column[] inputs;
     private final Column[] outputs;
-    private final ExpandableDirectByteBuffer scratch = new ExpandableDirectByteBuffer(256);
+    private final ExpandableDirectByteBuffer scratch;
+    private int capacity;
     private int length;
 
     /**
@@ -31,6 +32,14 @@ public final class KeyCodec
     {
         this.inputs = inputs.clone();
         this.outputs = outputs.clone();
+        long longest = Long.BYTES;
+        for (final Column column : inputs)
+        {
+            longest += column.type() == ColumnType.STRING ? 4 + column.maxLength() : column.type().fixedWidth();
+        }
+        // Room for the longest key when that is modest, so that encoding never has to grow the buffer.
+        capacity = (int)Math.min(longest, 128 * 1024);
+        scratch = new ExpandableDirectByteBuffer(capacity);
     }
 
     /**
@@ -101,6 +110,15 @@ public final class KeyCodec
         }
     }
 
+    private void ensureCapacity(final int required)
+    {
+        if (required > capacity)
+        {
+            scratch.checkLimit(required);
+            capacity = scratch.capacity();
+        }
+    }
+
     private int encodeColumns(final RowView row, final int start)
     {
         int at = start;
@@ -110,7 +128,7 @@ public final class KeyCodec
             {
                 final StringColumn string = (StringColumn)column;
                 final int stringLength = string.length(row);
-                scratch.checkLimit(at + 4 + stringLength);
+                ensureCapacity(at + 4 + stringLength);
                 scratch.putInt(at, stringLength, ByteOrder.LITTLE_ENDIAN);
                 scratch.putBytes(at + 4, row.buffer(), string.bytesOffset(row), stringLength);
                 at += 4 + stringLength;
@@ -118,7 +136,7 @@ public final class KeyCodec
             else
             {
                 final int width = column.type().fixedWidth();
-                scratch.checkLimit(at + width);
+                ensureCapacity(at + width);
                 scratch.putBytes(at, row.buffer(), row.offset() + column.fixedOffset(), width);
                 at += width;
             }
