@@ -119,8 +119,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Every journal entry, one per line: index (hex), type, epoch and fields; journaled records",
-            "decoded with the query's schema."})
+        description = "Every journal entry, one per line: index (hex), type, epoch and fields; journaled records decoded with the query's schema.")
     static final class Dump extends JournalSubcommand
     {
         @Option(names = "--from-epoch", paramLabel = "A", defaultValue = "0", description = "First epoch shown.")
@@ -234,8 +233,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Re-runs recorded epochs of the checkpoint's query and writes their part files, byte-identical",
-            "to the original run's, to DIR2; from the ingress journal when input was journaled."})
+        description = "Re-runs recorded epochs of the checkpoint's query and writes their part files, byte-identical to the original run's, to DIR2; from the ingress journal when input was journaled.")
     static final class ReplayEpochs extends JournalSubcommand
     {
         @Option(names = "--output", required = true, paramLabel = "DIR2", description = "Directory for the part files.")
@@ -268,8 +266,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "state", mixinStandardHelpOptions = true,
-        description = {"The operator state at the end of an epoch as CSV: every window (or group) with its",
-            "aggregates, as the query's rows."})
+        description = "The operator state at the end of an epoch as CSV: every window (or group) with its aggregates, as the query's rows.")
     static final class State extends JournalSubcommand
     {
         @Option(names = "--epoch", required = true, paramLabel = "N", description = "Recorded epoch.")

@@ -35,10 +35,7 @@ import java.util.concurrent.Callable;
     name = "windowed-count",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-        "Counts events per key and event-time window: tumbling (--window), sliding (--window --slide) or",
-        "session (--session-gap). Input lines event_time_ms,key from files or stdin, or generated events.",
-        "Prints rows start_ms,end_ms,key,count to stdout; progress to stderr."})
+    description = "Counts events per key and event-time window: tumbling (--window), sliding (--window --slide) or session (--session-gap). Input lines event_time_ms,key from files or stdin, or generated events. Prints rows start_ms,end_ms,key,count to stdout; progress to stderr.")
 final class WindowedCountCommand implements Callable<Integer>
 {
     private static final String LINE_COLUMN = "line";

@@ -19,9 +19,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "wordcount",
     mixinStandardHelpOptions = true,
-    description = {
-        "Counts words in text files: maximal runs of ASCII letters and digits, lower-cased.",
-        "Prints rows word,count (complete mode, at the end of input) to stdout; progress to stderr."})
+    description = "Counts words in text files: maximal runs of ASCII letters and digits, lower-cased. Prints rows word,count (complete mode, at the end of input) to stdout; progress to stderr.")
 final class WordCountCommand implements Callable<Integer>
 {
     @CommandLine.ParentCommand
