@@ -5,6 +5,7 @@ import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -48,6 +49,8 @@ public final class ChronicleJournal implements Journal
     private final ExpandableDirectByteBuffer operatorScratch = new ExpandableDirectByteBuffer(64);
     private final Checksum sourceChecksum = new Checksum();
     private final Checksum operatorChecksum = new Checksum();
+    private final PointerBytesStore sourcePayload = new PointerBytesStore();
+    private final PointerBytesStore operatorPayload = new PointerBytesStore();
     private final JournalEntry ingressEntry = new JournalEntry();
     private ChronicleQueue queue;
     private JournalReader ingress;
@@ -84,7 +87,7 @@ public final class ChronicleJournal implements Journal
             queue = JournalScan.openQueue(directory, false);
             final byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
             operatorScratch.putBytes(0, bytes);
-            append(JournalDescriptor.IDENTITY, operatorScratch, operatorChecksum, bytes.length);
+            append(JournalDescriptor.IDENTITY, operatorScratch, operatorChecksum, operatorPayload, bytes.length);
         }
         else
         {
@@ -108,7 +111,8 @@ public final class ChronicleJournal implements Journal
         payload.putLong(0, sourceOffset);
         payload.putLong(8, lineNumber);
         payload.putBytes(JournalDescriptor.RECORD_HEADER_LENGTH, row, offset, length);
-        return append(JournalDescriptor.RECORD, payload, sourceChecksum, JournalDescriptor.RECORD_HEADER_LENGTH + length);
+        return append(JournalDescriptor.RECORD, payload, sourceChecksum, sourcePayload,
+            JournalDescriptor.RECORD_HEADER_LENGTH + length);
     }
 
     @Override
@@ -122,7 +126,8 @@ public final class ChronicleJournal implements Journal
         payload.putLong(32, cut.firstOffset());
         payload.putLong(40, cut.lastOffset());
         payload.putByte(48, cut.endOfInput() ? (byte)1 : (byte)0);
-        return append(JournalDescriptor.EPOCH_BEGIN, payload, sourceChecksum, JournalDescriptor.EPOCH_BEGIN_LENGTH);
+        return append(JournalDescriptor.EPOCH_BEGIN, payload, sourceChecksum, sourcePayload,
+            JournalDescriptor.EPOCH_BEGIN_LENGTH);
     }
 
     @Override
@@ -145,7 +150,8 @@ public final class ChronicleJournal implements Journal
         payload.putLong(0, epoch);
         payload.putLong(8, length);
         payload.putInt(16, crc);
-        append(JournalDescriptor.EPOCH_COMMIT, payload, operatorChecksum, JournalDescriptor.EPOCH_COMMIT_LENGTH);
+        append(JournalDescriptor.EPOCH_COMMIT, payload, operatorChecksum, operatorPayload,
+            JournalDescriptor.EPOCH_COMMIT_LENGTH);
         snapshots.prune();
     }
 
@@ -197,7 +203,11 @@ public final class ChronicleJournal implements Journal
     }
 
     private long append(
-        final byte type, final ExpandableDirectByteBuffer payload, final Checksum checksum, final int length)
+        final byte type,
+        final ExpandableDirectByteBuffer payload,
+        final Checksum checksum,
+        final PointerBytesStore payloadView,
+        final int length)
     {
         final int crc = checksum.compute(payload, 0, length);
         final ExcerptAppender appender = appender();
@@ -210,15 +220,9 @@ public final class ChronicleJournal implements Journal
             bytes.writeInt(length);
             bytes.writeInt(crc);
             bytes.writeInt(0);
-            int i = 0;
-            for (; i + Long.BYTES <= length; i += Long.BYTES)
-            {
-                bytes.writeLong(payload.getLong(i));
-            }
-            for (; i < length; i++)
-            {
-                bytes.writeByte(payload.getByte(i));
-            }
+            // One copy of the payload from our off-heap scratch buffer into the mapped journal.
+            payloadView.set(payload.addressOffset(), length);
+            bytes.write(payloadView, 0L, length);
         }
         return appender.lastIndexAppended();
     }
@@ -229,6 +233,8 @@ public final class ChronicleJournal implements Journal
         if (null == appender)
         {
             appender = queue.createAppender();
+            // Each thread has its own appender, so Chronicle's check of that on every append is pure cost.
+            appender.singleThreadedCheckDisabled(true);
             appenders.set(appender);
             synchronized (this)
             {
