@@ -32,8 +32,8 @@ public final class LatencyHarness
 {
     private static final String NAME = "latency-harness";
     private static final Set<String> OPTIONS = Set.of(
-        "rate", "seconds", "warmup-seconds", "keys", "window", "watermark", "epoch-interval", "idle", "ring-size",
-        "hgrm");
+        "rate", "seconds", "warmup-seconds", "keys", "window", "watermark", "epoch-interval", "threading", "idle",
+        "ring-size", "hgrm");
     private static final Set<String> FLAGS = Set.of("journal");
     private static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.LatencyHarness [options]",
@@ -50,6 +50,8 @@ public final class LatencyHarness
         "  --window DUR           tumbling window size (default 10s)",
         "  --watermark DUR        watermark delay (default 2s)",
         "  --epoch-interval DUR   continuous trigger's epoch interval (default 1s)",
+        "  --threading MODE       dedicated (an operator thread, default) or invoker (no thread: the publisher",
+        "                         runs the operators after each offer; the engine's path without a hand-off)",
         "  --idle NAME            operator thread's idle strategy: " + IdleStrategies.NAMES + " (default backoff)",
         "  --ring-size N          ingress ring slots, a power of two (default 4096)",
         "  --hgrm PATH            also write the percentile distribution (HdrHistogram .hgrm, microseconds)",
@@ -88,7 +90,7 @@ public final class LatencyHarness
                     "run without it for the journal-off figures");
                 return 2;
             }
-            return measure(Settings.from(parsed));
+            return measure(LatencySettings.from(parsed));
         }
         catch (final Args.BadArgumentException ex)
         {
@@ -102,45 +104,47 @@ public final class LatencyHarness
         }
     }
 
-    private static int measure(final Settings settings) throws InterruptedException, FileNotFoundException
+    private static int measure(final LatencySettings settings) throws InterruptedException, FileNotFoundException
     {
-        final long warmupRecords = settings.rate * settings.warmupSeconds;
-        final long measuredRecords = settings.rate * settings.seconds;
+        final long warmupRecords = settings.rate() * settings.warmupSeconds();
+        final long measuredRecords = settings.rate() * settings.seconds();
         final long totalRecords = warmupRecords + measuredRecords;
-        final LatencyEvents events = new LatencyEvents(new EventGenerator(EventGenerator.SEED_DEFAULT, settings.keys,
-            settings.rate, EventGenerator.DISORDER_DEFAULT, EventGenerator.MAX_DELAY_DEFAULT,
+        final LatencyEvents events = new LatencyEvents(new EventGenerator(EventGenerator.SEED_DEFAULT, settings.keys(),
+            settings.rate(), EventGenerator.DISORDER_DEFAULT, EventGenerator.MAX_DELAY_DEFAULT,
             EventGenerator.START_DEFAULT));
         final Publisher publisher = new Publisher(events.schema());
         // The schedule starts a little after the query, so that its start-up is not counted as latency.
         final long startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-        final long measureFromNanos = startNanos + sendOffsetNanos(warmupRecords, settings.rate);
+        final long measureFromNanos = startNanos + FixedRateSchedule.offsetNanos(warmupRecords, settings.rate());
         final LatencyRecorder recorder = new LatencyRecorder(LatencyEvents.MAX_SENT_COLUMN, measureFromNanos);
 
         System.out.printf(Locale.ROOT, "%s: %,d records/s offered for %d s after %d s of warm-up; %,d keys; " +
-            "window %s, watermark %s, epoch %s; operator idle %s; ring %d; GC %s%n", NAME, settings.rate,
-            settings.seconds, settings.warmupSeconds, settings.keys, settings.window, settings.watermark,
-            settings.epochInterval, settings.idle, settings.ringSize, JvmStats.gcNames());
+            "window %s, watermark %s, epoch %s; %s, operator idle %s; ring %d; GC %s%n", NAME, settings.rate(),
+            settings.seconds(), settings.warmupSeconds(), settings.keys(), settings.window(), settings.watermark(),
+            settings.epochInterval(), settings.threading().name().toLowerCase(Locale.ROOT), settings.idle(),
+            settings.ringSize(), JvmStats.gcNames());
         final long gcCountBefore = JvmStats.gcCount();
         final long gcMillisBefore = JvmStats.gcMillis();
         final StreamingQuery query = Millrace.readStream(publisher)
-            .withWatermark(CsvSource.EVENT_TIME_COLUMN, settings.watermark)
-            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, settings.window), CsvSource.KEY_COLUMN)
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, settings.watermark())
+            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, settings.window()), CsvSource.KEY_COLUMN)
             .agg(Aggregate.count(), Aggregate.max(LatencyEvents.SENT_COLUMN).as(LatencyEvents.MAX_SENT_COLUMN))
             .writeStream()
             .queryName(NAME)
             .outputMode(OutputMode.UPDATE)
-            .trigger(Trigger.continuous(settings.epochInterval))
-            .threadingMode(ThreadingMode.DEDICATED)
-            .idleStrategy(IdleStrategies.byName(settings.idle))
-            .ringSize(settings.ringSize)
+            .trigger(Trigger.continuous(settings.epochInterval()))
+            .threadingMode(settings.threading())
+            .idleStrategy(IdleStrategies.byName(settings.idle()))
+            .ringSize(settings.ringSize())
             .sink(recorder)
             .start();
 
-        final Schedule schedule = new Schedule(startNanos, settings.rate);
-        schedule.offer(publisher, events, 0, warmupRecords);
+        final FixedRateSchedule schedule = new FixedRateSchedule(startNanos, settings.rate());
+        final StreamingQuery invoker = settings.threading() == ThreadingMode.INVOKER ? query : null;
+        schedule.offer(publisher, events, 0, warmupRecords, invoker);
         final long publisherAllocatedBefore = JvmStats.currentThreadAllocatedBytes();
         final long firstMeasuredNanos = schedule.intendedNanos(warmupRecords);
-        schedule.offer(publisher, events, warmupRecords, totalRecords);
+        schedule.offer(publisher, events, warmupRecords, totalRecords, invoker);
         final long lastSentNanos = System.nanoTime();
         final long publisherAllocated = JvmStats.currentThreadAllocatedBytes() - publisherAllocatedBefore;
 
@@ -150,6 +154,11 @@ public final class LatencyHarness
         final long gcCount = JvmStats.gcCount() - gcCountBefore;
         final long gcMillis = JvmStats.gcMillis() - gcMillisBefore;
         publisher.close();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (null != invoker && query.isActive() && System.nanoTime() - deadline < 0)
+        {
+            invoker.invoke();
+        }
         query.awaitTermination(Duration.ofSeconds(30));
         query.stop();
 
@@ -165,18 +174,27 @@ public final class LatencyHarness
             histogram.getTotalCount(), percentile(histogram, 50), percentile(histogram, 90),
             percentile(histogram, 99), percentile(histogram, 99.9), percentile(histogram, 99.99),
             histogram.getMaxValue() / 1e3);
-        System.out.printf(Locale.ROOT, "allocated while measuring: publisher thread %,d B (%.4f B/record), " +
-            "operator thread %,d B (%.4f B/record)%n", publisherAllocated, (double)publisherAllocated / measuredRecords,
-            operatorAllocated, (double)operatorAllocated / measuredRecords);
+        if (null == invoker)
+        {
+            System.out.printf(Locale.ROOT, "allocated while measuring: publisher thread %,d B (%.4f B/record), " +
+                "operator thread %,d B (%.4f B/record)%n", publisherAllocated,
+                (double)publisherAllocated / measuredRecords, operatorAllocated,
+                (double)operatorAllocated / measuredRecords);
+        }
+        else
+        {
+            System.out.printf(Locale.ROOT, "allocated while measuring: publisher and operators (one thread) %,d B " +
+                "(%.4f B/record)%n", publisherAllocated, (double)publisherAllocated / measuredRecords);
+        }
         System.out.printf(Locale.ROOT, "GC during the run (warm-up included): %d collections, %d ms%n",
             gcCount, gcMillis);
-        if (null != settings.hgrm)
+        if (null != settings.hgrm())
         {
-            try (PrintStream out = new PrintStream(settings.hgrm))
+            try (PrintStream out = new PrintStream(settings.hgrm()))
             {
                 histogram.outputPercentileDistribution(out, 1000.0);
             }
-            System.out.println("percentile distribution (us) written to " + settings.hgrm);
+            System.out.println("percentile distribution (us) written to " + settings.hgrm());
         }
         return allSeen ? 0 : 1;
     }
@@ -204,101 +222,5 @@ public final class LatencyHarness
     private static long sendOffsetNanos(final long index, final long rate)
     {
         return index / rate * 1_000_000_000L + index % rate * 1_000_000_000L / rate;
-    }
-
-    /**
-     * The fixed-rate schedule: record {@code i} is due at {@code start + i / rate}. The publisher spins until a
-     * record is due, then offers it, retrying while the ring is full; a record offered late keeps its due time, so
-     * its wait shows up as latency.
-     */
-    static final class Schedule
-    {
-        private final long startNanos;
-        private final long rate;
-        private long backPressured;
-        private long maxLagNanos;
-
-        Schedule(final long startNanos, final long rate)
-        {
-            this.startNanos = startNanos;
-            this.rate = rate;
-        }
-
-        long intendedNanos(final long index)
-        {
-            return startNanos + sendOffsetNanos(index, rate);
-        }
-
-        void offer(final Publisher publisher, final LatencyEvents events, final long from, final long to)
-        {
-            for (long i = from; i < to; i++)
-            {
-                final long intended = intendedNanos(i);
-                long now;
-                while ((now = System.nanoTime()) - intended < 0)
-                {
-                    Thread.onSpinWait();
-                }
-                maxLagNanos = Math.max(maxLagNanos, now - intended);
-                events.next(intended);
-                while (!publisher.offer(LatencyEvents.TRANSLATOR, events))
-                {
-                    backPressured++;
-                    Thread.onSpinWait();
-                }
-            }
-        }
-
-        long backPressured()
-        {
-            return backPressured;
-        }
-
-        long maxLagNanos()
-        {
-            return maxLagNanos;
-        }
-    }
-
-    /** The options, checked. */
-    record Settings(
-        long rate,
-        long seconds,
-        long warmupSeconds,
-        long keys,
-        Duration window,
-        Duration watermark,
-        Duration epochInterval,
-        String idle,
-        int ringSize,
-        String hgrm)
-    {
-        static Settings from(final Args args)
-        {
-            final String idle = args.string("idle", "backoff");
-            IdleStrategies.byName(idle);
-            final long ringSize = args.count("ring-size", 4096, 2);
-            if (Long.bitCount(ringSize) != 1 || ringSize > 1 << 24)
-            {
-                throw new Args.BadArgumentException("--ring-size must be a power of two up to 2^24: " + ringSize);
-            }
-            final Duration window = args.duration("window", Duration.ofSeconds(10));
-            final Duration epochInterval = args.duration("epoch-interval", Duration.ofSeconds(1));
-            if (window.toMillis() < 1 || epochInterval.isZero())
-            {
-                throw new Args.BadArgumentException("--window must be at least 1ms and --epoch-interval positive");
-            }
-            return new Settings(
-                args.count("rate", 1_000_000, 1),
-                args.count("seconds", 60, 1),
-                args.count("warmup-seconds", 10, 0),
-                args.count("keys", EventGenerator.KEYS_DEFAULT, 1),
-                window,
-                args.duration("watermark", Duration.ofSeconds(2)),
-                epochInterval,
-                idle,
-                (int)ringSize,
-                args.string("hgrm", null));
-        }
     }
 }

@@ -4,14 +4,11 @@ import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.QueryProgress;
 import io.millrace.StreamingQuery;
-import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
-import io.millrace.Window;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -82,7 +79,7 @@ public final class ThroughputHarness
                 System.out.println(USAGE);
                 return 0;
             }
-            return measure(Settings.from(parsed));
+            return measure(ThroughputSettings.from(parsed));
         }
         catch (final Args.BadArgumentException ex)
         {
@@ -96,18 +93,18 @@ public final class ThroughputHarness
         }
     }
 
-    private static int measure(final Settings settings) throws InterruptedException
+    private static int measure(final ThroughputSettings settings) throws InterruptedException
     {
         System.out.printf(Locale.ROOT, "%s: %,d events x %d runs; seed %d, %,d keys, %,d events/s of event time, " +
             "%d%% disorder up to %d ms; %s, watermark %s, epoch %s; %s threads, idle %s, ring %d; GC %s%n", NAME,
-            settings.events, settings.runs, settings.seed, settings.keys, settings.rate, settings.disorder,
-            settings.maxDelay, settings.window, settings.watermark, settings.epochInterval,
-            settings.threading.name().toLowerCase(Locale.ROOT), settings.idle, settings.ringSize,
+            settings.events(), settings.runs(), settings.seed(), settings.keys(), settings.rate(), settings.disorder(),
+            settings.maxDelay(), settings.window(), settings.watermark(), settings.epochInterval(),
+            settings.threading().name().toLowerCase(Locale.ROOT), settings.idle(), settings.ringSize(),
             JvmStats.gcNames());
-        final double[] rates = new double[settings.runs];
+        final double[] rates = new double[settings.runs()];
         String firstChecksum = null;
         boolean consistent = true;
-        for (int run = 1; run <= settings.runs; run++)
+        for (int run = 1; run <= settings.runs(); run++)
         {
             final RunResult result = runOnce(settings);
             rates[run - 1] = result.eventsPerSecond();
@@ -131,26 +128,26 @@ public final class ThroughputHarness
         return consistent ? 0 : 1;
     }
 
-    private static RunResult runOnce(final Settings settings) throws InterruptedException
+    private static RunResult runOnce(final ThroughputSettings settings) throws InterruptedException
     {
         final AllocationTrackingSource source = new AllocationTrackingSource(new GeneratorSource(
-            new EventGenerator(settings.seed, settings.keys, settings.rate, settings.disorder, settings.maxDelay,
-                EventGenerator.START_DEFAULT), settings.events));
+            new EventGenerator(settings.seed(), settings.keys(), settings.rate(), settings.disorder(), settings.maxDelay(),
+                EventGenerator.START_DEFAULT), settings.events()));
         final ChecksumSink sink = new ChecksumSink();
         final long gcCountBefore = JvmStats.gcCount();
         final long gcMillisBefore = JvmStats.gcMillis();
 
         final long startNanos = System.nanoTime();
         final StreamingQuery query = Millrace.readStream(source)
-            .withWatermark(CsvSource.EVENT_TIME_COLUMN, settings.watermark)
-            .groupBy(settings.window, CsvSource.KEY_COLUMN).count()
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, settings.watermark())
+            .groupBy(settings.window(), CsvSource.KEY_COLUMN).count()
             .writeStream()
             .queryName(NAME)
             .outputMode(OutputMode.APPEND)
-            .trigger(Trigger.continuous(settings.epochInterval))
-            .threadingMode(settings.threading)
-            .idleStrategy(IdleStrategies.byName(settings.idle))
-            .ringSize(settings.ringSize)
+            .trigger(Trigger.continuous(settings.epochInterval()))
+            .threadingMode(settings.threading())
+            .idleStrategy(IdleStrategies.byName(settings.idle()))
+            .ringSize(settings.ringSize())
             .sink(sink)
             .start();
         query.awaitTermination();
@@ -159,12 +156,12 @@ public final class ThroughputHarness
         final long gcCount = JvmStats.gcCount() - gcCountBefore;
         final long gcMillis = JvmStats.gcMillis() - gcMillisBefore;
         final QueryProgress progress = query.progress();
-        if (!query.isFinished() || progress.recordsIn() != settings.events)
+        if (!query.isFinished() || progress.recordsIn() != settings.events())
         {
             throw new IllegalStateException("query ended early: " + progress);
         }
         final boolean sharedThread = sink.closingThreadId() == source.threadId();
-        return new RunResult(settings.events, elapsedNanos, sink.rows(), sink.sha256(), progress.lateRecords(),
+        return new RunResult(settings.events(), elapsedNanos, sink.rows(), sink.sha256(), progress.lateRecords(),
             progress.droppedContributions(), gcCount, gcMillis, sharedThread ? -1 : source.allocated(),
             sink.closingThreadAllocated());
     }
@@ -197,107 +194,6 @@ public final class ThroughputHarness
                 String.format(Locale.ROOT, "source thread %,d B (%.4f B/event),", sourceAllocated,
                     (double)sourceAllocated / events),
                 operatorAllocated, (double)operatorAllocated / events);
-        }
-    }
-
-    /** The options, checked. */
-    record Settings(
-        long events,
-        int runs,
-        long seed,
-        long keys,
-        long rate,
-        long disorder,
-        long maxDelay,
-        Window window,
-        Duration watermark,
-        Duration epochInterval,
-        ThreadingMode threading,
-        String idle,
-        int ringSize,
-        String windowArgs)
-    {
-        static Settings from(final Args args)
-        {
-            final String idle = args.string("idle", "backoff");
-            IdleStrategies.byName(idle);
-            final String threading = args.string("threading", "dedicated");
-            if (!threading.equals("dedicated") && !threading.equals("shared"))
-            {
-                throw new Args.BadArgumentException("--threading must be dedicated or shared: '" + threading + "'");
-            }
-            final long ringSize = args.count("ring-size", 4096, 2);
-            if (Long.bitCount(ringSize) != 1 || ringSize > 1 << 24)
-            {
-                throw new Args.BadArgumentException("--ring-size must be a power of two up to 2^24: " + ringSize);
-            }
-            final long disorder = args.count("disorder", EventGenerator.DISORDER_DEFAULT, 0);
-            if (disorder > 100)
-            {
-                throw new Args.BadArgumentException("--disorder must be 0..100: " + disorder);
-            }
-            final Duration epochInterval = args.duration("epoch-interval", Duration.ofSeconds(1));
-            if (epochInterval.isZero())
-            {
-                throw new Args.BadArgumentException("--epoch-interval must be positive");
-            }
-            final StringBuilder windowArgs = new StringBuilder();
-            return new Settings(
-                args.count("events", 50_000_000, 0),
-                (int)Math.min(1000, args.count("runs", 3, 1)),
-                args.count("seed", EventGenerator.SEED_DEFAULT, Long.MIN_VALUE),
-                args.count("keys", EventGenerator.KEYS_DEFAULT, 1),
-                args.count("rate", EventGenerator.RATE_DEFAULT, 1),
-                disorder,
-                args.count("max-delay", EventGenerator.MAX_DELAY_DEFAULT, 0),
-                window(args, windowArgs),
-                args.duration("watermark", Duration.ofSeconds(2)),
-                epochInterval,
-                threading.equals("shared") ? ThreadingMode.SHARED : ThreadingMode.DEDICATED,
-                idle,
-                (int)ringSize,
-                windowArgs.toString());
-        }
-
-        String commandLine()
-        {
-            return String.format(Locale.ROOT, "java -jar examples/target/millrace.jar windowed-count --generate %d " +
-                "--seed %d --keys %d --rate %d --disorder %d --max-delay %d %s--watermark %dms | LC_ALL=C sort | " +
-                "sha256sum", events, seed, keys, rate, disorder, maxDelay, windowArgs, watermark.toMillis());
-        }
-
-        private static Window window(final Args args, final StringBuilder description)
-        {
-            final Duration gap = args.duration("session-gap", null);
-            final Duration slide = args.duration("slide", null);
-            try
-            {
-                if (null != gap)
-                {
-                    if (args.has("window") || null != slide)
-                    {
-                        throw new Args.BadArgumentException("--session-gap goes without --window and --slide");
-                    }
-                    description.append("--session-gap ").append(gap.toMillis()).append("ms ");
-                    return Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, gap);
-                }
-                final Duration size = args.duration("window", Duration.ofSeconds(10));
-                description.append("--window ").append(size.toMillis()).append("ms ");
-                if (null == slide)
-                {
-                    return Window.window(CsvSource.EVENT_TIME_COLUMN, size);
-                }
-                description.append("--slide ").append(slide.toMillis()).append("ms ");
-                return Window.window(CsvSource.EVENT_TIME_COLUMN, size, slide);
-            }
-            catch (final Args.BadArgumentException ex)
-            {
-                throw ex;
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw new Args.BadArgumentException(ex.getMessage());
-            }
         }
     }
 }

@@ -46,6 +46,16 @@ class HarnessesTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldMeasureLatencyWithoutAnOperatorThread()
+    {
+        final String out = capture(() -> assertEquals(0, LatencyHarness.run(new String[]{"--rate", "20k",
+            "--seconds", "1", "--warmup-seconds", "1", "--window", "1s", "--threading", "invoker"})));
+        assertTrue(out.contains("rows at the sink 40,000 of 40,000 offered"), out);
+        assertTrue(out.contains("(20,000 samples"), out);
+    }
+
+    @Test
     void shouldRefuseTheJournalUntilItLands()
     {
         assertEquals(2, LatencyHarness.run(new String[]{"--journal"}));
