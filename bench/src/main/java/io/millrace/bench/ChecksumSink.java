@@ -5,25 +5,26 @@ import io.millrace.row.Schema;
 import io.millrace.sink.CsvRowFormatter;
 import io.millrace.sink.Sink;
 import org.agrona.ExpandableDirectByteBuffer;
-import org.agrona.collections.IntArrayList;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Keeps every output row as its CSV line (the command line's format, DESIGN §7) in one off-heap buffer, so that
- * after the run the rows can be counted and checksummed: {@link #sha256()} is the SHA-256 of the lines sorted
- * bytewise, the same as {@code LC_ALL=C sort | sha256sum} over the command line's output. Per row it formats
- * and copies the line; it allocates only when its buffers grow. Operator thread; read the results after the
- * query has terminated. Also notes the operator thread's allocation total when the query closes it.
+ * Keeps every output row as its CSV line (the command line's format, DESIGN §7) in one off-heap buffer, each line
+ * after its 4-byte length, so that after the run the rows can be counted and checksummed: {@link #sha256()} is the
+ * SHA-256 of the lines sorted bytewise, the same as {@code LC_ALL=C sort | sha256sum} over the command line's
+ * output. Per row it formats and copies the line; on the heap it allocates only a buffer object when the
+ * off-heap buffer grows, so it barely shows in the operator thread's allocation figure. Operator thread; read the
+ * results after the query has terminated. Also notes the operator thread's allocation total when the query closes
+ * it.
  */
 public final class ChecksumSink implements Sink
 {
     private final ExpandableDirectByteBuffer lines = new ExpandableDirectByteBuffer(1 << 20);
-    private final IntArrayList lineStarts = new IntArrayList(1 << 16, -1);
     private CsvRowFormatter formatter;
     private int limit;
+    private int rows;
     private long closingThreadId;
     private long closingThreadAllocated = -1;
 
@@ -37,9 +38,10 @@ public final class ChecksumSink implements Sink
     public void onRow(final RowView row, final long epoch, final long sequence)
     {
         final int length = formatter.format(row);
-        lineStarts.addInt(limit);
-        lines.putBytes(limit, formatter.buffer(), 0, length);
-        limit += length;
+        lines.putInt(limit, length);
+        lines.putBytes(limit + Integer.BYTES, formatter.buffer(), 0, length);
+        limit += Integer.BYTES + length;
+        rows++;
     }
 
     @Override
@@ -54,7 +56,7 @@ public final class ChecksumSink implements Sink
      */
     public int rows()
     {
-        return lineStarts.size();
+        return rows;
     }
 
     /**
@@ -80,14 +82,12 @@ public final class ChecksumSink implements Sink
      */
     public String sha256()
     {
-        final int rows = lineStarts.size();
         final byte[][] sorted = new byte[rows][];
-        for (int i = 0; i < rows; i++)
+        for (int i = 0, at = 0; i < rows; i++)
         {
-            final int start = lineStarts.getInt(i);
-            final int end = i + 1 < rows ? lineStarts.getInt(i + 1) : limit;
-            sorted[i] = new byte[end - start];
-            lines.getBytes(start, sorted[i]);
+            sorted[i] = new byte[lines.getInt(at)];
+            lines.getBytes(at + Integer.BYTES, sorted[i]);
+            at += Integer.BYTES + sorted[i].length;
         }
         Arrays.sort(sorted, Arrays::compareUnsigned);
         final MessageDigest digest = sha256Digest();
@@ -109,9 +109,12 @@ public final class ChecksumSink implements Sink
      */
     public String line(final int index)
     {
-        final int start = lineStarts.getInt(index);
-        final int end = index + 1 < lineStarts.size() ? lineStarts.getInt(index + 1) : limit;
-        return lines.getStringWithoutLengthAscii(start, end - start - 1);
+        int at = 0;
+        for (int i = 0; i < index; i++)
+        {
+            at += Integer.BYTES + lines.getInt(at);
+        }
+        return lines.getStringWithoutLengthAscii(at + Integer.BYTES, lines.getInt(at) - 1);
     }
 
     private static MessageDigest sha256Digest()

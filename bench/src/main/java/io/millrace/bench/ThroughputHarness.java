@@ -17,7 +17,9 @@ import java.util.Set;
  * Throughput of a windowed count over generated events (DESIGN §8): {@code --events} events from a
  * {@link GeneratorSource} through {@code withWatermark(event_time, 2s).groupBy(window, key).count()} in append
  * mode with a continuous trigger, several runs in one JVM. A run's time is from {@code start()} to the query's
- * termination, so JVM start-up is excluded; the first run also pays for JIT compilation. Each run checks its
+ * termination, so JVM start-up is excluded; the first run also pays for JIT compilation. Before each run the
+ * harness asks for a collection ({@link System#gc()}, outside the timed part), so that a collection counted in a
+ * run is caused by that run. Each run checks its
  * output: row count and the SHA-256 of the sorted CSV rows, comparable with the command line's
  * {@code windowed-count --generate N ... | LC_ALL=C sort | sha256sum}. Run with {@code --help} for the options.
  */
@@ -134,6 +136,8 @@ public final class ThroughputHarness
             new EventGenerator(settings.seed(), settings.keys(), settings.rate(), settings.disorder(), settings.maxDelay(),
                 EventGenerator.START_DEFAULT), settings.events()));
         final ChecksumSink sink = new ChecksumSink();
+        // Collect the previous run's checksum garbage now, so that a collection during this run is the query's.
+        System.gc();
         final long gcCountBefore = JvmStats.gcCount();
         final long gcMillisBefore = JvmStats.gcMillis();
 
@@ -188,10 +192,10 @@ public final class ThroughputHarness
         public String toString()
         {
             return String.format(Locale.ROOT, "%,d events in %.3f s = %,.0f events/s; %,d rows, sha256 %s; " +
-                "late %,d, dropped %,d; GC %d (%d ms); allocated: %s operator thread %,d B (%.4f B/event)",
+                "late %,d, dropped %,d; GC %d (%d ms); allocated: %s %,d B (%.4f B/event)",
                 events, elapsedNanos / 1e9, eventsPerSecond(), rows, sha256, lateRecords, droppedContributions,
-                gcCount, gcMillis, sourceAllocated < 0 ? "" :
-                String.format(Locale.ROOT, "source thread %,d B (%.4f B/event),", sourceAllocated,
+                gcCount, gcMillis, sourceAllocated < 0 ? "query thread (source and operators)" :
+                String.format(Locale.ROOT, "source thread %,d B (%.4f B/event), operator thread", sourceAllocated,
                     (double)sourceAllocated / events),
                 operatorAllocated, (double)operatorAllocated / events);
         }
