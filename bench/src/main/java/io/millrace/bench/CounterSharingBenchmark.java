@@ -41,6 +41,7 @@ public class CounterSharingBenchmark
 
     private QueryCounters counters;
     private Counter paddedFirst;
+    @SuppressWarnings("unused") // allocated between the two counters to keep them apart
     private long[] padding;
     private Counter paddedSecond;
 
@@ -54,14 +55,6 @@ public class CounterSharingBenchmark
         paddedFirst = new Counter(0);
         padding = new long[PADDING_LONGS];
         paddedSecond = new Counter(0);
-    }
-
-    /**
-     * @return the padding's length, so it stays reachable.
-     */
-    public int paddingLength()
-    {
-        return padding.length;
     }
 
     /**

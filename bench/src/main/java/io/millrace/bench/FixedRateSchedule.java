@@ -51,12 +51,14 @@ public final class FixedRateSchedule
      * @param events    moved to the next event for each record.
      * @param from      first record's index.
      * @param to        one past the last record's index.
-     * @param invoker   a query in {@link io.millrace.ThreadingMode#INVOKER} to run after each offer (and while the
-     *                  ring is full), or null when the query has threads of its own.
+     * @param query     fed by the publisher.
+     * @param invoke    whether to run {@code query} (in {@link io.millrace.ThreadingMode#INVOKER}) after each offer
+     *                  and while the ring is full, rather than leave it to the query's own thread.
+     * @throws IllegalStateException when the query ends while records are still to be offered.
      */
     public void offer(
         final Publisher publisher, final LatencyEvents events, final long from, final long to,
-        final StreamingQuery invoker)
+        final StreamingQuery query, final boolean invoke)
     {
         for (long i = from; i < to; i++)
         {
@@ -71,15 +73,19 @@ public final class FixedRateSchedule
             while (!publisher.offer(LatencyEvents.TRANSLATOR, events))
             {
                 backPressured++;
-                if (null != invoker)
+                if (!query.isActive())
                 {
-                    invoker.invoke();
+                    throw new IllegalStateException("query ended at record " + i, query.lastError());
+                }
+                if (invoke)
+                {
+                    query.invoke();
                 }
                 Thread.onSpinWait();
             }
-            if (null != invoker)
+            if (invoke)
             {
-                invoker.invoke();
+                query.invoke();
             }
         }
     }

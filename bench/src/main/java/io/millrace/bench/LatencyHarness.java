@@ -140,11 +140,11 @@ public final class LatencyHarness
             .start();
 
         final FixedRateSchedule schedule = new FixedRateSchedule(startNanos, settings.rate());
-        final StreamingQuery invoker = settings.threading() == ThreadingMode.INVOKER ? query : null;
-        schedule.offer(publisher, events, 0, warmupRecords, invoker);
+        final boolean invoke = settings.threading() == ThreadingMode.INVOKER;
+        schedule.offer(publisher, events, 0, warmupRecords, query, invoke);
         final long publisherAllocatedBefore = JvmStats.currentThreadAllocatedBytes();
         final long firstMeasuredNanos = schedule.intendedNanos(warmupRecords);
-        schedule.offer(publisher, events, warmupRecords, totalRecords, invoker);
+        schedule.offer(publisher, events, warmupRecords, totalRecords, query, invoke);
         final long lastSentNanos = System.nanoTime();
         final long publisherAllocated = JvmStats.currentThreadAllocatedBytes() - publisherAllocatedBefore;
 
@@ -155,9 +155,9 @@ public final class LatencyHarness
         final long gcMillis = JvmStats.gcMillis() - gcMillisBefore;
         publisher.close();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (null != invoker && query.isActive() && System.nanoTime() - deadline < 0)
+        while (invoke && query.isActive() && System.nanoTime() - deadline < 0)
         {
-            invoker.invoke();
+            query.invoke();
         }
         query.awaitTermination(Duration.ofSeconds(30));
         query.stop();
@@ -174,7 +174,7 @@ public final class LatencyHarness
             histogram.getTotalCount(), percentile(histogram, 50), percentile(histogram, 90),
             percentile(histogram, 99), percentile(histogram, 99.9), percentile(histogram, 99.99),
             histogram.getMaxValue() / 1e3);
-        if (null == invoker)
+        if (!invoke)
         {
             System.out.printf(Locale.ROOT, "allocated while measuring: publisher thread %,d B (%.4f B/record), " +
                 "operator thread %,d B (%.4f B/record)%n", publisherAllocated,
