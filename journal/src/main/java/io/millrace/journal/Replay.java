@@ -77,7 +77,8 @@ public final class Replay
     }
 
     /**
-     * @param hook called with every row written for the range, after the sink.
+     * @param hook called with every row written for the range, after the sink; as a {@link Sink} it is opened with
+     *             the rows' schema before the first row and closed when the replay ends.
      * @return this.
      */
     public Replay onRow(final Sink hook)
@@ -109,10 +110,10 @@ public final class Replay
         final JournalScan scan = JournalScan.of(checkpoint);
         final long last = lastRecordedEpoch(scan);
         final long end = to == Long.MAX_VALUE ? last : to;
-        if (end > last)
+        if (end > last || from > last)
         {
-            throw new IllegalStateException("epoch " + end + " is past the last recorded epoch " + last +
-                " of checkpoint " + checkpoint);
+            throw new IllegalStateException("epoch " + Math.max(from, end) + " is past the last recorded epoch " +
+                last + " of checkpoint " + checkpoint);
         }
         execute(writer, scan, from, end, (epoch, snapshot, offset, length) -> { });
         return new long[]{from, end};
@@ -222,6 +223,7 @@ public final class Replay
         public void open(final Schema schema)
         {
             delegate.open(schema);
+            rowHook.open(schema);
         }
 
         @Override
@@ -248,6 +250,7 @@ public final class Replay
         public void close()
         {
             delegate.close();
+            rowHook.close();
         }
     }
 }
