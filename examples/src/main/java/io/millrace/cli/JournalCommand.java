@@ -184,7 +184,8 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Checks every journal entry and every kept snapshot; exit 0 only when all are intact.")
+        description = {"Checks every journal entry, every kept snapshot and that the last committed epoch's",
+            "snapshot is there; exit 0 only when all are intact."})
     static final class Verify extends JournalSubcommand
     {
         @Override
@@ -208,7 +209,13 @@ final class JournalCommand implements Runnable
             final JournalScan scan = JournalScan.of(directory);
             final SnapshotStore snapshots = new SnapshotStore(directory.resolve("snapshots"));
             int checked = 0;
-            for (final long epoch : snapshots.epochs())
+            final List<Long> kept = new ArrayList<>(snapshots.epochs());
+            if (scan.lastCommittedEpoch() > 0 && !kept.contains(scan.lastCommittedEpoch()))
+            {
+                // Recovery restores the last committed epoch's snapshot: a missing one is damage too.
+                kept.add(scan.lastCommittedEpoch());
+            }
+            for (final long epoch : kept)
             {
                 final JournalScan.CommitInfo commit = scan.commit(epoch);
                 if (null == commit)

@@ -296,6 +296,18 @@ class JournalCommandTest
     }
 
     @Test
+    void shouldNameTheMissingSnapshotOfTheLastCommittedEpoch() throws Exception
+    {
+        final Path copy = dir.resolve("checkpoint");
+        Checkpoints.copy(checkpoint, copy);
+        // Recovery restores this snapshot; without it the query cannot restart.
+        final Path file = new SnapshotStore(copy.resolve("snapshots")).file(epochs.size());
+        Files.delete(file);
+
+        assertDamageNamed(copy, file.getFileName().toString());
+    }
+
+    @Test
     void shouldNeverModifyTheCheckpoint()
     {
         final Map<String, String> before = Checkpoints.hashes(checkpoint);
