@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the whole run or any range of epochs from the checkpoint writes exactly the original run's part files of those
  * epochs, byte for byte, and leaves the checkpoint as it was: from journaled input and from re-read input files,
  * from the beginning and from a kept snapshot, after a crash and recovery of the original run, and after the
- * standard input that fed the original run is gone.
+ * standard input that fed the original run is gone. The checkpoint of a killed run can be verified and replayed up
+ * to its last committed epoch before the run resumes, and its journal holds journaled input once, in order.
  */
 class ReplayCommandTest
 {
@@ -85,7 +87,7 @@ class ReplayCommandTest
     {
         final Random random = new Random(name.hashCode());
         final Path events = dir.resolve("events.csv");
-        Checkpoints.writeEvents(events, random, 8_000, 20, 10, 40);
+        final List<String> lines = Checkpoints.writeEvents(events, random, 8_000, 20, 10, 40);
         final Path checkpoint = dir.resolve("checkpoint");
         final Path output = dir.resolve("out");
         final Path stderr = dir.resolve("stderr.log");
@@ -105,6 +107,7 @@ class ReplayCommandTest
         Thread.sleep(random.nextInt(200));
         assertTrue(child.isAlive(), () -> "the run ended before it could be killed: " + read(stderr));
         child.kill();
+        inspectKilledRun(checkpoint, output, name);
         if (damageTail)
         {
             // Only a record: a damaged cut or commit whose epoch's part was already written is no torn write.
@@ -129,7 +132,73 @@ class ReplayCommandTest
         final List<EpochLine> epochs = Checkpoints.epochs(checkpoint);
         assertTrue(epochs.size() > SnapshotStore.RETAINED + 1, () -> "too few epochs to prune snapshots: " + epochs);
         assertFalse(Files.exists(new SnapshotStore(snapshots).file(1)), "snapshot of epoch 1 is pruned");
+        if (options.contains("--journal-input") || null != stdin)
+        {
+            assertJournalHoldsTheInputOnce(checkpoint, lines, epochs, name);
+        }
         replayRanges(checkpoint, output, random, name);
+    }
+
+    /**
+     * A killed run's checkpoint can be inspected and replayed up to its last committed epoch without changing it,
+     * so that the run can still resume.
+     */
+    private void inspectKilledRun(final Path checkpoint, final Path output, final String what)
+    {
+        final Map<String, String> before = Checkpoints.hashes(checkpoint);
+        final List<EpochLine> epochs = Checkpoints.epochs(checkpoint);
+        int committed = 0;
+        while (committed < epochs.size() && epochs.get(committed).committed())
+        {
+            committed++;
+        }
+        for (int i = committed; i < epochs.size(); i++)
+        {
+            assertFalse(epochs.get(i).committed(), what + ": committed epochs are a prefix: " + epochs);
+        }
+        assertTrue(committed >= 2, () -> what + ": too few epochs committed before the kill: " + epochs);
+        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", checkpoint.toString());
+        assertEquals(0, verify.exitCode(), () -> what + ", killed: " + verify);
+        final Path replayed = dir.resolve("replay-killed");
+        final Cli.Run replay = Cli.run("journal", "replay", "--checkpoint", checkpoint.toString(),
+            "--output", replayed.toString(), "--to-epoch", "" + committed);
+        assertEquals(0, replay.exitCode(), () -> what + ", killed: " + replay);
+        Checkpoints.assertSameParts(output, replayed, 1, committed, what + ", killed, epochs 1.." + committed);
+        assertEquals(before, Checkpoints.hashes(checkpoint), what + ": inspecting a killed run modified it");
+    }
+
+    /**
+     * The journal of a run with journaled input holds every input line once, in order, in the epochs that
+     * {@code journal epochs} gives, however often the run was killed: each epoch with one cut and one commit.
+     */
+    private static void assertJournalHoldsTheInputOnce(
+        final Path checkpoint, final List<String> input, final List<EpochLine> epochs, final String what)
+    {
+        final List<DumpLine> dump = Checkpoints.dump(checkpoint);
+        final List<String> rows = new ArrayList<>();
+        final Map<Long, Integer> records = new TreeMap<>();
+        final Map<String, Integer> markers = new TreeMap<>();
+        for (final DumpLine line : dump)
+        {
+            if (line.type().equals("RECORD"))
+            {
+                rows.add(line.row());
+                records.merge(line.epoch(), 1, Integer::sum);
+            }
+            else if (!line.type().equals("IDENTITY"))
+            {
+                markers.merge(line.type() + " " + line.epoch(), 1, Integer::sum);
+            }
+        }
+        for (final EpochLine epoch : epochs)
+        {
+            assertEquals(epoch.records(), records.getOrDefault(epoch.epoch(), 0).longValue(),
+                () -> what + ": RECORD lines of " + epoch);
+            assertEquals(1, markers.remove("EPOCH_BEGIN " + epoch.epoch()), () -> what + ": cuts of " + epoch);
+            assertEquals(1, markers.remove("EPOCH_COMMIT " + epoch.epoch()), () -> what + ": commits of " + epoch);
+        }
+        assertEquals(Map.of(), markers, what + ": entries of no listed epoch");
+        assertEquals(input, rows, what + ": the journaled rows are the input lines, once, in order");
     }
 
     @Test
