@@ -54,7 +54,7 @@ class ReplayCommandTest
     void shouldReplayEveryRangeOfARandomQueryByteForByte(final long seed)
     {
         final Random random = new Random(seed);
-        final Query query = randomQuery(random, (seed & 1) == 0, (seed & 2) == 0);
+        final Query query = randomQuery(random, (seed & 1) == 0, (seed & 2) == 0, seed % 3 == 1);
         final Path checkpoint = dir.resolve("checkpoint");
         final Path output = dir.resolve("out");
         final List<String> args = with(query.args(), "--checkpoint", checkpoint.toString(), "--output",
@@ -291,18 +291,33 @@ class ReplayCommandTest
     }
 
     /**
-     * A windowed-count query of a few thousand records spanning a few seconds of event time, with tumbling,
-     * sliding or session windows in any output mode, throttled to last a few hundred milliseconds.
+     * A windowed-count query of a few thousand records spanning a few seconds of event time, from files or
+     * generated, with tumbling, sliding or session windows in any output mode, throttled to last a few hundred
+     * milliseconds.
      */
-    private Query randomQuery(final Random random, final boolean fromFile, final boolean journalInput)
+    private Query randomQuery(
+        final Random random, final boolean fromFile, final boolean journalInput, final boolean lateOutput)
     {
         final List<String> args = new ArrayList<>(List.of("windowed-count"));
         final int count = 2_000 + random.nextInt(3_000);
         if (fromFile)
         {
+            // One to three files, with a few bad and over-long lines that go to the dead letters.
             final Path events = dir.resolve("events.csv");
-            Checkpoints.writeEvents(events, random, count, 1 + random.nextInt(30), 1 + random.nextInt(5), 60);
-            args.addAll(List.of("--input", events.toString()));
+            final List<String> lines = new ArrayList<>(Checkpoints.writeEvents(
+                events, random, count, 1 + random.nextInt(30), 1 + random.nextInt(5), 60));
+            for (int i = random.nextInt(4); i > 0; i--)
+            {
+                lines.add(random.nextInt(lines.size()), random.nextBoolean() ? "bad" : "1000000," + "k".repeat(100));
+            }
+            final int files = 1 + random.nextInt(3);
+            for (int file = 0; file < files; file++)
+            {
+                final Path part = dir.resolve("events-" + file + ".csv");
+                Checkpoints.write(part, lines.subList(file * lines.size() / files, (file + 1) * lines.size() / files));
+                args.addAll(List.of("--input", part.toString()));
+            }
+            args.addAll(List.of("--max-record-size", "64", "--dead-letter", dir.resolve("dead.txt").toString()));
         }
         else
         {
@@ -326,6 +341,10 @@ class ReplayCommandTest
         if (journalInput)
         {
             args.add("--journal-input");
+        }
+        if (lateOutput)
+        {
+            args.addAll(List.of("--late-output", dir.resolve("late.csv").toString()));
         }
         args.addAll(List.of("--throttle", "" + count * 1_000L / (300 + random.nextInt(400))));
         return new Query(String.join(" ", args), args);
