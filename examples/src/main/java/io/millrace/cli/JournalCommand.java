@@ -114,6 +114,13 @@ final class JournalCommand implements Runnable
                 out().println(cut.epoch() + "," + (null != scan.commit(cut.epoch())) + "," + cut.records() + "," +
                     cut.firstOffset() + "," + cut.lastOffset());
             }
+            if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+            {
+                err().println("millrace journal epochs: journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
+                    " is damaged (" + scan.damage() + "); the epochs recorded after it are not listed. Run " +
+                    "'journal verify' for details.");
+                return MillraceCommand.EXIT_FAILURE;
+            }
             return MillraceCommand.EXIT_OK;
         }
     }

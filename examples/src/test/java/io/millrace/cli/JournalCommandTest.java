@@ -282,6 +282,44 @@ class JournalCommandTest
     }
 
     @Test
+    void shouldRefuseEpochsBehindAnEntryDamagedInTheMiddle()
+    {
+        final Path copy = dir.resolve("checkpoint");
+        Checkpoints.copy(checkpoint, copy);
+        final DumpLine needle = dump.stream().filter(l -> NEEDLE.equals(l.row() == null ? null :
+            l.row().replaceAll(".*,", ""))).findFirst().orElseThrow();
+        final Path file = Checkpoints.journalFiles(copy.resolve("journal")).get(0);
+        Checkpoints.flipByte(file, Checkpoints.findOnce(file,
+            Checkpoints.pattern(NEEDLE.getBytes(StandardCharsets.US_ASCII))) + 3);
+        final String entry = "0x" + Long.toHexString(needle.index());
+        final long damaged = needle.epoch();
+
+        final Cli.Run before = Cli.run("journal", "replay", "--checkpoint", copy.toString(),
+            "--output", dir.resolve("before").toString(), "--to-epoch", "" + (damaged - 1));
+        assertEquals(0, before.exitCode(), before::toString);
+        Checkpoints.assertSameParts(shared.resolve("out"), dir.resolve("before"), 1, damaged - 1,
+            "epochs before the damaged entry");
+        for (final List<String> range : List.of(List.<String>of(), List.of("--from-epoch", "" + damaged),
+            List.of("--from-epoch", "2", "--to-epoch", "" + (damaged + 1))))
+        {
+            final List<String> args = new ArrayList<>(List.of("journal", "replay", "--checkpoint", copy.toString(),
+                "--output", dir.resolve("through").toString()));
+            args.addAll(range);
+            final Cli.Run through = Cli.run(args.toArray(new String[0]));
+            assertEquals(MillraceCommand.EXIT_FAILURE, through.exitCode(), () -> range + ": " + through);
+            assertTrue(through.err().contains("journal entry " + entry + " is damaged"),
+                () -> range + ": " + through);
+        }
+        final Cli.Run state = Cli.run("journal", "state", "--checkpoint", copy.toString(), "--epoch", "" + damaged);
+        assertEquals(MillraceCommand.EXIT_FAILURE, state.exitCode(), state::toString);
+        assertTrue(state.err().contains("journal entry " + entry + " is damaged"), state::toString);
+        final Cli.Run listed = Cli.run("journal", "epochs", "--checkpoint", copy.toString());
+        assertEquals(MillraceCommand.EXIT_FAILURE, listed.exitCode(), listed::toString);
+        assertTrue(listed.err().contains("journal entry " + entry + " is damaged"), listed::toString);
+        assertEquals(damaged - 1, listed.outText().lines().count(), "the epochs before the damage are listed");
+    }
+
+    @Test
     void shouldNameTheDamagedEpochBeginEntry()
     {
         final Path copy = dir.resolve("checkpoint");

@@ -103,13 +103,18 @@ public final class Replay
      * @param writer describes the same query as the original run (its identity is checked), with a sink.
      * @return the range replayed: first and last epoch.
      * @throws InterruptedException  when interrupted.
-     * @throws IllegalStateException when the range goes past the recorded epochs or the query differs.
+     * @throws IllegalStateException when the range goes past the recorded epochs, or past an entry damaged in the
+     *                               middle of the journal, or the query differs.
      */
     public long[] run(final StreamWriter writer) throws InterruptedException
     {
         final JournalScan scan = JournalScan.of(checkpoint);
         final long last = lastRecordedEpoch(scan);
         final long end = to == Long.MAX_VALUE ? last : to;
+        if (to == Long.MAX_VALUE || end > last || from > last)
+        {
+            checkNoDamageAfter(scan, last);
+        }
         if (end > last || from > last)
         {
             throw new IllegalStateException("epoch " + Math.max(from, end) + " is past the last recorded epoch " +
@@ -137,6 +142,10 @@ public final class Replay
         if (null != commit && snapshots.epochs().contains(epoch))
         {
             return snapshots.read(epoch, commit.snapshotLength(), commit.snapshotCrc());
+        }
+        if (epoch > lastRecordedEpoch(scan))
+        {
+            checkNoDamageAfter(scan, lastRecordedEpoch(scan));
         }
         if (epoch < 1 || epoch > lastRecordedEpoch(scan))
         {
@@ -194,6 +203,20 @@ public final class Replay
         finally
         {
             query.stop();
+        }
+    }
+
+    /**
+     * A damaged entry with intact entries after it hides the epochs recorded after it from the scan: refuse to
+     * treat the epochs before it as all there is.
+     */
+    private void checkNoDamageAfter(final JournalScan scan, final long last)
+    {
+        if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+        {
+            throw new IllegalStateException("journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
+                " is damaged (" + scan.damage() + "); epochs after " + last + " of checkpoint " + checkpoint +
+                " cannot be replayed. Run 'journal verify' for details.");
         }
     }
 
