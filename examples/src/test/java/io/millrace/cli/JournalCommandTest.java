@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code journal epochs|dump|verify|state} (DESIGN §5, §7) on the checkpoint of one journaled windowed-count run
  * over a file with bad lines, cut into many short epochs: the epochs and the dump agree with each other and with
  * the input, the state of an epoch is the reference model's open windows after that epoch's records, verify finds
- * damage in the journal and in snapshots and names it, and no command modifies the checkpoint.
+ * damage in the journal and in snapshots and names it, replay and state refuse epochs behind a damaged entry, and
+ * no command modifies the checkpoint.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JournalCommandTest
@@ -271,12 +272,7 @@ class JournalCommandTest
     void shouldNameTheDamagedRecordEntry()
     {
         final Path copy = dir.resolve("checkpoint");
-        Checkpoints.copy(checkpoint, copy);
-        final DumpLine needle = dump.stream().filter(l -> NEEDLE.equals(l.row() == null ? null :
-            l.row().replaceAll(".*,", ""))).findFirst().orElseThrow();
-        final Path file = Checkpoints.journalFiles(copy.resolve("journal")).get(0);
-        final long at = Checkpoints.findOnce(file, Checkpoints.pattern(NEEDLE.getBytes(StandardCharsets.US_ASCII)));
-        Checkpoints.flipByte(file, at + 3);
+        final DumpLine needle = copyWithTheNeedleDamaged(copy);
 
         assertDamageNamed(copy, "journal entry 0x" + Long.toHexString(needle.index()) + ": ");
     }
@@ -285,12 +281,7 @@ class JournalCommandTest
     void shouldRefuseEpochsBehindAnEntryDamagedInTheMiddle()
     {
         final Path copy = dir.resolve("checkpoint");
-        Checkpoints.copy(checkpoint, copy);
-        final DumpLine needle = dump.stream().filter(l -> NEEDLE.equals(l.row() == null ? null :
-            l.row().replaceAll(".*,", ""))).findFirst().orElseThrow();
-        final Path file = Checkpoints.journalFiles(copy.resolve("journal")).get(0);
-        Checkpoints.flipByte(file, Checkpoints.findOnce(file,
-            Checkpoints.pattern(NEEDLE.getBytes(StandardCharsets.US_ASCII))) + 3);
+        final DumpLine needle = copyWithTheNeedleDamaged(copy);
         final String entry = "0x" + Long.toHexString(needle.index());
         final long damaged = needle.epoch();
 
@@ -439,6 +430,22 @@ class JournalCommandTest
         actual.sort(WindowModel.ROW_ORDER);
         assertEquals(expected, actual, () -> "state at the end of epoch " + epoch + " of " + epochs.size() +
             ", after " + records + " records");
+    }
+
+    /**
+     * Copies the checkpoint and flips a byte of the needle key in the copy's journal: inside one RECORD entry.
+     *
+     * @return the dump line of that entry.
+     */
+    private static DumpLine copyWithTheNeedleDamaged(final Path copy)
+    {
+        Checkpoints.copy(checkpoint, copy);
+        final DumpLine needle = dump.stream().filter(l -> null != l.row() && l.row().endsWith("," + NEEDLE))
+            .findFirst().orElseThrow();
+        final Path file = Checkpoints.journalFiles(copy.resolve("journal")).get(0);
+        final long at = Checkpoints.findOnce(file, Checkpoints.pattern(NEEDLE.getBytes(StandardCharsets.US_ASCII)));
+        Checkpoints.flipByte(file, at + 3);
+        return needle;
     }
 
     private static void assertDamageNamed(final Path copy, final String expected)
