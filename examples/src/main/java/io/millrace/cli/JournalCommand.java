@@ -114,6 +114,13 @@ final class JournalCommand implements Runnable
                 out().println(cut.epoch() + "," + (null != scan.commit(cut.epoch())) + "," + cut.records() + "," +
                     cut.firstOffset() + "," + cut.lastOffset());
             }
+            if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+            {
+                err().println("millrace journal epochs: journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
+                    " is damaged (" + scan.damage() + "); the epochs recorded after it are not listed. Run " +
+                    "'journal verify' for details.");
+                return MillraceCommand.EXIT_FAILURE;
+            }
             return MillraceCommand.EXIT_OK;
         }
     }
@@ -183,7 +190,8 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Checks every journal entry and every kept snapshot; exit 0 only when all are intact.")
+        description = {"Checks every journal entry, every kept snapshot and that the last committed epoch's",
+            "snapshot is there; exit 0 only when all are intact."})
     static final class Verify extends JournalSubcommand
     {
         @Override
@@ -207,7 +215,13 @@ final class JournalCommand implements Runnable
             final JournalScan scan = JournalScan.of(directory);
             final SnapshotStore snapshots = new SnapshotStore(directory.resolve("snapshots"));
             int checked = 0;
-            for (final long epoch : snapshots.epochs())
+            final List<Long> kept = new ArrayList<>(snapshots.epochs());
+            if (scan.lastCommittedEpoch() > 0 && !kept.contains(scan.lastCommittedEpoch()))
+            {
+                // Recovery restores the last committed epoch's snapshot: a missing one is damage too.
+                kept.add(scan.lastCommittedEpoch());
+            }
+            for (final long epoch : kept)
             {
                 final JournalScan.CommitInfo commit = scan.commit(epoch);
                 if (null == commit)

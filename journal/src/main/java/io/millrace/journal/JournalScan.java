@@ -366,6 +366,15 @@ public final class JournalScan
     }
 
     /**
+     * @return whether intact entries follow the first damaged entry: damage in the middle of the journal, not a
+     *         torn tail. The scan holds nothing after the damage.
+     */
+    public boolean entriesAfterDamage()
+    {
+        return entriesAfterDamage;
+    }
+
+    /**
      * @return the indexes of entries cut off earlier.
      */
     public LongHashSet cutOff()

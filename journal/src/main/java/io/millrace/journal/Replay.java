@@ -77,7 +77,8 @@ public final class Replay
     }
 
     /**
-     * @param hook called with every row written for the range, after the sink.
+     * @param hook called with every row written for the range, after the sink; as a {@link Sink} it is opened with
+     *             the rows' schema before the first row and closed when the replay ends.
      * @return this.
      */
     public Replay onRow(final Sink hook)
@@ -102,17 +103,22 @@ public final class Replay
      * @param writer describes the same query as the original run (its identity is checked), with a sink.
      * @return the range replayed: first and last epoch.
      * @throws InterruptedException  when interrupted.
-     * @throws IllegalStateException when the range goes past the recorded epochs or the query differs.
+     * @throws IllegalStateException when the range goes past the recorded epochs, or past an entry damaged in the
+     *                               middle of the journal, or the query differs.
      */
     public long[] run(final StreamWriter writer) throws InterruptedException
     {
         final JournalScan scan = JournalScan.of(checkpoint);
         final long last = lastRecordedEpoch(scan);
         final long end = to == Long.MAX_VALUE ? last : to;
-        if (end > last)
+        if (to == Long.MAX_VALUE || end > last || from > last)
         {
-            throw new IllegalStateException("epoch " + end + " is past the last recorded epoch " + last +
-                " of checkpoint " + checkpoint);
+            checkNoDamageAfter(scan, last);
+        }
+        if (end > last || from > last)
+        {
+            throw new IllegalStateException("epoch " + Math.max(from, end) + " is past the last recorded epoch " +
+                last + " of checkpoint " + checkpoint);
         }
         execute(writer, scan, from, end, (epoch, snapshot, offset, length) -> { });
         return new long[]{from, end};
@@ -136,6 +142,10 @@ public final class Replay
         if (null != commit && snapshots.epochs().contains(epoch))
         {
             return snapshots.read(epoch, commit.snapshotLength(), commit.snapshotCrc());
+        }
+        if (epoch > lastRecordedEpoch(scan))
+        {
+            checkNoDamageAfter(scan, lastRecordedEpoch(scan));
         }
         if (epoch < 1 || epoch > lastRecordedEpoch(scan))
         {
@@ -196,6 +206,20 @@ public final class Replay
         }
     }
 
+    /**
+     * A damaged entry with intact entries after it hides the epochs recorded after it from the scan: refuse to
+     * treat the epochs before it as all there is.
+     */
+    private void checkNoDamageAfter(final JournalScan scan, final long last)
+    {
+        if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+        {
+            throw new IllegalStateException("journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
+                " is damaged (" + scan.damage() + "); epochs after " + last + " of checkpoint " + checkpoint +
+                " cannot be replayed. Run 'journal verify' for details.");
+        }
+    }
+
     private static long lastRecordedEpoch(final JournalScan scan)
     {
         final List<EpochCut> cuts = scan.cuts();
@@ -222,6 +246,7 @@ public final class Replay
         public void open(final Schema schema)
         {
             delegate.open(schema);
+            rowHook.open(schema);
         }
 
         @Override
@@ -248,6 +273,7 @@ public final class Replay
         public void close()
         {
             delegate.close();
+            rowHook.close();
         }
     }
 }
