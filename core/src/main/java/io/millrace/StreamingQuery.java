@@ -112,7 +112,9 @@ public final class StreamingQuery implements AutoCloseable
         {
             operator.emitState();
         }
-        chain.get(0).onMarker(1);
+        // Only the sink stage sees the marker: the operators' own marker output (complete mode's whole table)
+        // would repeat the rows just written.
+        chain.get(chain.size() - 1).onMarker(1);
         sink.close();
     }
 

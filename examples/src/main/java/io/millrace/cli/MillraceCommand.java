@@ -91,7 +91,9 @@ public final class MillraceCommand implements Runnable
     static WindowedCountCommand parseWindowedCount(final String[] args, final PrintStream out, final PrintStream err)
     {
         final CommandLine.ParseResult result = new CommandLine(new MillraceCommand(out, err)).parseArgs(args);
-        return (WindowedCountCommand)result.subcommand().commandSpec().userObject();
+        final WindowedCountCommand command = (WindowedCountCommand)result.subcommand().commandSpec().userObject();
+        command.recorded = true;
+        return command;
     }
 
     @Override

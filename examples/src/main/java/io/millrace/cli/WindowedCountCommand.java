@@ -40,6 +40,12 @@ final class WindowedCountCommand implements Callable<Integer>
 {
     private static final String LINE_COLUMN = "line";
 
+    /**
+     * Set when the options were read back from a checkpoint: the recorded inputs need not exist any more when the
+     * journal holds them; a replay that needs a missing file fails when it opens it.
+     */
+    boolean recorded;
+
     @CommandLine.ParentCommand
     private MillraceCommand parent;
 
@@ -200,7 +206,10 @@ final class WindowedCountCommand implements Callable<Integer>
     {
         if (null != input.paths)
         {
-            records.checkInputs(spec, input.paths);
+            if (!recorded)
+            {
+                records.checkInputs(spec, input.paths);
+            }
             return new CsvSource(input.paths, CsvSource.eventSchema(), records.maxRecordSize(), false,
                 null == lateOutput ? null : LINE_COLUMN);
         }

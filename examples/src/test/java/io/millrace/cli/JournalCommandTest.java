@@ -9,7 +9,6 @@ import io.millrace.testing.Checkpoints.DumpLine;
 import io.millrace.testing.Checkpoints.EpochLine;
 import io.millrace.testing.Cli;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -226,8 +225,6 @@ class JournalCommandTest
     }
 
     @Test
-    @Disabled("StreamingQuery.writeState emits every row with emitState() and then passes marker 1 through the " +
-        "operators, whose onMarker writes the whole table again in complete mode: journal state prints each row twice")
     void shouldPrintTheWholeTableAsTheStateOfACompleteModeEpoch()
     {
         assertStatesOfARun("complete mode", List.of("--window", "10ms", "--watermark", "2ms", "--output-mode",

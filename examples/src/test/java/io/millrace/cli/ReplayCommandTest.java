@@ -5,7 +5,6 @@ import io.millrace.testing.Checkpoints;
 import io.millrace.testing.Checkpoints.DumpLine;
 import io.millrace.testing.Checkpoints.EpochLine;
 import io.millrace.testing.Cli;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,9 +222,6 @@ class ReplayCommandTest
 
     @Test
     @Timeout(60)
-    @Disabled("WindowedCountCommand.source() requires every recorded input file to be readable, so journal dump, " +
-        "state and replay exit 2 ('input ... is not a readable file') for a --journal-input run whose file is gone, " +
-        "although the journal alone holds the input")
     void shouldReplayAJournaledFileRunAfterTheFileIsGone() throws Exception
     {
         final Random random = new Random(23);
