@@ -19,6 +19,7 @@ import java.util.Objects;
  */
 public final class Publisher
 {
+
     private final Schema schema;
     private final RowWriter writer;
     private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
@@ -61,10 +62,6 @@ public final class Publisher
             return false;
         }
         ingress.cutIfDue(System.nanoTime(), position);
-        if (ingress.remainingCapacity() == 0)
-        {
-            return false;
-        }
         translator.translate(writer.reset(), arg);
         if (ingress.publish(writer, position + 1))
         {

@@ -85,39 +85,42 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         int target = -1;
         int previous = -1;
         int id = head(keyEntry);
+        // A key's open sessions do not overlap and are listed latest first, so the scan skips those starting at
+        // or after this record's end and stops at the first that ends at or before its start.
         while (id >= 0)
         {
             final int next = next(id);
             final MutableDirectBuffer buffer = sessions.buffer();
             final int at = sessions.offset(id);
-            if (buffer.getLong(at + START_OFFSET) < end && t < buffer.getLong(at + END_OFFSET))
+            if (buffer.getLong(at + START_OFFSET) >= end)
             {
-                if (target < 0)
-                {
-                    target = id;
-                    extend(target, t, end);
-                    layout.accumulate(row, buffer, at + ACCUMULATORS_OFFSET);
-                    previous = id;
-                }
-                else
-                {
-                    final int into = sessions.offset(target);
-                    extend(target, buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET));
-                    layout.merge(buffer, into + ACCUMULATORS_OFFSET, at + ACCUMULATORS_OFFSET);
-                    unlink(keyEntry, previous, id);
-                    release(id);
-                }
+                previous = id;
+            }
+            else if (buffer.getLong(at + END_OFFSET) <= t)
+            {
+                break;
+            }
+            else if (target < 0)
+            {
+                target = id;
+                extend(target, t, end);
+                layout.accumulate(row, buffer, at + ACCUMULATORS_OFFSET);
+                previous = id;
             }
             else
             {
-                previous = id;
+                final int into = sessions.offset(target);
+                extend(target, buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET));
+                layout.merge(buffer, into + ACCUMULATORS_OFFSET, at + ACCUMULATORS_OFFSET);
+                unlink(keyEntry, previous, id);
+                release(id);
             }
             id = next;
         }
 
         if (target < 0)
         {
-            target = newSession(keyEntry, t, end, row);
+            target = newSession(keyEntry, previous, t, end, row);
             timers.push(end, target);
         }
 
@@ -216,7 +219,11 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         publishStateSize();
     }
 
-    private int newSession(final int keyEntry, final long start, final long end, final RowView row)
+    /**
+     * Opens a session and links it after {@code previous} (or first), which keeps the key's list latest first.
+     */
+    private int newSession(
+        final int keyEntry, final int previous, final long start, final long end, final RowView row)
     {
         final int id = sessions.allocate();
         final MutableDirectBuffer buffer = sessions.buffer();
@@ -224,10 +231,19 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         buffer.putLong(at + START_OFFSET, start);
         buffer.putLong(at + END_OFFSET, end);
         buffer.putInt(at + KEY_ENTRY_OFFSET, keyEntry);
-        buffer.putInt(at + NEXT_OFFSET, head(keyEntry) + 1);
         buffer.putLong(at + STATE_OFFSET, LIVE);
         layout.init(row, buffer, at + ACCUMULATORS_OFFSET);
-        keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, id + 1);
+        if (previous < 0)
+        {
+            buffer.putInt(at + NEXT_OFFSET, head(keyEntry) + 1);
+            keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, id + 1);
+        }
+        else
+        {
+            final int previousAt = sessions.offset(previous);
+            buffer.putInt(at + NEXT_OFFSET, buffer.getInt(previousAt + NEXT_OFFSET));
+            buffer.putInt(previousAt + NEXT_OFFSET, id + 1);
+        }
         publishStateSize();
         return id;
     }
