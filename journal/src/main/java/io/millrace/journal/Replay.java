@@ -174,7 +174,7 @@ public final class Replay
         final CountDownLatch done = new CountDownLatch(1);
         final long start = ReplayJournal.startEpoch(scan, new SnapshotStore(checkpoint.resolve("snapshots")),
             firstWritten);
-        final ReplayJournal journal = new ReplayJournal(checkpoint, scan, start,
+        final ReplayJournal journal = new ReplayJournal(checkpoint, scan, start, lastEpoch,
             (epoch, snapshot, offset, length) ->
             {
                 onCommit.onCommit(epoch, snapshot, offset, length);

@@ -19,7 +19,11 @@ final class ReplayJournal implements Journal
     private final Path checkpoint;
     private final JournalScan scan;
     private final long startEpoch;
+    private final long lastEpoch;
     private final CommitHook onCommit;
+    private final StopAfterLastEpoch stopAfterLastEpoch = new StopAfterLastEpoch();
+    private IngressHandler handler;
+    private boolean lastEpochCut;
     private ChronicleQueue queue;
     private JournalReader ingress;
     private final JournalEntry entry = new JournalEntry();
@@ -37,13 +41,20 @@ final class ReplayJournal implements Journal
      * @param checkpoint directory of the original run.
      * @param scan       of its journal.
      * @param startEpoch committed epoch whose snapshot to start from (0: from the beginning, empty state).
+     * @param lastEpoch  last epoch to replay: journaled input after its cut is not read.
      * @param onCommit   receives each replayed epoch's snapshot.
      */
-    ReplayJournal(final Path checkpoint, final JournalScan scan, final long startEpoch, final CommitHook onCommit)
+    ReplayJournal(
+        final Path checkpoint,
+        final JournalScan scan,
+        final long startEpoch,
+        final long lastEpoch,
+        final CommitHook onCommit)
     {
         this.checkpoint = checkpoint;
         this.scan = scan;
         this.startEpoch = startEpoch;
+        this.lastEpoch = lastEpoch;
         this.onCommit = onCommit;
     }
 
@@ -107,8 +118,13 @@ final class ReplayJournal implements Journal
     }
 
     @Override
-    public int readIngress(final IngressHandler handler, final int limit)
+    public int readIngress(final IngressHandler ingressHandler, final int limit)
     {
+        if (lastEpochCut)
+        {
+            return 0;
+        }
+        handler = ingressHandler;
         if (null == ingress)
         {
             ingress = new JournalReader(queue, scan.cutOff());
@@ -116,7 +132,33 @@ final class ReplayJournal implements Journal
         }
         // Never report the end, which would hand over to the live source (standard input may be gone): the
         // replay stops at its last epoch, which the journal holds.
-        return Math.max(0, ingress.readIngress(entry, handler, limit));
+        return Math.max(0, ingress.readIngress(entry, stopAfterLastEpoch, limit));
+    }
+
+    /**
+     * Passes entries on until the last epoch's cut, then stops reading: what follows is not replayed, and may be
+     * damaged.
+     */
+    private final class StopAfterLastEpoch implements IngressHandler
+    {
+        @Override
+        public boolean onRecord(
+            final long index,
+            final long sourceOffset,
+            final long lineNumber,
+            final DirectBuffer row,
+            final int offset,
+            final int length)
+        {
+            return handler.onRecord(index, sourceOffset, lineNumber, row, offset, length);
+        }
+
+        @Override
+        public boolean onEpochCut(final long index, final EpochCut cut)
+        {
+            lastEpochCut = cut.epoch() >= lastEpoch;
+            return handler.onEpochCut(index, cut) && !lastEpochCut;
+        }
     }
 
     @Override

@@ -129,7 +129,7 @@ public final class AggregateOperator extends Operator
     private void emit(final int id)
     {
         writer.reset();
-        keys.decode(table.keys(), table.keyOffset(id), writer);
+        keys.decode(table.keyBuffer(id), table.keyOffset(id), writer);
         layout.write(table.values(), table.valueOffset(id) + FLAGS_LENGTH, writer);
         next.onRow(writer.view(view));
     }

@@ -308,7 +308,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         final int at = sessions.offset(id);
         final int keyEntry = buffer.getInt(at + KEY_ENTRY_OFFSET);
         output.write(buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET),
-            keyTable.keys(), keyTable.keyOffset(keyEntry), buffer, at + ACCUMULATORS_OFFSET, next);
+            keyTable.keyBuffer(keyEntry), keyTable.keyOffset(keyEntry), buffer, at + ACCUMULATORS_OFFSET, next);
     }
 
     private void publishStateSize()

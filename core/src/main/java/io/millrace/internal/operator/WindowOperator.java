@@ -216,7 +216,7 @@ public final class WindowOperator extends WindowAggregationOperator
 
     private void writeRow(final KeyedTable table, final int id, final long start)
     {
-        output.write(start, start + size, table.keys(), table.keyOffset(id),
+        output.write(start, start + size, table.keyBuffer(id), table.keyOffset(id),
             table.values(), table.valueOffset(id) + FLAGS_LENGTH, next);
     }
 

@@ -22,12 +22,15 @@ import java.nio.ByteOrder;
  *       removal of other entries; freed ids are reused):
  *       <pre>
  *  +---------------+---------------+-------------------------------+
- *  | key offset:4  | key length:4  | value: valueWidth bytes      ...
+ *  | key offset:4  | key length:4  | inline key: 16 bytes          |
  *  +---------------+---------------+-------------------------------+
+ *  | value: valueWidth bytes                                      ...
+ *  +---------------------------------------------------------------+
  *       </pre>
- *       key length -1 marks a free entry.</li>
- *   <li><b>arena</b>: the key bytes, appended; space of removed keys is reclaimed by compaction once it is
- *       most of the arena.</li>
+ *       key length -1 marks a free entry. A key of up to {@link #INLINE_KEY_LENGTH} bytes is kept in the entry,
+ *       so that finding it touches one line less.</li>
+ *   <li><b>arena</b>: the bytes of longer keys, appended; space of removed keys is reclaimed by compaction once
+ *       it is most of the arena.</li>
  * </ul>
  * Iteration by entry id ({@link #entryLimit()}, {@link #isLive(int)}) is deterministic for a given sequence
  * of operations, which keeps output order reproducible on replay.
@@ -36,9 +39,12 @@ public final class KeyedTable
 {
     /** Highest ratio of live entries to index slots. */
     public static final double MAX_LOAD = 0.5;
-    private static final int ENTRY_HEADER_LENGTH = 8;
+    /** Longest key kept inside its entry rather than in the arena. */
+    public static final int INLINE_KEY_LENGTH = 16;
     private static final int KEY_OFFSET_OFFSET = 0;
     private static final int KEY_LENGTH_OFFSET = 4;
+    private static final int INLINE_KEY_OFFSET = 8;
+    private static final int ENTRY_HEADER_LENGTH = INLINE_KEY_OFFSET + INLINE_KEY_LENGTH;
     private static final int MIN_INDEX_CAPACITY = 16;
     private static final int MIN_COMPACTION_GARBAGE = 64 * 1024;
 
@@ -177,9 +183,8 @@ public final class KeyedTable
      */
     public void remove(final int id)
     {
-        final int keyOffset = keyOffset(id);
         final int keyLength = keyLength(id);
-        final int hash = hash(arena, keyOffset, keyLength);
+        final int hash = hash(keyBuffer(id), keyOffset(id), keyLength);
         int slot = hash & indexMask;
         while ((int)index.getLong(slot << 3) - 1 != id)
         {
@@ -190,7 +195,10 @@ public final class KeyedTable
         entries.putInt(entryOffset(id) + KEY_LENGTH_OFFSET, -1);
         freeIds.addInt(id);
         size--;
-        arenaGarbage += keyLength;
+        if (keyLength > INLINE_KEY_LENGTH)
+        {
+            arenaGarbage += keyLength;
+        }
         if (arenaGarbage > MIN_COMPACTION_GARBAGE && arenaGarbage * 2 > arenaLimit)
         {
             compactArena();
@@ -272,7 +280,7 @@ public final class KeyedTable
     }
 
     /**
-     * @return the buffer holding keys; an entry's key starts at {@link #keyOffset(int)}.
+     * @return the arena: the buffer holding keys longer than {@link #INLINE_KEY_LENGTH}.
      */
     public DirectBuffer keys()
     {
@@ -281,11 +289,22 @@ public final class KeyedTable
 
     /**
      * @param id of a live entry.
-     * @return index of its key in {@link #keys()}; valid until the next insert or removal.
+     * @return the buffer holding its key, from {@link #keyOffset(int)}; valid until the next insert or removal.
+     */
+    public DirectBuffer keyBuffer(final int id)
+    {
+        return keyLength(id) <= INLINE_KEY_LENGTH ? entries : arena;
+    }
+
+    /**
+     * @param id of a live entry.
+     * @return index of its key in {@link #keyBuffer(int)}; valid until the next insert or removal.
      */
     public int keyOffset(final int id)
     {
-        return entries.getInt(entryOffset(id) + KEY_OFFSET_OFFSET);
+        final int entry = entryOffset(id);
+        return entries.getInt(entry + KEY_LENGTH_OFFSET) <= INLINE_KEY_LENGTH ?
+            entry + INLINE_KEY_OFFSET : entries.getInt(entry + KEY_OFFSET_OFFSET);
     }
 
     /**
@@ -309,18 +328,20 @@ public final class KeyedTable
         {
             return false;
         }
-        final int at = entries.getInt(entry + KEY_OFFSET_OFFSET);
+        final boolean inline = length <= INLINE_KEY_LENGTH;
+        final DirectBuffer stored = inline ? entries : arena;
+        final int at = inline ? entry + INLINE_KEY_OFFSET : entries.getInt(entry + KEY_OFFSET_OFFSET);
         int i = 0;
         for (; i + Long.BYTES <= length; i += Long.BYTES)
         {
-            if (arena.getLong(at + i) != key.getLong(offset + i))
+            if (stored.getLong(at + i) != key.getLong(offset + i))
             {
                 return false;
             }
         }
         for (; i < length; i++)
         {
-            if (arena.getByte(at + i) != key.getByte(offset + i))
+            if (stored.getByte(at + i) != key.getByte(offset + i))
             {
                 return false;
             }
@@ -346,12 +367,20 @@ public final class KeyedTable
             id = freeIds.popInt();
         }
 
-        arena.putBytes(arenaLimit, key, offset, length);
         final int entry = entryOffset(id);
-        entries.putInt(entry + KEY_OFFSET_OFFSET, arenaLimit);
         entries.putInt(entry + KEY_LENGTH_OFFSET, length);
+        if (length <= INLINE_KEY_LENGTH)
+        {
+            entries.putBytes(entry + INLINE_KEY_OFFSET, key, offset, length);
+            entries.putInt(entry + KEY_OFFSET_OFFSET, -1);
+        }
+        else
+        {
+            arena.putBytes(arenaLimit, key, offset, length);
+            entries.putInt(entry + KEY_OFFSET_OFFSET, arenaLimit);
+            arenaLimit += length;
+        }
         entries.setMemory(entry + ENTRY_HEADER_LENGTH, valueWidth, (byte)0);
-        arenaLimit += length;
         return id;
     }
 
@@ -412,7 +441,7 @@ public final class KeyedTable
         for (int id = 0; id < entryLimit; id++)
         {
             final int length = keyLength(id);
-            if (length >= 0)
+            if (length > INLINE_KEY_LENGTH)
             {
                 compacted.putBytes(limit, arena, keyOffset(id), length);
                 entries.putInt(entryOffset(id) + KEY_OFFSET_OFFSET, limit);

@@ -204,7 +204,7 @@ class KeyedTableTest
                 final Key key = keys.get(id);
                 assertTrue(null != key, "id " + id + " is live but holds no key of the reference");
                 final byte[] stored = new byte[table.keyLength(id)];
-                table.keys().getBytes(table.keyOffset(id), stored);
+                table.keyBuffer(id).getBytes(table.keyOffset(id), stored);
                 assertArrayEquals(key.bytes, stored, "key bytes of id " + id);
                 assertValue(id);
             }
@@ -374,7 +374,7 @@ class KeyedTableTest
             assertEquals(entry.getValue(), checked.table.find(
                 checked.scratch, checked.scratchOffset, entry.getKey().bytes.length, hash));
             final byte[] stored = new byte[checked.table.keyLength(entry.getValue())];
-            checked.table.keys().getBytes(checked.table.keyOffset(entry.getValue()), stored);
+            checked.table.keyBuffer(entry.getValue()).getBytes(checked.table.keyOffset(entry.getValue()), stored);
             assertArrayEquals(entry.getKey().bytes, stored);
         }
     }
