@@ -39,6 +39,11 @@ import java.util.List;
 public final class ChronicleJournal implements Journal
 {
     private static final long DEAD_WRITER_TIMEOUT_MS = 500;
+    /**
+     * Entries between Chronicle index entries. Sparse, because the journal is appended per record and looked up
+     * by index only when recovery or replay starts, where a short linear scan is cheap.
+     */
+    private static final int INDEX_SPACING = 256;
 
     private final Path directory;
     private final PrintStream log;
@@ -246,6 +251,7 @@ public final class ChronicleJournal implements Journal
 
     static SingleChronicleQueueBuilder builder(final Path journalDirectory, final boolean readOnly)
     {
-        return SingleChronicleQueueBuilder.binary(journalDirectory).readOnly(readOnly).timeoutMS(DEAD_WRITER_TIMEOUT_MS);
+        return SingleChronicleQueueBuilder.binary(journalDirectory).readOnly(readOnly).timeoutMS(DEAD_WRITER_TIMEOUT_MS)
+            .indexSpacing(INDEX_SPACING);
     }
 }
