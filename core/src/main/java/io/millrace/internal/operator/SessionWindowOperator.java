@@ -21,7 +21,7 @@ import org.agrona.MutableDirectBuffer;
  *  +------------------------------+------------------------------+
  *  | start: 8                     | end: 8                       |
  *  +--------------+---------------+------------------------------+
- *  | key entry: 4 | next+1: 4     | state: 8 (LIVE, CLOSED, DIRTY)|
+ *  | key entry: 4 | next+1: 4     | state: 4     | previous+1: 4 |
  *  +--------------+---------------+------------------------------+
  *  | accumulators                                               ...
  * </pre>
@@ -33,10 +33,11 @@ public final class SessionWindowOperator extends WindowAggregationOperator
     private static final int KEY_ENTRY_OFFSET = 16;
     private static final int NEXT_OFFSET = 20;
     private static final int STATE_OFFSET = 24;
+    private static final int PREVIOUS_OFFSET = 28;
     private static final int ACCUMULATORS_OFFSET = 32;
-    private static final long LIVE = 1;
-    private static final long CLOSED = 2;
-    private static final long DIRTY = 4;
+    private static final int LIVE = 1;
+    private static final int CLOSED = 2;
+    private static final int DIRTY = 4;
     private static final int HEAD_OFFSET = 0;
 
     private final long gap;
@@ -112,7 +113,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
                 final int into = sessions.offset(target);
                 extend(target, buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET));
                 layout.merge(buffer, into + ACCUMULATORS_OFFSET, at + ACCUMULATORS_OFFSET);
-                unlink(keyEntry, previous, id);
+                unlink(keyEntry, id);
                 release(id);
             }
             id = next;
@@ -145,7 +146,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
             final MutableDirectBuffer buffer = sessions.buffer();
             for (int id = 0, limit = sessions.limit(); id < limit; id++)
             {
-                final long state = buffer.getLong(sessions.offset(id) + STATE_OFFSET);
+                final int state = buffer.getInt(sessions.offset(id) + STATE_OFFSET);
                 if (mode == OutputMode.COMPLETE ? (state & (LIVE | CLOSED)) != 0 : (state & DIRTY) != 0)
                 {
                     clearState(id, DIRTY);
@@ -171,7 +172,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
             timers.pop();
             final int at = sessions.offset(id);
             final MutableDirectBuffer buffer = sessions.buffer();
-            if ((buffer.getLong(at + STATE_OFFSET) & LIVE) == 0)
+            if ((buffer.getInt(at + STATE_OFFSET) & LIVE) == 0)
             {
                 continue;
             }
@@ -190,19 +191,14 @@ public final class SessionWindowOperator extends WindowAggregationOperator
 
     private void close(final int id)
     {
-        final long state = sessions.buffer().getLong(sessions.offset(id) + STATE_OFFSET);
+        final int state = sessions.buffer().getInt(sessions.offset(id) + STATE_OFFSET);
         if (mode == OutputMode.APPEND || (mode == OutputMode.UPDATE && (state & DIRTY) != 0))
         {
             writeRow(id);
         }
 
         final int keyEntry = keyEntry(id);
-        int previous = -1;
-        for (int s = head(keyEntry); s != id; s = next(s))
-        {
-            previous = s;
-        }
-        unlink(keyEntry, previous, id);
+        unlink(keyEntry, id);
         if (mode == OutputMode.COMPLETE)
         {
             clearState(id, LIVE | DIRTY);
@@ -231,18 +227,22 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         buffer.putLong(at + START_OFFSET, start);
         buffer.putLong(at + END_OFFSET, end);
         buffer.putInt(at + KEY_ENTRY_OFFSET, keyEntry);
-        buffer.putLong(at + STATE_OFFSET, LIVE);
+        buffer.putInt(at + STATE_OFFSET, LIVE);
         layout.init(row, buffer, at + ACCUMULATORS_OFFSET);
+        final int next = previous < 0 ? head(keyEntry) : next(previous);
+        buffer.putInt(at + NEXT_OFFSET, next + 1);
+        buffer.putInt(at + PREVIOUS_OFFSET, previous + 1);
+        if (next >= 0)
+        {
+            buffer.putInt(sessions.offset(next) + PREVIOUS_OFFSET, id + 1);
+        }
         if (previous < 0)
         {
-            buffer.putInt(at + NEXT_OFFSET, head(keyEntry) + 1);
             keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, id + 1);
         }
         else
         {
-            final int previousAt = sessions.offset(previous);
-            buffer.putInt(at + NEXT_OFFSET, buffer.getInt(previousAt + NEXT_OFFSET));
-            buffer.putInt(previousAt + NEXT_OFFSET, id + 1);
+            buffer.putInt(sessions.offset(previous) + NEXT_OFFSET, id + 1);
         }
         publishStateSize();
         return id;
@@ -256,22 +256,32 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         buffer.putLong(at + END_OFFSET, Math.max(end, buffer.getLong(at + END_OFFSET)));
     }
 
-    private void unlink(final int keyEntry, final int previous, final int id)
+    /**
+     * Takes a session out of its key's list in constant time: the list is linked both ways, so that the oldest
+     * session, which the watermark closes first, is not found by walking a long list.
+     */
+    private void unlink(final int keyEntry, final int id)
     {
+        final MutableDirectBuffer buffer = sessions.buffer();
         final int next = next(id);
+        final int previous = buffer.getInt(sessions.offset(id) + PREVIOUS_OFFSET) - 1;
         if (previous < 0)
         {
             keyTable.values().putInt(keyTable.valueOffset(keyEntry) + HEAD_OFFSET, next + 1);
         }
         else
         {
-            sessions.buffer().putInt(sessions.offset(previous) + NEXT_OFFSET, next + 1);
+            buffer.putInt(sessions.offset(previous) + NEXT_OFFSET, next + 1);
+        }
+        if (next >= 0)
+        {
+            buffer.putInt(sessions.offset(next) + PREVIOUS_OFFSET, previous + 1);
         }
     }
 
     private void release(final int id)
     {
-        sessions.buffer().putLong(sessions.offset(id) + STATE_OFFSET, 0);
+        sessions.buffer().putInt(sessions.offset(id) + STATE_OFFSET, 0);
         sessions.free(id);
     }
 
@@ -290,16 +300,16 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         return sessions.buffer().getInt(sessions.offset(id) + KEY_ENTRY_OFFSET);
     }
 
-    private void setState(final int id, final long bits)
+    private void setState(final int id, final int bits)
     {
         final int at = sessions.offset(id) + STATE_OFFSET;
-        sessions.buffer().putLong(at, sessions.buffer().getLong(at) | bits);
+        sessions.buffer().putInt(at, sessions.buffer().getInt(at) | bits);
     }
 
-    private void clearState(final int id, final long bits)
+    private void clearState(final int id, final int bits)
     {
         final int at = sessions.offset(id) + STATE_OFFSET;
-        sessions.buffer().putLong(at, sessions.buffer().getLong(at) & ~bits);
+        sessions.buffer().putInt(at, sessions.buffer().getInt(at) & ~bits);
     }
 
     private void writeRow(final int id)
@@ -340,7 +350,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         final MutableDirectBuffer buffer = sessions.buffer();
         for (int id = 0, limit = sessions.limit(); id < limit; id++)
         {
-            if ((buffer.getLong(sessions.offset(id) + STATE_OFFSET) & (LIVE | CLOSED)) != 0)
+            if ((buffer.getInt(sessions.offset(id) + STATE_OFFSET) & (LIVE | CLOSED)) != 0)
             {
                 writeRow(id);
             }
