@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LatencyHarness
 {
-    private static final String NAME = "latency-harness";
+    static final String NAME = "latency-harness";
     private static final Set<String> OPTIONS = Set.of(
         "rate", "seconds", "warmup-seconds", "keys", "window", "watermark", "epoch-interval", "threading", "idle",
         "ring-size", "hgrm");
@@ -55,7 +55,9 @@ public final class LatencyHarness
         "  --idle NAME            operator thread's idle strategy: " + IdleStrategies.NAMES + " (default backoff)",
         "  --ring-size N          ingress ring slots, a power of two (default 4096)",
         "  --hgrm PATH            also write the percentile distribution (HdrHistogram .hgrm, microseconds)",
-        "  --journal              reserved: journal the input; not yet available",
+        "  --journal              journal on: the events come from a polled source on the query's source thread,\n" +
+        "                         each journaled (--journal-input) before it is processed, in a checkpoint in a\n" +
+        "                         temporary directory; epochs are snapshotted and committed as usual",
         "  -h, --help             this text");
 
     private LatencyHarness()
@@ -67,6 +69,9 @@ public final class LatencyHarness
      */
     public static void main(final String[] args)
     {
+        // Chronicle Queue (journal on) otherwise tries to report usage over the network.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.exit(run(args));
     }
 
@@ -84,13 +89,18 @@ public final class LatencyHarness
                 System.out.println(USAGE);
                 return 0;
             }
+            final LatencySettings settings = LatencySettings.from(parsed);
             if (parsed.has("journal"))
             {
-                System.err.println(NAME + ": --journal is not yet available: the journal module has not landed; " +
-                    "run without it for the journal-off figures");
-                return 2;
+                if (settings.threading() != ThreadingMode.DEDICATED)
+                {
+                    System.err.println(NAME + ": --journal runs the source and operators on threads of their own; " +
+                        "drop --threading " + settings.threading().name().toLowerCase(Locale.ROOT));
+                    return 2;
+                }
+                return JournaledLatency.measure(settings);
             }
-            return measure(LatencySettings.from(parsed));
+            return measure(settings);
         }
         catch (final Args.BadArgumentException ex)
         {
@@ -162,18 +172,11 @@ public final class LatencyHarness
         query.awaitTermination(Duration.ofSeconds(30));
         query.stop();
 
-        final Histogram histogram = recorder.histogram();
         final double seconds = (lastSentNanos - firstMeasuredNanos) / 1e9;
         System.out.printf(Locale.ROOT, "achieved rate %,.0f records/s (%,d records in %.3f s); back-pressured " +
             "offers %,d; largest lag behind schedule %.1f us%n", measuredRecords / seconds, measuredRecords, seconds,
             schedule.backPressured(), schedule.maxLagNanos() / 1e3);
-        System.out.printf(Locale.ROOT, "rows at the sink %,d of %,d offered%s%n", recorder.rowsSeen(), totalRecords,
-            allSeen ? "" : " (MISSING ROWS)");
-        System.out.printf(Locale.ROOT, "publish-to-sink latency, us (%,d samples, corrected for coordinated " +
-            "omission):%n  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  p99.99 %.2f  max %.2f%n",
-            histogram.getTotalCount(), percentile(histogram, 50), percentile(histogram, 90),
-            percentile(histogram, 99), percentile(histogram, 99.9), percentile(histogram, 99.99),
-            histogram.getMaxValue() / 1e3);
+        printLatency(recorder, totalRecords, allSeen);
         if (!invoke)
         {
             System.out.printf(Locale.ROOT, "allocated while measuring: publisher thread %,d B (%.4f B/record), " +
@@ -186,20 +189,39 @@ public final class LatencyHarness
             System.out.printf(Locale.ROOT, "allocated while measuring: publisher and operators (one thread) %,d B " +
                 "(%.4f B/record)%n", publisherAllocated, (double)publisherAllocated / measuredRecords);
         }
+        printGcAndDistribution(settings, recorder, gcCount, gcMillis);
+        return allSeen ? 0 : 1;
+    }
+
+    static void printLatency(final LatencyRecorder recorder, final long totalRecords, final boolean allSeen)
+    {
+        final Histogram histogram = recorder.histogram();
+        System.out.printf(Locale.ROOT, "rows at the sink %,d of %,d offered%s%n", recorder.rowsSeen(), totalRecords,
+            allSeen ? "" : " (MISSING ROWS)");
+        System.out.printf(Locale.ROOT, "publish-to-sink latency, us (%,d samples, corrected for coordinated " +
+            "omission):%n  p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  p99.99 %.2f  max %.2f%n",
+            histogram.getTotalCount(), percentile(histogram, 50), percentile(histogram, 90),
+            percentile(histogram, 99), percentile(histogram, 99.9), percentile(histogram, 99.99),
+            histogram.getMaxValue() / 1e3);
+    }
+
+    static void printGcAndDistribution(
+        final LatencySettings settings, final LatencyRecorder recorder, final long gcCount, final long gcMillis)
+        throws FileNotFoundException
+    {
         System.out.printf(Locale.ROOT, "GC during the run (warm-up included): %d collections, %d ms%n",
             gcCount, gcMillis);
         if (null != settings.hgrm())
         {
             try (PrintStream out = new PrintStream(settings.hgrm()))
             {
-                histogram.outputPercentileDistribution(out, 1000.0);
+                recorder.histogram().outputPercentileDistribution(out, 1000.0);
             }
             System.out.println("percentile distribution (us) written to " + settings.hgrm());
         }
-        return allSeen ? 0 : 1;
     }
 
-    private static boolean awaitRows(final LatencyRecorder recorder, final long rows, final long timeoutNanos)
+    static boolean awaitRows(final LatencyRecorder recorder, final long rows, final long timeoutNanos)
         throws InterruptedException
     {
         final long deadline = System.nanoTime() + timeoutNanos;
