@@ -56,9 +56,20 @@ class HarnessesTest
     }
 
     @Test
-    void shouldRefuseTheJournalUntilItLands()
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldMeasureLatencyWithTheJournalOn()
     {
-        assertEquals(2, LatencyHarness.run(new String[]{"--journal"}));
+        final String out = capture(() -> assertEquals(0, LatencyHarness.run(new String[]{"--rate", "20k",
+            "--seconds", "1", "--warmup-seconds", "1", "--window", "1s", "--journal"})));
+        assertTrue(out.contains("journal on"), out);
+        assertTrue(out.contains("rows at the sink 40,000 of 40,000 offered"), out);
+        assertTrue(out.contains("(20,000 samples"), out);
+    }
+
+    @Test
+    void shouldRefuseTheJournalWithoutThreadsOfItsOwn()
+    {
+        assertEquals(2, LatencyHarness.run(new String[]{"--journal", "--threading", "invoker"}));
     }
 
     @Test
