@@ -250,10 +250,10 @@ public final class StreamWriter
         {
             throw new IllegalArgumentException("journalInput needs a checkpoint: call checkpoint(...)");
         }
-        if (null != journal && null != stream.ingress().publisher())
+        if (null != journal && null != stream.ingress().publisher() && threadingMode == ThreadingMode.INVOKER)
         {
-            throw new IllegalArgumentException("a checkpoint needs a polled source; journaling a Publisher is not " +
-                "supported yet");
+            throw new IllegalArgumentException("a Publisher with a checkpoint needs an operator thread to replay its " +
+                "journal into when the query starts: use ThreadingMode.DEDICATED or SHARED");
         }
         return StreamingQuery.start(this);
     }

@@ -63,8 +63,9 @@ public final class StreamingQuery implements AutoCloseable
             return new StreamingQuery(settings.queryName(), done, new QueryCounters(), null);
         }
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
+        final Ingress ingress = stream.ingress();
         final Checkpointing checkpoint = null == journal ? null : new Checkpointing(journal,
-            settings.journalInput() || !stream.ingress().source().isReplayable(), recovery);
+            settings.journalInput() || null == ingress.source() || !ingress.source().isReplayable(), recovery);
 
         final Sink lateSink = settings.lateRecords();
         final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
@@ -87,14 +88,17 @@ public final class StreamingQuery implements AutoCloseable
         final long intervalNanos = settings.trigger().interval().toNanos();
         final IngressProducer producer =
             new IngressProducer(ring, counters, intervalNanos, firstEpoch, System.nanoTime());
-        final Ingress ingress = stream.ingress();
         if (null != ingress.publisher())
         {
-            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
+            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER, journal);
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
+        if (null != ingress.publisher() && null != recovery)
+        {
+            ingress.publisher().recover(recovery);
+        }
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
     }
 

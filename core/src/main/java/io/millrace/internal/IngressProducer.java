@@ -75,6 +75,15 @@ public final class IngressProducer
     }
 
     /**
+     * @param length of a row.
+     * @return whether {@link #publish} would take it now.
+     */
+    public boolean canPublish(final int length)
+    {
+        return ring.canPublish(length);
+    }
+
+    /**
      * @param nowNanos current {@link System#nanoTime()}.
      * @return whether an epoch's interval has passed since the last cut.
      */

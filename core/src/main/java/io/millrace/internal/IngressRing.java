@@ -81,6 +81,19 @@ public final class IngressRing
     }
 
     /**
+     * @param length of a row.
+     * @return whether {@link #tryPublishRow} would take it now; producer thread.
+     */
+    public boolean canPublish(final int length)
+    {
+        if (length > RETAINED_ROW_MAX && oversizeBytes.get() + length > oversizeBudget && oversizeBytes.get() > 0)
+        {
+            return false;
+        }
+        return ring.hasAvailableCapacity(1);
+    }
+
+    /**
      * Publishes a copy of a row.
      *
      * @param buffer   holding the row.
@@ -91,15 +104,11 @@ public final class IngressRing
      */
     public boolean tryPublishRow(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
+        if (!canPublish(length))
+        {
+            return false;
+        }
         final boolean oversize = length > RETAINED_ROW_MAX;
-        if (oversize && oversizeBytes.get() + length > oversizeBudget && oversizeBytes.get() > 0)
-        {
-            return false;
-        }
-        if (!ring.hasAvailableCapacity(1))
-        {
-            return false;
-        }
         final long sequence = ring.next();
         try
         {

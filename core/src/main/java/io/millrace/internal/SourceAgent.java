@@ -56,9 +56,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
     private boolean markerPending;
     private boolean exhausted;
     private boolean finalCutLogged;
-    private long epochRecords;
-    private long epochFirstOffset = -1;
-    private long epochLastOffset = -1;
+    private final EpochLog epochLog;
 
     SourceAgent(
         final Source source,
@@ -83,6 +81,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
         this.journalInput = journalInput;
         this.recovery = recovery;
         this.writer = new RowWriter(source.schema());
+        this.epochLog = new EpochLog(journal);
     }
 
     @Override
@@ -223,7 +222,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
         }
         resumeOffset = cut.sourceOffset();
         resumeLineNumber = cut.lineNumber();
-        resetEpochStatistics();
+        epochLog.reset();
         if (cut.endOfInput())
         {
             // The input had ended: finish as the first attempt did, without reading the source again.
@@ -268,12 +267,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
         }
         rowHeld = false;
         emitted++;
-        epochRecords++;
-        if (epochFirstOffset < 0)
-        {
-            epochFirstOffset = recordOffset;
-        }
-        epochLastOffset = recordOffset;
+        epochLog.recorded(recordOffset);
         return true;
     }
 
@@ -306,7 +300,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
             return false;
         }
         nextForcedCut++;
-        resetEpochStatistics();
+        epochLog.reset();
         return true;
     }
 
@@ -347,18 +341,6 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
 
     private void logCut(final boolean endOfInput)
     {
-        if (null != journal)
-        {
-            journal.appendEpochCut(new EpochCut(producer.epoch(), source.position(), source.lineNumber(),
-                epochRecords, epochFirstOffset, epochLastOffset, endOfInput));
-        }
-        resetEpochStatistics();
-    }
-
-    private void resetEpochStatistics()
-    {
-        epochRecords = 0;
-        epochFirstOffset = -1;
-        epochLastOffset = -1;
+        epochLog.cut(producer.epoch(), source.position(), source.lineNumber(), endOfInput);
     }
 }

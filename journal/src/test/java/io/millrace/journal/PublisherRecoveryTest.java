@@ -1,0 +1,140 @@
+package io.millrace.journal;
+
+import io.millrace.Millrace;
+import io.millrace.OutputMode;
+import io.millrace.Publisher;
+import io.millrace.StreamingQuery;
+import io.millrace.Trigger;
+import io.millrace.Window;
+import io.millrace.function.RowTranslator;
+import io.millrace.row.LongColumn;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.sink.PartFileSink;
+import io.millrace.source.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A query fed by an in-process {@link Publisher} with a checkpoint: every accepted offer is journaled before it is
+ * processed, so after the query is stopped (its last epochs not committed) and started again on the same
+ * checkpoint, the journal replays them, {@link Publisher#position()} says where to resume offering, and the union
+ * of the part files equals an uninterrupted run's.
+ */
+class PublisherRecoveryTest
+{
+    private static final int EVENTS = 60_000;
+    private static final Schema EVENTS_SCHEMA = CsvSource.eventSchema();
+    private static final LongColumn TIME = EVENTS_SCHEMA.longColumn(CsvSource.EVENT_TIME_COLUMN);
+    private static final StringColumn KEY = EVENTS_SCHEMA.stringColumn(CsvSource.KEY_COLUMN);
+    private static final RowTranslator<long[]> EVENT = (row, index) ->
+        row.putLong(TIME, index[0] / 10 + (index[0] % 7 == 0 ? -30 : 0)).putString(KEY, "key" + index[0] % 50);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void shouldReplayJournaledOffersAfterAStopAndResumeWhereTheCheckpointEnds() throws Exception
+    {
+        final Path reference = dir.resolve("reference");
+        final Publisher uninterrupted = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery once = start(uninterrupted, reference, null);
+        offer(uninterrupted, 0, EVENTS);
+        uninterrupted.close();
+        once.awaitTermination();
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        long next = 0;
+        for (int stop = 0; stop < 3; stop++)
+        {
+            final Publisher publisher = new Publisher(EVENTS_SCHEMA);
+            final StreamingQuery query = start(publisher, output, checkpoint);
+            assertEquals(next, publisher.position(), "the checkpoint holds every offer accepted before the stop");
+            next = offer(publisher, next, next + EVENTS / 4);
+            query.stop();
+        }
+        final Publisher last = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery query = start(last, output, checkpoint);
+        assertEquals(next, last.position());
+        offer(last, next, EVENTS);
+        last.close();
+        query.awaitTermination();
+        assertTrue(query.isFinished());
+
+        assertEquals(rows(reference), rows(output));
+    }
+
+    @Test
+    void shouldRefuseAJournaledPublisherWithoutAnOperatorThread()
+    {
+        final IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> Millrace.readStream(new Publisher(EVENTS_SCHEMA))
+                .writeStream().threadingMode(io.millrace.ThreadingMode.INVOKER)
+                .sink((row, epoch, sequence) -> { })
+                .checkpoint(new ChronicleJournal(dir.resolve("checkpoint"), quiet())).start());
+        assertTrue(error.getMessage().contains("operator thread"), error.getMessage());
+    }
+
+    private static StreamingQuery start(final Publisher publisher, final Path output, final Path checkpoint)
+    {
+        final var writer = Millrace.readStream(publisher)
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(200)), CsvSource.KEY_COLUMN)
+            .count()
+            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(5)))
+            .ringSize(256)
+            .sink(new PartFileSink(output));
+        if (null != checkpoint)
+        {
+            writer.checkpoint(new ChronicleJournal(checkpoint, quiet()));
+        }
+        return writer.start();
+    }
+
+    private static long offer(final Publisher publisher, final long from, final long to)
+    {
+        final long[] index = new long[1];
+        for (index[0] = from; index[0] < to; index[0]++)
+        {
+            final long current = index[0];
+            assertTrue(publisher.offerBlocking(EVENT, index), "offer accepted");
+            index[0] = current;
+        }
+        return to;
+    }
+
+    private static PrintStream quiet()
+    {
+        return new PrintStream(new ByteArrayOutputStream());
+    }
+
+    private static List<String> rows(final Path directory) throws IOException
+    {
+        final List<String> rows = new ArrayList<>();
+        try (var files = Files.list(directory))
+        {
+            for (final Path part : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList())
+            {
+                rows.addAll(Files.readAllLines(part));
+            }
+        }
+        Collections.sort(rows);
+        return rows;
+    }
+}
