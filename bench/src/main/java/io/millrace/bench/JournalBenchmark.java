@@ -24,9 +24,7 @@ import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The journal's per-record cost (DESIGN §5): {@link #appendRecord()} journals one event row (the ingress journal
@@ -78,13 +76,7 @@ public class JournalBenchmark
     public void tearDown() throws IOException
     {
         journal.close();
-        try (Stream<Path> files = Files.walk(directory))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
+        TemporaryDirectory.delete(directory);
     }
 
     /**

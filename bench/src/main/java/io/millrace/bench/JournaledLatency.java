@@ -16,10 +16,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The latency harness with the journal on: the same query and schedule as {@link LatencyHarness}, its events
@@ -80,18 +78,7 @@ final class JournaledLatency
         finally
         {
             query.stop();
-            delete(checkpoint);
-        }
-    }
-
-    private static void delete(final Path directory) throws IOException
-    {
-        try (Stream<Path> files = Files.walk(directory))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
+            TemporaryDirectory.delete(checkpoint);
         }
     }
 }

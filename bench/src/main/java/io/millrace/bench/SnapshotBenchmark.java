@@ -23,9 +23,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * An epoch snapshot of {@link #rows} window rows (DESIGN §4, §5): {@link #copy()} is the operator thread's bulk copy
@@ -87,13 +85,7 @@ public class SnapshotBenchmark
     public void tearDown() throws IOException
     {
         journal.close();
-        try (Stream<Path> files = Files.walk(directory))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
+        TemporaryDirectory.delete(directory);
     }
 
     /**

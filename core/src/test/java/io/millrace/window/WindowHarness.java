@@ -24,6 +24,7 @@ import io.millrace.sink.Sink;
 import io.millrace.source.Source;
 import io.millrace.source.SourceOutput;
 import io.millrace.source.SourceStatus;
+import io.millrace.testing.TestQueries;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -245,7 +246,7 @@ public final class WindowHarness
         final CollectingSink late = new CollectingSink();
         final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late)
             .threadingMode(threading).start();
-        awaitFinished(query, threading);
+        TestQueries.awaitFinished(query, threading);
         return result(query, sink, late, List.of(), List.of());
     }
 
@@ -290,7 +291,7 @@ public final class WindowHarness
             }
         }
         publisher.close();
-        awaitFinished(query, ThreadingMode.INVOKER);
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
         steps.add(sink.rowsFrom(written));
         while (commitSteps.size() < sink.commitCount())
         {
@@ -321,7 +322,7 @@ public final class WindowHarness
             assertTrue(publisher.offerBlocking(TRANSLATOR, next), "query ended at record " + i);
         }
         publisher.close();
-        awaitFinished(query, ThreadingMode.DEDICATED);
+        TestQueries.awaitFinished(query, ThreadingMode.DEDICATED);
         return result(query, sink, late, List.of(), List.of());
     }
 
@@ -515,34 +516,6 @@ public final class WindowHarness
             .ringSize(RING_SIZE)
             .sink(sink)
             .lateRecords(late);
-    }
-
-    private static void awaitFinished(final StreamingQuery query, final ThreadingMode threading)
-    {
-        final long deadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
-        if (threading == ThreadingMode.INVOKER)
-        {
-            while (query.isActive())
-            {
-                query.invoke();
-                if (System.nanoTime() - deadline > 0)
-                {
-                    query.stop();
-                    fail("query did not finish in " + QUERY_TIMEOUT);
-                }
-            }
-        }
-        try
-        {
-            assertTrue(query.awaitTermination(QUERY_TIMEOUT), "query did not finish in " + QUERY_TIMEOUT);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
-        }
-        assertNull(query.lastError(), "query failed");
-        assertTrue(query.isFinished(), "query stopped before the end of its input");
     }
 
     private static EngineRun result(
