@@ -164,10 +164,12 @@ public final class StreamingQuery implements AutoCloseable
      */
     public void awaitTermination() throws InterruptedException
     {
-        while (!awaitTermination(Duration.ofDays(1)))
+        boolean terminated;
+        do
         {
-            Thread.onSpinWait();
+            terminated = awaitTermination(Duration.ofDays(1));
         }
+        while (!terminated);
     }
 
     /**
