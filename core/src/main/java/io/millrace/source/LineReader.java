@@ -1,6 +1,7 @@
 package io.millrace.source;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -16,9 +17,10 @@ import java.util.List;
 /**
  * Splits one or more inputs into lines without allocating per line. A line ends at {@code \n}, or at the end of
  * its input; one {@code \r} before the {@code \n} is dropped. Lines are numbered from 1 across all inputs in
- * order. A line longer than the maximum is not buffered: the reader keeps its first {@code maxLineLength}
- * bytes, skips the rest and reports it with its full length. The input named {@code -} is standard input.
- * Not thread-safe.
+ * order. A line longer than the maximum is not delivered as a line: it is set aside (up to
+ * {@link #OVERLONG_KEPT_MAX} bytes, allocated only when such a line comes) and reported whole, with its full
+ * length, so that it can be dead-lettered as it was. The input named {@code -} is standard input. Not
+ * thread-safe.
  */
 public final class LineReader implements AutoCloseable
 {
@@ -38,9 +40,10 @@ public final class LineReader implements AutoCloseable
         boolean onLine(DirectBuffer buffer, int index, int length, long lineNumber, long offset);
 
         /**
-         * @param buffer      holding the line's first bytes, valid during the call.
+         * @param buffer      holding the line, valid during the call: all of it, or its first
+         *                    {@link #OVERLONG_KEPT_MAX} bytes when it is longer still.
          * @param index       of its first byte.
-         * @param length      of the prefix held: the maximum line length.
+         * @param length      of the bytes held.
          * @param lineNumber  from 1.
          * @param totalLength of the whole line without its terminator.
          * @return false to stop reading after this line.
@@ -51,12 +54,15 @@ public final class LineReader implements AutoCloseable
     /** Returned by {@link #read} once every input is exhausted. */
     public static final int END_OF_INPUT = -1;
     private static final int READ_CHUNK = 64 * 1024;
+    /** Most bytes of an over-long line kept to show it; longer lines are shown by their start. */
+    public static final int OVERLONG_KEPT_MAX = 16 * 1024 * 1024;
 
     private final List<Path> inputs;
     private final int maxLineLength;
     private final ByteBuffer byteBuffer;
     private final UnsafeBuffer buffer;
-    private UnsafeBuffer overlongPrefix;
+    private final ExpandableArrayBuffer overlong = new ExpandableArrayBuffer(0);
+    private int overlongLength;
     private ReadableByteChannel channel;
     private int inputIndex = -1;
     private boolean inputEnded = true;
@@ -245,37 +251,46 @@ public final class LineReader implements AutoCloseable
         scan = next;
         if (wasSkipping)
         {
-            // A line of exactly the maximum followed by "\r\n" was taken for too long: its prefix is all of it.
+            keepOverlong(lineStart, lineEnd - cr);
+            // A line of exactly the maximum followed by "\r\n" was taken for too long: what was kept is all of it.
             return total <= maxLineLength ?
-                handler.onLine(overlongPrefix, 0, (int)total, lineNumber, offset) :
-                handler.onOverlongLine(overlongPrefix, 0, maxLineLength, lineNumber, total);
+                handler.onLine(overlong, 0, (int)total, lineNumber, offset) :
+                handler.onOverlongLine(overlong, 0, overlongLength, lineNumber, total);
         }
         // A line found whole in the buffer can still be longer than the maximum.
         return total <= maxLineLength ?
             handler.onLine(buffer, lineStart, (int)total, lineNumber, offset) :
-            handler.onOverlongLine(buffer, lineStart, maxLineLength, lineNumber, total);
+            handler.onOverlongLine(buffer, lineStart, (int)total, lineNumber, total);
     }
 
     private void startSkipping()
     {
-        // Keep the first maxLineLength bytes of the line, then discard everything up to its newline. A '\r'
-        // that ends the kept part is kept back in case it precedes the newline.
+        // Move the line's bytes so far out of the read buffer (keeping up to OVERLONG_KEPT_MAX of them, so that the
+        // dead letter can show the original line) and read on to its newline. A '\r' that ends the buffered part
+        // stays behind in case it precedes the newline.
         if (skipped < 0)
         {
-            if (null == overlongPrefix)
-            {
-                overlongPrefix = new UnsafeBuffer(new byte[maxLineLength]);
-            }
-            overlongPrefix.putBytes(0, buffer, start, maxLineLength);
             skipped = 0;
+            overlongLength = 0;
         }
         final int keep = buffer.getByte(end - 1) == '\r' ? 1 : 0;
+        keepOverlong(start, end - keep);
         skipped += end - start - keep;
         consumedBeforeBuffer += end - keep;
         buffer.putBytes(0, buffer, end - keep, keep);
         start = 0;
         scan = keep;
         end = keep;
+    }
+
+    private void keepOverlong(final int from, final int to)
+    {
+        final int length = Math.min(to - from, OVERLONG_KEPT_MAX - overlongLength);
+        if (length > 0)
+        {
+            overlong.putBytes(overlongLength, buffer, from, length);
+            overlongLength += length;
+        }
     }
 
     private int fill()

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What the line-based sources share: a {@link LineReader} over their inputs, positions as byte offsets of line
  * starts from the start of the first input, seeking (replayable unless an input is standard input), and lines
- * over the maximum record size sent to the dead-letter output with their first bytes. Subclasses turn each line
+ * over the maximum record size sent to the dead-letter output as they were. Subclasses turn each line
  * into a row in {@link #onLine}, writing to {@link #output}.
  */
 abstract class LineSource implements Source, LineReader.LineHandler
@@ -68,7 +68,7 @@ abstract class LineSource implements Source, LineReader.LineHandler
         final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long totalLength)
     {
         output.deadLetter(lineNumber, "record of " + totalLength + " bytes exceeds max record size " +
-            maxRecordSize + " (first " + maxRecordSize + " bytes shown)", buffer, index, length);
+            maxRecordSize + (length < totalLength ? " (first " + length + " bytes shown)" : ""), buffer, index, length);
         return true;
     }
 

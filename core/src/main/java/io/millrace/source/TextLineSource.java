@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Reads text files (or standard input, {@code -}) as rows of one string column, {@code line}, in order and
  * without a follow mode: the source ends with its last file. Bytes are passed through as they are (no
- * decoding). A line longer than the maximum record size goes to the dead-letter output with its first bytes.
+ * decoding). A line longer than the maximum record size goes to the dead-letter output as it was.
  * Offsets are byte offsets of line starts, counted from the start of the first input; the source can
  * seek, so it is replayable while its files are unchanged.
  */

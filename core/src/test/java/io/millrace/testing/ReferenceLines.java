@@ -20,7 +20,7 @@ public final class ReferenceLines
      * A line as expected, or as delivered.
      *
      * @param number        from 1 across inputs.
-     * @param bytes         the line without its terminator (the first maximum bytes when overlong), one char per
+     * @param bytes         the line without its terminator (all of it, also when overlong), one char per
      *                      byte (ISO-8859-1) so that messages show the bytes.
      * @param overlong      whether the line is longer than the maximum.
      * @param totalLength   of the whole line.
@@ -73,9 +73,7 @@ public final class ReferenceLines
                 }
                 final byte[] line = Arrays.copyOfRange(input, start, end);
                 final long after = base + (newline ? i + 1 : i);
-                lines.add(line.length > maxLineLength ?
-                    new Line(lines.size() + 1, show(Arrays.copyOf(line, maxLineLength)), true, line.length, after) :
-                    new Line(lines.size() + 1, show(line), false, line.length, after));
+                lines.add(new Line(lines.size() + 1, show(line), line.length > maxLineLength, line.length, after));
                 start = i + 1;
             }
             base += input.length;
