@@ -29,6 +29,20 @@ final class ChildCommand
      */
     static ChildCommand start(final Path stderr, final Path stdin, final String... args) throws IOException
     {
+        return startMain(MillraceCommand.class, stderr, stdin, args);
+    }
+
+    /**
+     * @param main   class whose {@code main} the child runs.
+     * @param stderr file that receives the child's stderr (appended); stdout is discarded.
+     * @param stdin  file to feed as standard input, or null for none.
+     * @param args   arguments of {@code main}.
+     * @return the running child.
+     * @throws IOException when it cannot start.
+     */
+    static ChildCommand startMain(final Class<?> main, final Path stderr, final Path stdin, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String flag : System.getProperty("millrace.child.jvm.args", "").split("\\s+"))
@@ -42,7 +56,7 @@ final class ChildCommand
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(MillraceCommand.class.getName());
+        command.add(main.getName());
         command.addAll(Arrays.asList(args));
         final ProcessBuilder builder = new ProcessBuilder(command)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -102,6 +102,33 @@ class CrashRecoveryTest
     }
 
     @Test
+    @Timeout(300)
+    void shouldNeitherLoseNorDuplicateRowsOfAJournaledPublisherWhenKilledAndRestarted() throws Exception
+    {
+        final String events = "120000";
+        final Path reference = dir.resolve("reference");
+        final Path stderr = dir.resolve("stderr.log");
+        final ChildCommand once = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null,
+            "-", reference.toString(), events);
+        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + read(stderr));
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Random random = new Random(31);
+        for (int kill = 0; kill < KILLS; kill++)
+        {
+            final ChildCommand child = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null,
+                checkpoint.toString(), output.toString(), events, "40");
+            Thread.sleep(300 + random.nextInt(700));
+            child.kill();
+        }
+        final ChildCommand last = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null,
+            checkpoint.toString(), output.toString(), events);
+        assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
+        assertSameRows(rows(reference), rows(output), "union of part files after " + KILLS + " kills");
+    }
+
+    @Test
     @Timeout(120)
     void shouldCutBackADamagedJournalTailAndStillProduceTheSameRows() throws Exception
     {
