@@ -16,7 +16,7 @@ public final class CsvSink implements Sink
 {
     private final OutputStream out;
     private final boolean closeStream;
-    private final byte[] copy = new byte[8192];
+    private final BufferCopy copy = new BufferCopy();
     private CsvRowFormatter formatter;
 
     /**
@@ -41,12 +41,7 @@ public final class CsvSink implements Sink
         final int length = formatter.format(row);
         try
         {
-            for (int at = 0; at < length; at += copy.length)
-            {
-                final int chunk = Math.min(copy.length, length - at);
-                formatter.buffer().getBytes(at, copy, 0, chunk);
-                out.write(copy, 0, chunk);
-            }
+            copy.write(formatter.buffer(), 0, length, out);
         }
         catch (final IOException ex)
         {

@@ -3,6 +3,7 @@ package io.millrace.cli;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
+import io.millrace.sink.BufferCopy;
 import io.millrace.sink.CsvRowFormatter;
 import io.millrace.sink.Sink;
 
@@ -24,7 +25,7 @@ final class LateLinesSink implements Sink
     private final Path path;
     private final String lineColumnName;
     private final boolean append;
-    private final byte[] copy = new byte[8192];
+    private final BufferCopy copy = new BufferCopy();
     private OutputStream out;
     private StringColumn lineColumn;
     private CsvRowFormatter formatter;
@@ -66,21 +67,12 @@ final class LateLinesSink implements Sink
         {
             if (null != lineColumn)
             {
-                final int length = lineColumn.length(row);
-                final int from = lineColumn.bytesOffset(row);
-                for (int at = 0; at < length; at += copy.length)
-                {
-                    final int chunk = Math.min(copy.length, length - at);
-                    row.buffer().getBytes(from + at, copy, 0, chunk);
-                    out.write(copy, 0, chunk);
-                }
+                copy.write(row.buffer(), lineColumn.bytesOffset(row), lineColumn.length(row), out);
                 out.write('\n');
             }
             else
             {
-                final int length = formatter.format(row);
-                formatter.buffer().getBytes(0, copy, 0, length);
-                out.write(copy, 0, length);
+                copy.write(formatter.buffer(), 0, formatter.format(row), out);
             }
         }
         catch (final IOException ex)

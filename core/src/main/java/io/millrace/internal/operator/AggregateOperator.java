@@ -105,22 +105,21 @@ public final class AggregateOperator extends Operator
     @Override
     public void onMarker(final long epoch)
     {
-        final MutableDirectBuffer values = table.values();
-        for (int id = 0, limit = table.entryLimit(); id < limit; id++)
+        if (mode == OutputMode.COMPLETE)
         {
-            if (!table.isLive(id))
+            emitState();
+        }
+        else
+        {
+            final MutableDirectBuffer values = table.values();
+            for (int id = 0, limit = table.entryLimit(); id < limit; id++)
             {
-                continue;
-            }
-            final int flags = table.valueOffset(id);
-            if (mode == OutputMode.COMPLETE)
-            {
-                emit(id);
-            }
-            else if ((values.getLong(flags) & DIRTY) != 0)
-            {
-                values.putLong(flags, values.getLong(flags) & ~DIRTY);
-                emit(id);
+                final int flags = table.valueOffset(id);
+                if (table.isLive(id) && (values.getLong(flags) & DIRTY) != 0)
+                {
+                    values.putLong(flags, values.getLong(flags) & ~DIRTY);
+                    emit(id);
+                }
             }
         }
         next.onMarker(epoch);
