@@ -40,6 +40,7 @@ public final class Publisher
     private EpochLog epochLog;
     private boolean markerPending;
     private boolean finalCutLogged;
+    private boolean checkpointFinished;
     private long position;
 
     /**
@@ -65,11 +66,16 @@ public final class Publisher
      * @param translator writes the row from {@code arg}; called only when there is room.
      * @param arg        passed to the translator.
      * @param <A>        type of the argument.
-     * @return true when published; false on back-pressure (the ring is full) or when the query has ended.
+     * @return true when published; false on back-pressure (the ring is full) or when the query has ended (also
+     *         when it started from a checkpoint of a run that had finished).
      * @throws IllegalStateException when the publisher's query has not been started.
      */
     public <A> boolean offer(final RowTranslator<A> translator, final A arg)
     {
+        if (checkpointFinished)
+        {
+            return false;
+        }
         final IngressProducer ingress = started();
         if (control.isTerminated() || ingress.isEnded())
         {
@@ -141,6 +147,10 @@ public final class Publisher
      */
     public <A> boolean offerBlocking(final RowTranslator<A> translator, final A arg)
     {
+        if (checkpointFinished)
+        {
+            return false;
+        }
         idle.reset();
         while (!offer(translator, arg))
         {
@@ -163,6 +173,10 @@ public final class Publisher
      */
     public void close()
     {
+        if (checkpointFinished)
+        {
+            return;
+        }
         final IngressProducer ingress = started();
         idle.reset();
         while (markerPending && !ingress.cut(System.nanoTime(), position) && !control.isTerminated())
@@ -204,6 +218,20 @@ public final class Publisher
         }
         control = queryControl;
         producer = ingress;
+    }
+
+    /**
+     * Binds the publisher to a query whose checkpoint holds a run that finished: nothing more is taken, and
+     * {@link #position()} says how many rows the checkpoint holds.
+     */
+    void bindFinished(final long rowsHeld)
+    {
+        if (null != producer || checkpointFinished)
+        {
+            throw new IllegalStateException("publisher already feeds a query");
+        }
+        position = rowsHeld;
+        checkpointFinished = true;
     }
 
     /**

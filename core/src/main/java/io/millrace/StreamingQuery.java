@@ -1,6 +1,7 @@
 package io.millrace;
 
 import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.Checkpointing;
 import io.millrace.internal.IngressProducer;
@@ -58,10 +59,15 @@ public final class StreamingQuery implements AutoCloseable
         {
             // The checkpoint holds a run that finished: nothing is left to do or to write.
             journal.close();
+            if (null != stream.ingress().publisher())
+            {
+                stream.ingress().publisher().bindFinished(recovery.committedCut().sourceOffset());
+            }
             final QueryControl done = new QueryControl(settings.queryName());
             done.finished();
             return new StreamingQuery(settings.queryName(), done, new QueryCounters(), null);
         }
+        checkSinkKnown(settings.sink(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
         final Ingress ingress = stream.ingress();
         final Checkpointing checkpoint = null == journal ? null : new Checkpointing(journal,
@@ -100,6 +106,38 @@ public final class StreamingQuery implements AutoCloseable
             ingress.publisher().recover(recovery);
         }
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
+    }
+
+    /**
+     * Refuses to start when the sink holds output of epochs the checkpoint has no record of: each epoch's output
+     * is only the same on a rerun when it is cut where the journal logged it.
+     */
+    private static void checkSinkKnown(final Sink sink, final Journal journal, final Recovery recovery)
+    {
+        final long durable = sink.lastDurableEpoch();
+        final long committed = null == recovery ? 0 : recovery.committedEpoch();
+        if (durable <= committed)
+        {
+            return;
+        }
+        final boolean logged = null != recovery && !recovery.loggedCuts().isEmpty() &&
+            recovery.loggedCuts().get(0).epoch() == durable;
+        if (durable == committed + 1 && logged)
+        {
+            // Written just before a crash that came before its commit: recovery cuts it again at the same place.
+            return;
+        }
+        if (null == journal)
+        {
+            throw new IllegalStateException("the sink already holds output of epochs up to " + durable + " and " +
+                "the query has no checkpoint that records them: write to an empty output, or resume from the " +
+                "checkpoint that wrote it");
+        }
+        journal.close();
+        throw new CheckpointException(CheckpointException.Reason.DAMAGED, "the sink already holds output of " +
+            "epoch " + durable + ", but the checkpoint records " + (committed == 0 ? "no committed epoch" :
+            "epoch " + committed + " as the last committed one") + " and no cut of epoch " + durable + ": the " +
+            "checkpoint lost what it had recorded, or belongs to another output. Nothing was written.");
     }
 
     /**

@@ -130,15 +130,17 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
             return replayJournal();
         }
 
+        if (exhausted)
+        {
+            // The input ended (or the journal says it had): the next cut is the last epoch's, at the end of input.
+            // A fresh cut here would log a second cut of that epoch after one the journal already holds.
+            return finish();
+        }
         final long now = System.nanoTime();
         if (nextForcedCut >= forcedCuts.size() && producer.isCutDue(now))
         {
             cutFresh(now);
             return 1;
-        }
-        if (exhausted)
-        {
-            return finish();
         }
 
         int limit = Math.min(BATCH_LIMIT, producer.remainingCapacity());

@@ -1,5 +1,6 @@
 package io.millrace.sink;
 
+import io.millrace.internal.CrashPoints;
 import io.millrace.internal.DurableFiles;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
@@ -48,6 +49,36 @@ public final class PartFileSink implements Sink
     public static Path part(final Path directory, final long epoch)
     {
         return directory.resolve(String.format("part-%010d.csv", epoch));
+    }
+
+    @Override
+    public long lastDurableEpoch()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            return 0;
+        }
+        long last = 0;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, "part-*.csv"))
+        {
+            for (final Path part : parts)
+            {
+                final String name = part.getFileName().toString();
+                try
+                {
+                    last = Math.max(last, Long.parseLong(name.substring("part-".length(), name.length() - 4)));
+                }
+                catch (final NumberFormatException ex)
+                {
+                    // Not one of ours.
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot list output directory " + directory, ex);
+        }
+        return last;
     }
 
     @Override
@@ -116,7 +147,9 @@ public final class PartFileSink implements Sink
             throw new UncheckedIOException("cannot write " + temporary, ex);
         }
         channel = null;
+        CrashPoints.passed("part-written");
         DurableFiles.rename(temporary, part(directory, epoch));
+        CrashPoints.passed("part-renamed");
         openEpoch = -1;
     }
 

@@ -42,6 +42,20 @@ public interface Sink
     }
 
     /**
+     * The newest epoch whose output this sink already holds durably, from an earlier run on the same checkpoint.
+     * Called once before {@link #open}, so that a query refuses to start when its checkpoint has no record of
+     * output that exists (a lost or replaced checkpoint): carrying on would mix that output with a different
+     * cutting of the same epochs.
+     *
+     * @return the newest epoch with durable output, 0 when there is none, -1 when the sink cannot tell (the
+     *         default: the check is skipped).
+     */
+    default long lastDurableEpoch()
+    {
+        return -1;
+    }
+
+    /**
      * Called once when the query stops, after the last commit.
      */
     default void close()

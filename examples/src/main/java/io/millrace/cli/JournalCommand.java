@@ -2,7 +2,10 @@ package io.millrace.cli;
 
 import io.millrace.DeadLetterHandler;
 import io.millrace.StreamWriter;
+import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.EpochCut;
+import io.millrace.journal.CheckpointContents;
+import io.millrace.journal.CheckpointLock;
 import io.millrace.journal.JournalEntry;
 import io.millrace.journal.JournalScan;
 import io.millrace.journal.Replay;
@@ -76,6 +79,26 @@ final class JournalCommand implements Runnable
         @CommandLine.Mixin
         CheckpointOption checkpoint;
 
+        /**
+         * Runs the command holding the checkpoint's lock, so that it reads a checkpoint no query is writing.
+         */
+        @Override
+        public final Integer call() throws Exception
+        {
+            final Path directory = checkpoint.check(spec);
+            try (CheckpointLock ignored = CheckpointLock.acquire(directory))
+            {
+                return execute();
+            }
+            catch (final CheckpointException ex)
+            {
+                err().println(spec.qualifiedName() + ": " + ex.getMessage());
+                return MillraceCommand.EXIT_FAILURE;
+            }
+        }
+
+        abstract Integer execute() throws Exception;
+
         PrintStream out()
         {
             return journal.parent.out();
@@ -106,7 +129,7 @@ final class JournalCommand implements Runnable
     static final class Epochs extends JournalSubcommand
     {
         @Override
-        public Integer call()
+        Integer execute()
         {
             final JournalScan scan = JournalScan.of(checkpoint.check(spec));
             for (final EpochCut cut : scan.cuts())
@@ -114,7 +137,7 @@ final class JournalCommand implements Runnable
                 out().println(cut.epoch() + "," + (null != scan.commit(cut.epoch())) + "," + cut.records() + "," +
                     cut.firstOffset() + "," + cut.lastOffset());
             }
-            if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+            if (scan.damagedIndex() >= 0 && !scan.isTornTail())
             {
                 err().println("millrace journal epochs: journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
                     " is damaged (" + scan.damage() + "); the epochs recorded after it are not listed. Run " +
@@ -137,7 +160,7 @@ final class JournalCommand implements Runnable
         long to;
 
         @Override
-        public Integer call()
+        Integer execute()
         {
             final Path directory = checkpoint.check(spec);
             final CsvRowFormatter rows = new CsvRowFormatter(recordedQuery().inputSchema());
@@ -195,7 +218,7 @@ final class JournalCommand implements Runnable
     static final class Verify extends JournalSubcommand
     {
         @Override
-        public Integer call()
+        Integer execute()
         {
             final Path directory = checkpoint.check(spec);
             final List<String> problems = new ArrayList<>();
@@ -212,16 +235,23 @@ final class JournalCommand implements Runnable
                     problems.add("journal entry 0x" + Long.toHexString(index) + ": " + problem);
                 }
             });
-            final JournalScan scan = JournalScan.of(directory);
+            final CheckpointContents contents = CheckpointContents.read(directory);
+            if (contents.hasTornTail())
+            {
+                problems.add("the last entry is torn, as a crash in the middle of an append leaves it; the next run " +
+                    "cuts it off");
+            }
+            for (final CheckpointException problem : contents.problems())
+            {
+                if (!problems.contains(problem.getMessage()))
+                {
+                    problems.add(problem.getMessage());
+                }
+            }
+            final JournalScan scan = contents.scan();
             final SnapshotStore snapshots = new SnapshotStore(directory.resolve("snapshots"));
             int checked = 0;
-            final List<Long> kept = new ArrayList<>(snapshots.epochs());
-            if (scan.lastCommittedEpoch() > 0 && !kept.contains(scan.lastCommittedEpoch()))
-            {
-                // Recovery restores the last committed epoch's snapshot: a missing one is damage too.
-                kept.add(scan.lastCommittedEpoch());
-            }
-            for (final long epoch : kept)
+            for (final long epoch : snapshots.epochs())
             {
                 final JournalScan.CommitInfo commit = scan.commit(epoch);
                 if (null == commit)
@@ -260,7 +290,7 @@ final class JournalCommand implements Runnable
         Long to;
 
         @Override
-        public Integer call() throws Exception
+        Integer execute() throws Exception
         {
             final Path directory = checkpoint.check(spec);
             if (output.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize()))
@@ -287,7 +317,7 @@ final class JournalCommand implements Runnable
         long epoch;
 
         @Override
-        public Integer call() throws Exception
+        Integer execute() throws Exception
         {
             final Path directory = checkpoint.check(spec);
             final WindowedCountCommand query = recordedQuery();

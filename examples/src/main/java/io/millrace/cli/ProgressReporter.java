@@ -34,8 +34,8 @@ final class ProgressReporter
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         final QueryProgress end = query.progress();
-        err.printf("millrace %s: done in %.3f s: %d records in (%.0f/s), %d rows out, %d dead letters, %d late%n",
-            command, seconds, end.recordsIn(), end.recordsIn() / Math.max(seconds, 1e-9), end.recordsOut(),
+        err.printf("millrace %s: %s in %.3f s: %d records in (%.0f/s), %d rows out, %d dead letters, %d late%n",
+            command, query.isFinished() ? "done" : "stopped", seconds, end.recordsIn(), end.recordsIn() / Math.max(seconds, 1e-9), end.recordsOut(),
             end.deadLetters(), end.lateRecords());
     }
 

@@ -6,6 +6,7 @@ import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.Window;
+import io.millrace.checkpoint.CheckpointException;
 import io.millrace.examples.WindowedCount;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.Schema;
@@ -152,14 +153,47 @@ final class WindowedCountCommand implements Callable<Integer>
             {
                 query = writer.start();
             }
+            catch (final CheckpointException ex)
+            {
+                // Other arguments than the checkpoint's are a usage error; a damaged or busy checkpoint is not.
+                parent.err().println("millrace windowed-count: " + ex.getMessage());
+                return ex.reason() == CheckpointException.Reason.MISMATCH ?
+                    MillraceCommand.EXIT_BAD_ARGUMENTS : MillraceCommand.EXIT_FAILURE;
+            }
             catch (final IllegalStateException ex)
             {
                 parent.err().println("millrace windowed-count: " + ex.getMessage());
                 return MillraceCommand.EXIT_BAD_ARGUMENTS;
             }
+            final Thread onSignal = new Thread(() -> stopOnSignal(query), "millrace-signal");
+            Runtime.getRuntime().addShutdownHook(onSignal);
             ProgressReporter.await("windowed-count", query, parent.err());
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // A signal arrived: the hook stops the query, and the JVM exits with the signal's status.
+            }
         }
         return MillraceCommand.EXIT_OK;
+    }
+
+    /**
+     * On SIGTERM or SIGINT the JVM runs this before it exits (with status 143 or 130): the query stops at the next
+     * record boundary, the open epoch's temporary part file is removed and the checkpoint is closed, so that a run
+     * with the same arguments resumes from the last committed epoch.
+     */
+    private void stopOnSignal(final StreamingQuery query)
+    {
+        if (query.isActive())
+        {
+            parent.err().println("millrace windowed-count: signal received, stopping at the next record boundary" +
+                (null == checkpoint ? "" : "; run again with the same arguments to resume from the last committed " +
+                    "epoch"));
+            query.stop();
+        }
     }
 
     /**
@@ -272,6 +306,11 @@ final class WindowedCountCommand implements Callable<Integer>
         if (journalInput)
         {
             args.add("--journal-input");
+        }
+        if (null != output)
+        {
+            // Where the rows go is part of the exactly-once contract: the rest of a run must land beside its start.
+            args.addAll(List.of("--output", output.toAbsolutePath().normalize().toString()));
         }
         return String.join("\n", args);
     }

@@ -43,6 +43,61 @@ final class ChildCommand
     static ChildCommand startMain(final Class<?> main, final Path stderr, final Path stdin, final String... args)
         throws IOException
     {
+        return startMain(main, List.of(), stderr, stdin, args);
+    }
+
+    /**
+     * @param main       class whose {@code main} the child runs.
+     * @param jvmOptions more options of the child JVM, such as system properties.
+     * @param stderr     file that receives the child's stderr (appended); stdout is discarded.
+     * @param stdin      file to feed as standard input, or null for none.
+     * @param args       arguments of {@code main}.
+     * @return the running child.
+     * @throws IOException when it cannot start.
+     */
+    static ChildCommand startMain(
+        final Class<?> main, final List<String> jvmOptions, final Path stderr, final Path stdin, final String... args)
+        throws IOException
+    {
+        return start(main, System.getProperty("java.class.path"), jvmOptions, stderr, stdin, args);
+    }
+
+    /**
+     * Starts a program as its users run it: without the test libraries on the class path, which some libraries
+     * look for to behave differently under test.
+     *
+     * @param main       class whose {@code main} the child runs.
+     * @param jvmOptions more options of the child JVM, such as system properties.
+     * @param stderr     file that receives the child's stderr (appended); stdout is discarded.
+     * @param args       arguments of {@code main}.
+     * @return the running child.
+     * @throws IOException when it cannot start.
+     */
+    static ChildCommand startApplication(
+        final Class<?> main, final List<String> jvmOptions, final Path stderr, final String... args)
+        throws IOException
+    {
+        final List<String> classPath = new ArrayList<>();
+        for (final String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        {
+            final String name = Path.of(entry).getFileName().toString();
+            if (!name.startsWith("junit") && !name.startsWith("opentest4j") && !name.startsWith("apiguardian") &&
+                !name.startsWith("surefire") && !name.startsWith("common-java5"))
+            {
+                classPath.add(entry);
+            }
+        }
+        return start(main, String.join(java.io.File.pathSeparator, classPath), jvmOptions, stderr, null, args);
+    }
+
+    private static ChildCommand start(
+        final Class<?> main,
+        final String classPath,
+        final List<String> jvmOptions,
+        final Path stderr,
+        final Path stdin,
+        final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String flag : System.getProperty("millrace.child.jvm.args", "").split("\\s+"))
@@ -54,8 +109,9 @@ final class ChildCommand
         }
         command.add("-Xmx512m");
         command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(main.getName());
         command.addAll(Arrays.asList(args));
         final ProcessBuilder builder = new ProcessBuilder(command)
@@ -77,6 +133,18 @@ final class ChildCommand
     {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /**
+     * Sends SIGTERM and waits for the process to go.
+     *
+     * @return its exit code.
+     * @throws InterruptedException when interrupted.
+     */
+    int terminate() throws InterruptedException
+    {
+        process.destroy();
+        return process.waitFor();
     }
 
     /**

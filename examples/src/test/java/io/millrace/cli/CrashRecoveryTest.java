@@ -2,6 +2,7 @@ package io.millrace.cli;
 
 import io.millrace.journal.JournalEntry;
 import io.millrace.journal.JournalScan;
+import io.millrace.testing.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,11 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static io.millrace.cli.Runs.assertSameRows;
+import static io.millrace.cli.Runs.rows;
+import static io.millrace.cli.Runs.with;
+import static io.millrace.cli.Runs.withoutJournal;
+import static io.millrace.cli.Runs.writeEvents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +76,8 @@ class CrashRecoveryTest
         args.addAll(options);
 
         final Path reference = dir.resolve("reference");
-        assertEquals(0, runInProcess(withoutJournal(with(args, "--output", reference.toString())), events));
+        assertEquals(0,
+            Runs.inProcess(withoutJournal(with(args, "--output", reference.toString())), events).exitCode());
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
@@ -90,10 +97,10 @@ class CrashRecoveryTest
 
         assertSameRows(rows(reference), rows(output), "union of part files after " + KILLS + " kills");
 
-        final Map<String, String> before = snapshotOf(output);
+        final Map<String, String> before = Checkpoints.hashes(output);
         final ChildCommand again = ChildCommand.start(stderr, stdin(input, events), crashing.toArray(new String[0]));
         assertEquals(0, again.waitFor(60), () -> "run after finishing failed: " + read(stderr));
-        assertEquals(before, snapshotOf(output), "a run after the query finished must change nothing");
+        assertEquals(before, Checkpoints.hashes(output), "a run after the query finished must change nothing");
         try (Stream<Path> files = Files.list(output))
         {
             assertFalse(files.anyMatch(file -> file.getFileName().toString().startsWith(".")),
@@ -137,7 +144,8 @@ class CrashRecoveryTest
         final List<String> args = List.of("windowed-count", "--input", events.toString(), "--window", "500ms",
             "--watermark", "100ms", "--journal-input");
         final Path reference = dir.resolve("reference");
-        assertEquals(0, runInProcess(withoutJournal(with(args, "--output", reference.toString())), events));
+        assertEquals(0,
+            Runs.inProcess(withoutJournal(with(args, "--output", reference.toString())), events).exitCode());
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
@@ -169,8 +177,8 @@ class CrashRecoveryTest
         final Path checkpoint = dir.resolve("checkpoint");
         final List<String> args = List.of("windowed-count", "--generate", "20000", "--window", "1s",
             "--checkpoint", checkpoint.toString(), "--output", dir.resolve("out").toString());
-        assertEquals(0, runInProcess(args, null));
-        final Map<String, String> before = snapshotOf(checkpoint);
+        assertEquals(0, Runs.inProcess(args, null).exitCode());
+        final Map<String, String> before = Checkpoints.hashes(checkpoint);
 
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
         final List<String> changed = new ArrayList<>(args);
@@ -181,126 +189,12 @@ class CrashRecoveryTest
         assertEquals(MillraceCommand.EXIT_BAD_ARGUMENTS, exit);
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("belongs to another query or other parameters"),
             err::toString);
-        assertEquals(before, snapshotOf(checkpoint));
+        assertEquals(before, Checkpoints.hashes(checkpoint));
     }
 
     private static Path stdin(final String input, final Path events)
     {
         return "stdin".equals(input) ? events : null;
-    }
-
-    private static int runInProcess(final List<String> args, final Path stdin) throws IOException
-    {
-        final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        if (args.contains("-"))
-        {
-            final var saved = System.in;
-            try (var in = Files.newInputStream(stdin))
-            {
-                System.setIn(in);
-                return MillraceCommand.execute(args.toArray(new String[0]), quiet, quiet);
-            }
-            finally
-            {
-                System.setIn(saved);
-            }
-        }
-        return MillraceCommand.execute(args.toArray(new String[0]), quiet, quiet);
-    }
-
-    private static List<String> withoutJournal(final List<String> args)
-    {
-        final List<String> plain = new ArrayList<>(args);
-        plain.remove("--journal-input");
-        return plain;
-    }
-
-    private static List<String> with(final List<String> args, final String... more)
-    {
-        final List<String> all = new ArrayList<>(args);
-        all.addAll(Arrays.asList(more));
-        return all;
-    }
-
-    /**
-     * Events {@code time,key} with times rising about 1 ms per 20 events and some disorder, so that windows close
-     * throughout the run.
-     */
-    private static void writeEvents(final Path file, final int count, final long seed) throws IOException
-    {
-        final Random random = new Random(seed);
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < count; i++)
-        {
-            final long time = 1_000_000 + i / 20 - (random.nextInt(100) < 3 ? random.nextInt(400) : 0);
-            sb.append(time).append(",key").append(random.nextInt(200)).append('\n');
-        }
-        Files.writeString(file, sb);
-    }
-
-    private static Map<String, Integer> rows(final Path directory) throws IOException
-    {
-        final Map<String, Integer> rows = new TreeMap<>();
-        try (Stream<Path> files = Files.list(directory))
-        {
-            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList())
-            {
-                for (final String line : Files.readAllLines(file))
-                {
-                    rows.merge(line, 1, Integer::sum);
-                }
-            }
-        }
-        return rows;
-    }
-
-    /**
-     * Compares rows as multisets and reports the difference briefly: the rows missing, and those extra or repeated.
-     */
-    private static void assertSameRows(
-        final Map<String, Integer> expected, final Map<String, Integer> actual, final String what)
-    {
-        if (expected.equals(actual))
-        {
-            return;
-        }
-        final List<String> missing = new ArrayList<>();
-        final List<String> extra = new ArrayList<>();
-        expected.forEach((row, count) ->
-        {
-            if (actual.getOrDefault(row, 0) < count)
-            {
-                missing.add(row);
-            }
-        });
-        actual.forEach((row, count) ->
-        {
-            if (expected.getOrDefault(row, 0) < count)
-            {
-                extra.add(row + " x" + count);
-            }
-        });
-        throw new AssertionError(what + ": " + expected.size() + " distinct rows expected, " + actual.size() +
-            " found; " + missing.size() + " missing, e.g. " + missing.subList(0, Math.min(5, missing.size())) +
-            "; " + extra.size() + " extra or repeated, e.g. " + extra.subList(0, Math.min(5, extra.size())));
-    }
-
-    private static Map<String, String> snapshotOf(final Path directory) throws IOException
-    {
-        final Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(directory))
-        {
-            for (final Path file : walk.filter(Files::isRegularFile).toList())
-            {
-                files.put(directory.relativize(file).toString(), Arrays.toString(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
-            }
-        }
-        catch (final java.security.NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        return files;
     }
 
     /**

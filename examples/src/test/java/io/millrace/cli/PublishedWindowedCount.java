@@ -23,8 +23,8 @@ import java.time.Duration;
  * An application that feeds a windowed count through an in-process {@link Publisher}, for the crash tests: it
  * offers events {@code 0..count-1} (each a pure function of its index) at a bounded pace, and when started again on
  * the same checkpoint resumes offering from {@link Publisher#position()}, as an application using a journaled
- * publisher is meant to. Arguments: {@code CHECKPOINT OUTPUT COUNT [PER_MILLISECOND]}; without a checkpoint
- * ({@code -}) it runs once, uninterrupted.
+ * publisher is meant to. Arguments: {@code CHECKPOINT OUTPUT COUNT [PER_MILLISECOND
+ * [EPOCH_INTERVAL_MS]]}; without a checkpoint ({@code -}) it runs once, uninterrupted.
  */
 public final class PublishedWindowedCount
 {
@@ -38,19 +38,21 @@ public final class PublishedWindowedCount
     }
 
     /**
-     * @param args checkpoint directory or {@code -}, output directory, events, events offered per millisecond.
+     * @param args checkpoint directory or {@code -}, output directory, events, events offered per millisecond, epoch
+     *             interval in milliseconds (20).
      * @throws InterruptedException when interrupted.
      */
     public static void main(final String[] args) throws InterruptedException
     {
         final long count = Long.parseLong(args[2]);
         final long perMillisecond = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
+        final long epochMillis = args.length > 4 ? Long.parseLong(args[4]) : 20;
         final Publisher publisher = new Publisher(EVENTS);
         final StreamWriter writer = Millrace.readStream(publisher)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(50))
             .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN)
             .count()
-            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(20)))
+            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(epochMillis)))
             .sink(new PartFileSink(Path.of(args[1])));
         if (!"-".equals(args[0]))
         {

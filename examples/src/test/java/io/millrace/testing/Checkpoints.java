@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 public final class Checkpoints
 {
+    private static final long SPARSE_COPY_THRESHOLD = 1 << 20;
     private static final Pattern PART = Pattern.compile("part-(\\d{10})\\.csv");
     private static final Pattern DUMP_ENTRY = Pattern.compile("0x([0-9a-f]+) (\\w+)(?: epoch=(\\d+))?.*");
     private static final Pattern DUMP_ROW = Pattern.compile(".* row=(.*)");
@@ -221,13 +222,90 @@ public final class Checkpoints
         {
             for (final Path source : walk.toList())
             {
-                Files.copy(source, to.resolve(from.relativize(source).toString()));
+                final Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isRegularFile(source) && Files.size(source) > SPARSE_COPY_THRESHOLD)
+                {
+                    copySparse(source, target);
+                }
+                else
+                {
+                    Files.copy(source, target);
+                }
             }
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * Copies a large, mostly unwritten file (a journal file Chronicle sized ahead) without writing its zeros, so that
+     * the copy stays as sparse as the original.
+     */
+    private static void copySparse(final Path source, final Path target) throws IOException
+    {
+        final byte[] chunk = new byte[1 << 20];
+        try (RandomAccessFile in = new RandomAccessFile(source.toFile(), "r");
+            RandomAccessFile out = new RandomAccessFile(target.toFile(), "rw"))
+        {
+            long at = 0;
+            int read;
+            while ((read = in.read(chunk)) > 0)
+            {
+                if (!isZero(chunk, read))
+                {
+                    out.seek(at);
+                    out.write(chunk, 0, read);
+                }
+                at += read;
+            }
+            out.setLength(in.length());
+        }
+    }
+
+    private static boolean isZero(final byte[] bytes, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (bytes[i] != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param file a file, perhaps sized ahead of its contents.
+     * @return the length of its written part: up to and including its last byte that is not zero.
+     */
+    public static long dataLength(final Path file)
+    {
+        final byte[] chunk = new byte[1 << 20];
+        long last = -1;
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r"))
+        {
+            long at = 0;
+            int read;
+            while ((read = in.read(chunk)) > 0)
+            {
+                for (int i = read - 1; i >= 0; i--)
+                {
+                    if (chunk[i] != 0)
+                    {
+                        last = at + i;
+                        break;
+                    }
+                }
+                at += read;
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return last + 1;
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.millrace.journal;
 
+import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
+import io.millrace.internal.CrashPoints;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -14,11 +16,16 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.LongHashSet;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A query's checkpoint directory (DESIGN §5): a Chronicle Queue journal in {@code journal/} holding the
@@ -29,9 +36,11 @@ import java.util.List;
  * moment its append returns; the operating system writes it to disk later (a power failure can lose the newest
  * entries, never an older one). A commit entry is appended only after its snapshot file is forced to disk.
  * <p>
- * On open, a damaged tail (an entry whose checksum or length is wrong, e.g. after a torn write) is cut back to the
- * last intact entry ({@link JournalScan}), with a line on stderr saying so. Nothing committed is lost: damage in
- * the middle of the journal stops recovery with an error instead of cutting.
+ * The query holds an exclusive lock on the directory from {@link #open} to {@link #close}; a second opener is
+ * refused. On open, the checkpoint is judged as a whole ({@link CheckpointContents}) before anything is written:
+ * a checkpoint of another query, of another format version, or damaged anywhere is refused and left untouched.
+ * The one damage that is repaired is a damaged last entry, as a crash in the middle of an append leaves it: it is
+ * cut off, with a line on stderr saying so.
  * <p>
  * Appends come from the source thread (records, cuts) and the operator thread (commits); each thread has its own
  * appender.
@@ -44,6 +53,17 @@ public final class ChronicleJournal implements Journal
      * by index only when recovery or replay starts, where a short linear scan is cheap.
      */
     private static final int INDEX_SPACING = 256;
+    /** Where an entry's payload starts in the scratch buffers: after its header. */
+    private static final int PAYLOAD = JournalDescriptor.HEADER_LENGTH;
+
+    static
+    {
+        // Chronicle reports usage to an analytics service unless told not to, and Millrace never sends anything
+        // anywhere. Every queue is built through this class, so this runs before Chronicle does.
+        System.setProperty("chronicle.analytics.disable", "true");
+        // Nor does it print Chronicle's banner into the embedding application's log.
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
 
     private final Path directory;
     private final PrintStream log;
@@ -57,10 +77,14 @@ public final class ChronicleJournal implements Journal
     private final PointerBytesStore sourcePayload = new PointerBytesStore();
     private final PointerBytesStore operatorPayload = new PointerBytesStore();
     private final JournalEntry ingressEntry = new JournalEntry();
+    private CheckpointLock lock;
     private ChronicleQueue queue;
+    /** The next entry's number; written under Chronicle's write lock by whichever thread appends. */
+    private volatile long nextSequence;
     private JournalReader ingress;
     private LongHashSet cutOff;
     private long ingressStart;
+    private long ingressStartSequence;
     private boolean closed;
 
     /**
@@ -85,26 +109,67 @@ public final class ChronicleJournal implements Journal
     @Override
     public Recovery open(final String identity)
     {
-        checkIdentity(identity);
-        final JournalScan scan = JournalScan.repairing(directory, log);
-        if (null == scan.identity())
+        lock = CheckpointLock.acquire(directory);
+        try
         {
-            queue = JournalScan.openQueue(directory, false);
-            final byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
-            operatorScratch.putBytes(0, bytes);
-            append(JournalDescriptor.IDENTITY, operatorScratch, operatorChecksum, operatorPayload, bytes.length);
+            return recover(identity);
         }
-        else
+        catch (final RuntimeException ex)
         {
-            queue = JournalScan.openQueue(directory, false);
+            close();
+            throw ex;
+        }
+    }
+
+    private Recovery recover(final String identity)
+    {
+        final CheckpointContents contents = CheckpointContents.read(directory);
+        contents.checkResumable(identity);
+        JournalScan scan = contents.scan();
+        if (contents.isCreationInterrupted())
+        {
+            // Killed while Chronicle created the queue: it holds nothing (the checkpoint file, written right after
+            // the first entry, is absent), and Chronicle cannot always complete a half-made queue. Start it anew.
+            log.println("millrace: journal of " + directory + " was left half created by a crash (" +
+                scan.unopenable() + "); creating it anew");
+            deleteJournal();
+            scan = JournalScan.of(directory);
+        }
+        if (scan.damagedIndex() >= 0)
+        {
+            scan.cutTornTail(directory, log);
+        }
+        final long committed = scan.lastCommittedEpoch();
+        final DirectBuffer snapshot;
+        try
+        {
+            snapshot = committed == 0 ? null :
+                snapshots.read(committed, scan.commit(committed).snapshotLength(), scan.commit(committed).snapshotCrc());
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new CheckpointException(CheckpointException.Reason.DAMAGED, "checkpoint " + directory +
+                " is damaged: " + ex.getMessage() + ". It was left untouched.");
         }
 
-        final long committed = scan.lastCommittedEpoch();
-        final DirectBuffer snapshot = committed == 0 ? null :
-            snapshots.read(committed, scan.commit(committed).snapshotLength(), scan.commit(committed).snapshotCrc());
+        queue = JournalScan.openQueue(directory, false);
+        nextSequence = scan.entries();
+        if (null == scan.identity())
+        {
+            final byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
+            operatorScratch.putBytes(JournalDescriptor.HEADER_LENGTH, bytes);
+            append(JournalDescriptor.IDENTITY, operatorScratch, operatorChecksum, operatorPayload, bytes.length);
+            CrashPoints.passed("identity-appended");
+        }
+        if (!contents.hasCheckpointFile())
+        {
+            CheckpointFile.write(directory, identity);
+            CrashPoints.passed("checkpoint-file-written");
+        }
         final EpochCut committedCut = scan.cut(committed);
         cutOff = scan.cutOff();
-        ingressStart = committed == 0 ? scan.identityIndex() : scan.cutIndex(committed);
+        ingressStart = committed == 0 ? -1 : scan.cutIndex(committed);
+        ingressStartSequence = committed == 0 ? 0 : scan.cutSequence(committed);
         return new Recovery(committed, committedCut, snapshot, scan.cutsAfter(committed));
     }
 
@@ -112,27 +177,31 @@ public final class ChronicleJournal implements Journal
     public long appendRecord(
         final long sourceOffset, final long lineNumber, final DirectBuffer row, final int offset, final int length)
     {
-        final ExpandableDirectByteBuffer payload = sourceScratch;
-        payload.putLong(0, sourceOffset);
-        payload.putLong(8, lineNumber);
-        payload.putBytes(JournalDescriptor.RECORD_HEADER_LENGTH, row, offset, length);
-        return append(JournalDescriptor.RECORD, payload, sourceChecksum, sourcePayload,
+        final ExpandableDirectByteBuffer entry = sourceScratch;
+        entry.putLong(PAYLOAD, sourceOffset);
+        entry.putLong(PAYLOAD + 8, lineNumber);
+        entry.putBytes(PAYLOAD + JournalDescriptor.RECORD_HEADER_LENGTH, row, offset, length);
+        final long index = append(JournalDescriptor.RECORD, entry, sourceChecksum, sourcePayload,
             JournalDescriptor.RECORD_HEADER_LENGTH + length);
+        CrashPoints.passed("record-appended");
+        return index;
     }
 
     @Override
     public long appendEpochCut(final EpochCut cut)
     {
-        final ExpandableDirectByteBuffer payload = sourceScratch;
-        payload.putLong(0, cut.epoch());
-        payload.putLong(8, cut.sourceOffset());
-        payload.putLong(16, cut.lineNumber());
-        payload.putLong(24, cut.records());
-        payload.putLong(32, cut.firstOffset());
-        payload.putLong(40, cut.lastOffset());
-        payload.putByte(48, cut.endOfInput() ? (byte)1 : (byte)0);
-        return append(JournalDescriptor.EPOCH_BEGIN, payload, sourceChecksum, sourcePayload,
+        final ExpandableDirectByteBuffer entry = sourceScratch;
+        entry.putLong(PAYLOAD, cut.epoch());
+        entry.putLong(PAYLOAD + 8, cut.sourceOffset());
+        entry.putLong(PAYLOAD + 16, cut.lineNumber());
+        entry.putLong(PAYLOAD + 24, cut.records());
+        entry.putLong(PAYLOAD + 32, cut.firstOffset());
+        entry.putLong(PAYLOAD + 40, cut.lastOffset());
+        entry.putByte(PAYLOAD + 48, cut.endOfInput() ? (byte)1 : (byte)0);
+        final long index = append(JournalDescriptor.EPOCH_BEGIN, entry, sourceChecksum, sourcePayload,
             JournalDescriptor.EPOCH_BEGIN_LENGTH);
+        CrashPoints.passed("cut-appended");
+        return index;
     }
 
     @Override
@@ -142,7 +211,7 @@ public final class ChronicleJournal implements Journal
         {
             // Chronicle tailers belong to the thread that made them: the source thread reads the ingress.
             ingress = new JournalReader(queue, cutOff);
-            ingress.seekAfter(ingressStart);
+            ingress.seekAfter(ingressStart, ingressStartSequence);
         }
         return ingress.readIngress(ingressEntry, handler, limit);
     }
@@ -150,13 +219,14 @@ public final class ChronicleJournal implements Journal
     @Override
     public void commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
     {
-        final int crc = snapshots.write(epoch, snapshot, offset, length);
-        final ExpandableDirectByteBuffer payload = operatorScratch;
-        payload.putLong(0, epoch);
-        payload.putLong(8, length);
-        payload.putInt(16, crc);
-        append(JournalDescriptor.EPOCH_COMMIT, payload, operatorChecksum, operatorPayload,
+        final int crc = snapshots.write(epoch, nextSequence, snapshot, offset, length);
+        final ExpandableDirectByteBuffer entry = operatorScratch;
+        entry.putLong(PAYLOAD, epoch);
+        entry.putLong(PAYLOAD + 8, length);
+        entry.putInt(PAYLOAD + 16, crc);
+        append(JournalDescriptor.EPOCH_COMMIT, entry, operatorChecksum, operatorPayload,
             JournalDescriptor.EPOCH_COMMIT_LENGTH);
+        CrashPoints.passed("commit-appended");
         snapshots.prune();
     }
 
@@ -180,56 +250,63 @@ public final class ChronicleJournal implements Journal
         {
             queue.close();
         }
+        if (null != lock)
+        {
+            lock.close();
+        }
     }
 
     /**
-     * Compares the identity with the checkpoint's before anything is written to it, so that a run with other
-     * parameters leaves the checkpoint exactly as it was.
+     * Appends an entry whose payload the caller put at {@link #PAYLOAD} in {@code entry}: fills in the header,
+     * numbered and checksummed while Chronicle's write lock is held, so that the numbers follow the journal's order
+     * whichever thread appends.
      */
-    private void checkIdentity(final String identity)
-    {
-        final String recorded;
-        try
-        {
-            recorded = JournalScan.of(directory).identity();
-        }
-        catch (final RuntimeException ex)
-        {
-            // A journal whose creation was interrupted cannot be opened read-only; it holds no identity yet.
-            return;
-        }
-        if (null != recorded && !recorded.equals(identity))
-        {
-            throw new IllegalStateException("checkpoint " + directory + " belongs to another query or other " +
-                "parameters; it was left untouched.\n  checkpoint: " + recorded.replace('\n', ' ') +
-                "\n  this run:   " + identity.replace('\n', ' ') +
-                "\nUse a new checkpoint directory, or the original arguments.");
-        }
-    }
-
     private long append(
         final byte type,
-        final ExpandableDirectByteBuffer payload,
+        final ExpandableDirectByteBuffer entry,
         final Checksum checksum,
-        final PointerBytesStore payloadView,
-        final int length)
+        final PointerBytesStore entryView,
+        final int payloadLength)
     {
-        final int crc = checksum.compute(payload, 0, length);
+        final int length = JournalDescriptor.HEADER_LENGTH + payloadLength;
         final ExcerptAppender appender = appender();
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeByte(type);
-            bytes.writeByte((byte)0);
-            bytes.writeShort((short)0);
-            bytes.writeInt(length);
-            bytes.writeInt(crc);
-            bytes.writeInt(0);
-            // One copy of the payload from our off-heap scratch buffer into the mapped journal.
-            payloadView.set(payload.addressOffset(), length);
-            bytes.write(payloadView, 0L, length);
+            entry.putByte(JournalDescriptor.TYPE_OFFSET, type);
+            entry.putByte(JournalDescriptor.VERSION_OFFSET, (byte)JournalDescriptor.FORMAT_VERSION);
+            entry.putShort(JournalDescriptor.VERSION_OFFSET + 1, (short)0);
+            entry.putInt(JournalDescriptor.LENGTH_OFFSET, payloadLength);
+            entry.putLong(JournalDescriptor.SEQUENCE_OFFSET, nextSequence);
+            entry.putLong(JournalDescriptor.CRC_OFFSET, 0L);
+            entry.putInt(JournalDescriptor.CRC_OFFSET, checksum.compute(entry, 0, length));
+            // One copy of the entry from our off-heap scratch buffer into the mapped journal.
+            entryView.set(entry.addressOffset(), length);
+            dc.wire().bytes().write(entryView, 0L, length);
+            nextSequence++;
+        }
+        catch (final InternalError ex)
+        {
+            // Writing to a mapped page the file system cannot back raises SIGBUS, which the JVM reports so.
+            throw new UncheckedIOException(new IOException("no space left on device: " + directory.resolve(
+                JournalScan.JOURNAL) + " (the journal could not be written)", ex));
         }
         return appender.lastIndexAppended();
+    }
+
+    private void deleteJournal()
+    {
+        final Path journal = directory.resolve(JournalScan.JOURNAL);
+        try (Stream<Path> files = Files.walk(journal))
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot remove the half-created journal " + journal + ": " + ex, ex);
+        }
     }
 
     private ExcerptAppender appender()

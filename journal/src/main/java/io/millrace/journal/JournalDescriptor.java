@@ -1,22 +1,28 @@
 package io.millrace.journal;
 
 /**
- * Layout of a journal entry: one Chronicle Queue document of raw bytes, little-endian.
+ * Layout of a journal entry: one Chronicle Queue document of raw bytes, little-endian. Every byte of the entry is
+ * covered by its checksum, so that no single damaged byte (the type included) passes for another valid entry.
  * <pre>
  *   0               1               2               3
  *   0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7
- *  +---------------+-----------------------------------------------+
- *  |     type      |                   reserved                    |
- *  +---------------+-----------------------------------------------+
- *  |                       payload length                          |
+ *  +---------------+---------------+-------------------------------+
+ *  |     type      | format version|           reserved            |
+ *  +---------------+---------------+-------------------------------+
+ *  |                        payload length                         |
  *  +---------------------------------------------------------------+
- *  |                  CRC32C of the payload                        |
+ *  |                                                               |
+ *  +                     sequence (8 bytes)                        +
+ *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                          reserved                             |
+ *  |      CRC32C of the whole entry, this field taken as zero      |
  *  +---------------------------------------------------------------+
- *  |                          payload                             ...
+ *  |                           reserved                            |
+ *  +---------------------------------------------------------------+
+ *  |                            payload                           ...
  *  +---------------------------------------------------------------+
  *
+ *  sequence     the entry's number in the journal, from 0: a gap or a repeat means entries were lost
  *  IDENTITY     payload: the query's identity, UTF-8
  *  EPOCH_BEGIN  payload: epoch, source offset, line number, records, first offset, last offset (8 bytes each),
  *                        end of input (1 byte)
@@ -26,15 +32,23 @@ package io.millrace.journal;
  */
 final class JournalDescriptor
 {
+    /**
+     * Version of the checkpoint formats this build writes and reads: journal entries, snapshot files and the
+     * checkpoint file. Version 1 entries (the first release) have a zero in the version byte.
+     */
+    static final int FORMAT_VERSION = 2;
+
     static final byte IDENTITY = 1;
     static final byte EPOCH_BEGIN = 2;
     static final byte RECORD = 3;
     static final byte EPOCH_COMMIT = 4;
 
     static final int TYPE_OFFSET = 0;
+    static final int VERSION_OFFSET = 1;
     static final int LENGTH_OFFSET = 4;
-    static final int CRC_OFFSET = 8;
-    static final int HEADER_LENGTH = 16;
+    static final int SEQUENCE_OFFSET = 8;
+    static final int CRC_OFFSET = 16;
+    static final int HEADER_LENGTH = 24;
 
     static final int EPOCH_BEGIN_LENGTH = 6 * Long.BYTES + 1;
     static final int RECORD_HEADER_LENGTH = 2 * Long.BYTES;
@@ -54,5 +68,14 @@ final class JournalDescriptor
             case EPOCH_COMMIT: return "EPOCH_COMMIT";
             default: return "UNKNOWN(" + type + ")";
         }
+    }
+
+    /**
+     * @param version as stored in an entry's version byte or a file's header.
+     * @return how to name it in a message.
+     */
+    static String versionName(final int version)
+    {
+        return version == 0 ? "1 (written before formats carried a version)" : Integer.toString(version);
     }
 }

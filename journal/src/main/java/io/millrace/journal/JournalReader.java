@@ -7,9 +7,12 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
 
 /**
- * Reads journal entries in order and checks each one (length, type, CRC32C), so that corruption is found
+ * Reads journal entries in order and checks each one (format version, length, CRC32C, type, sequence), so that corruption is found
  * rather than replayed; entries already cut off as damaged are skipped. Not thread-safe.
  */
 public final class JournalReader implements AutoCloseable
@@ -25,6 +28,11 @@ public final class JournalReader implements AutoCloseable
     private final ExcerptTailer tailer;
     private final LongHashSet cutOff;
     private final Checksum checksum = new Checksum();
+    private final UnsafeBuffer header = new UnsafeBuffer(ByteBuffer.allocateDirect(JournalDescriptor.HEADER_LENGTH));
+    private long expectedSequence;
+    private long lastIndexSeen = -1;
+    private int firstVersion = -1;
+    private boolean unreadable;
     private String problem;
     private long problemIndex = -1;
 
@@ -39,11 +47,13 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Positions the reader so that the next entry read is the one after {@code index}.
+     * Positions the reader so that the next entry read is the one after {@code index}, checking that Chronicle's
+     * index led to the entry that the scan found there: a damaged index would otherwise replay from the wrong place.
      *
-     * @param index of an entry, or -1 for the start.
+     * @param index    of an entry, or -1 for the start.
+     * @param sequence the number the entry carries (ignored for the start).
      */
-    void seekAfter(final long index)
+    void seekAfter(final long index, final long sequence)
     {
         if (index < 0)
         {
@@ -56,11 +66,15 @@ public final class JournalReader implements AutoCloseable
         }
         try (DocumentContext dc = tailer.readingDocument())
         {
-            if (!dc.isPresent())
+            final Bytes<?> bytes = dc.isPresent() ? dc.wire().bytes() : null;
+            if (null == bytes || dc.index() != index || bytes.readRemaining() < JournalDescriptor.HEADER_LENGTH ||
+                bytes.readLong(bytes.readPosition() + JournalDescriptor.SEQUENCE_OFFSET) != sequence)
             {
-                throw new IllegalStateException("journal has no entry at index " + Long.toHexString(index));
+                throw new IllegalStateException("journal's index is damaged: it does not lead to entry " +
+                    Long.toHexString(index) + " (number " + sequence + "). Run 'journal verify' for details.");
             }
         }
+        expectedSequence = sequence + 1;
     }
 
     /**
@@ -71,10 +85,26 @@ public final class JournalReader implements AutoCloseable
      */
     public int next(final JournalEntry entry)
     {
-        int result;
-        while ((result = read(entry)) == SKIPPED)
+        if (unreadable)
         {
-            problem = null;
+            return END;
+        }
+        int result;
+        try
+        {
+            while ((result = read(entry)) == SKIPPED)
+            {
+                problem = null;
+            }
+        }
+        catch (final InternalError | AssertionError | RuntimeException ex)
+        {
+            // A journal file cut short faults when its mapping is read past the file's end (SIGBUS, which the JVM
+            // raises as an InternalError); damaged framing makes Chronicle throw, or fail its own assertions when
+            // they are enabled. Either way nothing after this point can be read.
+            unreadable = true;
+            return corrupt(lastIndexSeen + 1, "the journal cannot be read past this point (" +
+                ex.getClass().getSimpleName() + ": " + ex.getMessage() + "); a journal file is cut short or damaged");
         }
         return result;
     }
@@ -88,6 +118,7 @@ public final class JournalReader implements AutoCloseable
                 return END;
             }
             final long index = dc.index();
+            lastIndexSeen = index;
             if (cutOff.contains(index))
             {
                 return SKIPPED;
@@ -98,19 +129,28 @@ public final class JournalReader implements AutoCloseable
             {
                 return corrupt(index, "entry of " + remaining + " bytes is shorter than its header");
             }
-            final byte type = bytes.readByte();
-            bytes.readSkip(3);
-            final int length = bytes.readInt();
-            final int crc = bytes.readInt();
-            bytes.readInt();
+            for (int i = 0; i < JournalDescriptor.HEADER_LENGTH; i += Long.BYTES)
+            {
+                header.putLong(i, bytes.readLong());
+            }
+            final byte type = header.getByte(JournalDescriptor.TYPE_OFFSET);
+            final int version = header.getByte(JournalDescriptor.VERSION_OFFSET);
+            final int length = header.getInt(JournalDescriptor.LENGTH_OFFSET);
+            final long sequence = header.getLong(JournalDescriptor.SEQUENCE_OFFSET);
+            final int crc = header.getInt(JournalDescriptor.CRC_OFFSET);
+            if (firstVersion < 0)
+            {
+                firstVersion = version;
+            }
+            if (version != JournalDescriptor.FORMAT_VERSION)
+            {
+                return corrupt(index, "entry of format version " + JournalDescriptor.versionName(version) +
+                    "; this build reads version " + JournalDescriptor.FORMAT_VERSION);
+            }
             if (length != remaining - JournalDescriptor.HEADER_LENGTH)
             {
                 return corrupt(index, "payload length " + length + " but " +
                     (remaining - JournalDescriptor.HEADER_LENGTH) + " bytes present");
-            }
-            if (type < JournalDescriptor.IDENTITY || type > JournalDescriptor.EPOCH_COMMIT)
-            {
-                return corrupt(index, "unknown entry type " + type);
             }
             final ExpandableDirectByteBuffer payload = entry.payloadBuffer();
             payload.checkLimit(length);
@@ -123,13 +163,50 @@ public final class JournalReader implements AutoCloseable
             {
                 payload.putByte(i, bytes.readByte());
             }
-            if (checksum.compute(payload, 0, length) != crc)
+            header.putInt(JournalDescriptor.CRC_OFFSET, 0);
+            checksum.compute(header, 0, JournalDescriptor.HEADER_LENGTH);
+            if (checksum.update(payload, 0, length) != crc)
             {
                 return corrupt(index, "checksum mismatch");
             }
+            if (type < JournalDescriptor.IDENTITY || type > JournalDescriptor.EPOCH_COMMIT)
+            {
+                return corrupt(index, "unknown entry type " + type);
+            }
+            if (sequence != expectedSequence)
+            {
+                return corrupt(index, "entry number " + sequence + " where " + expectedSequence +
+                    " was expected: entries are missing or repeated");
+            }
+            expectedSequence = sequence + 1;
             entry.set(index, type, length);
             return ENTRY;
         }
+    }
+
+    /**
+     * @return the Chronicle index of the last entry the reader reached, damaged and cut-off ones included; -1 when
+     *         none.
+     */
+    long lastIndexSeen()
+    {
+        return lastIndexSeen;
+    }
+
+    /**
+     * @return the number the next intact entry should carry: the intact entries read so far, from the start.
+     */
+    long nextSequence()
+    {
+        return expectedSequence;
+    }
+
+    /**
+     * @return the format version of the first entry read; this build's when none was read.
+     */
+    int firstVersion()
+    {
+        return firstVersion < 0 ? JournalDescriptor.FORMAT_VERSION : firstVersion;
     }
 
     /**

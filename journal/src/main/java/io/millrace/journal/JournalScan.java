@@ -3,6 +3,7 @@ package io.millrace.journal;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.internal.DurableFiles;
 import net.openhft.chronicle.queue.ChronicleQueue;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 
@@ -20,27 +21,37 @@ import java.util.List;
  * One pass over a checkpoint's journal: its identity, the epoch cuts with their indexes, the commits, and the
  * first damaged entry if any. Used by recovery and by the inspection commands.
  * <p>
+ * Every entry is checked (format version, length, checksum, type, sequence), and the end the reader reaches is
+ * compared with Chronicle's own record of where it last wrote: damage that breaks Chronicle's framing makes a
+ * reader stop early as if the journal ended there, and only that comparison tells.
+ * <p>
  * Damaged entries that recovery cut off are listed, one hexadecimal index a line, in {@code journal-cut-off}
  * beside the journal, and skipped by every reader; Chronicle Queue cannot truncate a queue, so this is how the
- * tail is cut back.
+ * tail is cut back. Only the last entry Chronicle wrote may be cut: that is the one a crash can leave half
+ * written.
  */
 public final class JournalScan
 {
-    private static final String JOURNAL = "journal";
+    static final String JOURNAL = "journal";
     private static final String CUT_OFF = "journal-cut-off";
 
     private final LongHashSet cutOff;
     private final Long2ObjectHashMap<EpochCut> cuts = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Long> cutIndexes = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap cutSequences = new Long2LongHashMap(-1);
     private final Long2ObjectHashMap<CommitInfo> commits = new Long2ObjectHashMap<>();
     private final List<Long> cutEpochs = new ArrayList<>();
+    private boolean journalPresent;
+    private String unopenable;
     private String identity;
-    private long identityIndex = -1;
     private long lastCommittedEpoch;
     private long entries;
     private long damagedIndex = -1;
     private String damage;
+    private int damages;
     private boolean entriesAfterDamage;
+    private long lastWrittenIndex = -1;
+    private int firstVersion = JournalDescriptor.FORMAT_VERSION;
 
     /**
      * What a commit entry says.
@@ -51,6 +62,26 @@ public final class JournalScan
      */
     public record CommitInfo(long index, long snapshotLength, int snapshotCrc)
     {
+    }
+
+    /**
+     * Receives every entry of a journal in order, for inspection.
+     */
+    public interface Visitor
+    {
+        /**
+         * @param entry an intact entry, valid during the call.
+         * @param epoch the epoch it belongs to: for records and cuts the epoch they are in, for commits the epoch
+         *              committed, 0 for the identity.
+         */
+        void onEntry(JournalEntry entry, long epoch);
+
+        /**
+         * @param index   of a damaged entry (for damage that breaks the framing, the first entry that cannot be
+         *                read).
+         * @param problem what is wrong with it.
+         */
+        void onDamage(long index, String problem);
     }
 
     private JournalScan(final LongHashSet cutOff)
@@ -74,61 +105,24 @@ public final class JournalScan
         final JournalScan scan = new JournalScan(readCutOff(checkpoint));
         if (Files.isDirectory(checkpoint.resolve(JOURNAL)))
         {
-            // Read-write for recovery: a process killed while creating the queue leaves metadata that only a
-            // writer may complete.
-            try (ChronicleQueue queue = openQueue(checkpoint, readOnly))
+            scan.journalPresent = true;
+            final ChronicleQueue queue;
+            try
             {
-                scan.scan(queue);
+                queue = openQueue(checkpoint, readOnly);
             }
+            catch (final InternalError | AssertionError | RuntimeException ex)
+            {
+                // A journal whose creation was interrupted, or whose metadata is damaged.
+                scan.unopenable = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+                return scan;
+            }
+            final End end = read(queue, scan.cutOff, scan.new Collector());
+            scan.lastWrittenIndex = end.lastWritten();
+            scan.firstVersion = end.firstVersion();
+            closeQuietly(queue);
         }
         return scan;
-    }
-
-    /**
-     * Scans a checkpoint's journal for recovery, cutting a damaged tail off (with a line on {@code log}).
-     *
-     * @param checkpoint directory.
-     * @param log        where to say what was cut.
-     * @return the scan of the intact journal.
-     * @throws IllegalStateException when an entry in the middle of the journal is damaged: cutting there would lose
-     *                               what follows.
-     */
-    static JournalScan repairing(final Path checkpoint, final PrintStream log)
-    {
-        JournalScan scan = of(checkpoint, false);
-        while (scan.damagedIndex >= 0)
-        {
-            if (scan.entriesAfterDamage)
-            {
-                throw new IllegalStateException("journal of " + checkpoint + " is damaged at entry " +
-                    Long.toHexString(scan.damagedIndex) + " (" + scan.damage + ") with intact entries after it; " +
-                    "not a torn tail, so nothing was cut. Run 'journal verify' for details.");
-            }
-            log.println("millrace: journal of " + checkpoint + ": entry " + Long.toHexString(scan.damagedIndex) +
-                " is damaged (" + scan.damage + "); cutting the journal back to the last intact entry");
-            appendCutOff(checkpoint, scan.damagedIndex);
-            scan = of(checkpoint, false);
-        }
-        return scan;
-    }
-
-    /**
-     * Receives every entry of a journal in order, for inspection.
-     */
-    public interface Visitor
-    {
-        /**
-         * @param entry an intact entry, valid during the call.
-         * @param epoch the epoch it belongs to: for records and cuts the epoch they are in, for commits the epoch
-         *              committed, 0 for the identity.
-         */
-        void onEntry(JournalEntry entry, long epoch);
-
-        /**
-         * @param index   of a damaged entry.
-         * @param problem what is wrong with it.
-         */
-        void onDamage(long index, String problem);
     }
 
     /**
@@ -143,19 +137,24 @@ public final class JournalScan
         {
             throw new IllegalArgumentException("no journal in checkpoint " + checkpoint);
         }
-        final JournalEntry entry = new JournalEntry();
-        try (ChronicleQueue queue = openQueue(checkpoint, true);
-            JournalReader reader = new JournalReader(queue, readCutOff(checkpoint)))
+        final ChronicleQueue opened;
+        try
         {
-            long epoch = 1;
-            int result;
-            while ((result = reader.next(entry)) != JournalReader.END)
+            opened = openQueue(checkpoint, true);
+        }
+        catch (final InternalError | AssertionError | RuntimeException ex)
+        {
+            visitor.onDamage(0, "Chronicle cannot open the journal (" + ex.getClass().getSimpleName() + ": " +
+                ex.getMessage() + ")");
+            return;
+        }
+        read(opened, readCutOff(checkpoint), new Visitor()
+        {
+            private long epoch = 1;
+
+            public void onEntry(final JournalEntry entry, final long ignored)
             {
-                if (result == JournalReader.CORRUPT)
-                {
-                    visitor.onDamage(reader.problemIndex(), reader.problem());
-                }
-                else if (entry.isEpochCommit())
+                if (entry.isEpochCommit())
                 {
                     visitor.onEntry(entry, entry.commitEpoch());
                 }
@@ -163,15 +162,114 @@ public final class JournalScan
                 {
                     visitor.onEntry(entry, 0);
                 }
+                else if (entry.isEpochBegin())
+                {
+                    visitor.onEntry(entry, entry.epochCut().epoch());
+                    epoch = entry.epochCut().epoch() + 1;
+                }
                 else
                 {
-                    visitor.onEntry(entry, entry.isEpochBegin() ? entry.epochCut().epoch() : epoch);
-                    if (entry.isEpochBegin())
-                    {
-                        epoch = entry.epochCut().epoch() + 1;
-                    }
+                    visitor.onEntry(entry, epoch);
                 }
             }
+
+            public void onDamage(final long index, final String problem)
+            {
+                visitor.onDamage(index, problem);
+            }
+        });
+        closeQuietly(opened);
+    }
+
+    /**
+     * Reads every entry, then compares the end reached with Chronicle's record of its last write.
+     *
+     * @return where it ended.
+     */
+    private static End read(final ChronicleQueue queue, final LongHashSet cutOff, final Visitor visitor)
+    {
+        final JournalEntry entry = new JournalEntry();
+        final JournalReader reader = new JournalReader(queue, cutOff);
+        try
+        {
+            int result;
+            while ((result = reader.next(entry)) != JournalReader.END)
+            {
+                if (result == JournalReader.CORRUPT)
+                {
+                    visitor.onDamage(reader.problemIndex(), reader.problem());
+                }
+                else
+                {
+                    visitor.onEntry(entry, 0);
+                }
+            }
+            final long written = queue.lastIndex();
+            if (written != reader.lastIndexSeen())
+            {
+                visitor.onDamage(reader.lastIndexSeen() + 1, "the journal can be read only up to entry " +
+                    Long.toHexString(reader.lastIndexSeen()) + " but Chronicle wrote up to entry " +
+                    Long.toHexString(written) + ": the entries between cannot be framed (damaged headers or " +
+                    "lengths, or a journal file cut short)");
+            }
+            reader.close();
+            return new End(written, reader.firstVersion());
+        }
+        catch (final InternalError | AssertionError | RuntimeException ex)
+        {
+            // A journal file cut short faults when its mapping is read past the file's end: SIGBUS, which the JVM
+            // raises as an InternalError, in compiled code only at a later safepoint, so anywhere in this read.
+            visitor.onDamage(reader.lastIndexSeen() + 1, "the journal cannot be read past entry " +
+                Long.toHexString(reader.lastIndexSeen()) + " (" + ex.getClass().getSimpleName() + ": " +
+                ex.getMessage() + "); a journal file is cut short or damaged");
+            return new End(Long.MIN_VALUE, reader.firstVersion());
+        }
+    }
+
+    /**
+     * Where a read ended.
+     *
+     * @param lastWritten  index of the last entry Chronicle wrote, -1 when none, {@link Long#MIN_VALUE} when unknown.
+     * @param firstVersion format version of the first entry, this build's when there is none.
+     */
+    private record End(long lastWritten, int firstVersion)
+    {
+    }
+
+    /** Gathers what a scan records from the entries read. */
+    private final class Collector implements Visitor
+    {
+        public void onEntry(final JournalEntry entry, final long epoch)
+        {
+            if (damagedIndex >= 0)
+            {
+                entriesAfterDamage = true;
+                return;
+            }
+            entries++;
+            accept(entry);
+        }
+
+        public void onDamage(final long index, final String problem)
+        {
+            damages++;
+            if (damagedIndex < 0)
+            {
+                damagedIndex = index;
+                damage = problem;
+            }
+        }
+    }
+
+    private static void closeQuietly(final ChronicleQueue queue)
+    {
+        try
+        {
+            queue.close();
+        }
+        catch (final InternalError | AssertionError | RuntimeException ex)
+        {
+            // Only reading was done; a damaged journal may fail to unmap cleanly.
         }
     }
 
@@ -219,34 +317,6 @@ public final class JournalScan
         }
     }
 
-    private void scan(final ChronicleQueue queue)
-    {
-        final JournalEntry entry = new JournalEntry();
-        try (JournalReader reader = new JournalReader(queue, cutOff))
-        {
-            int result;
-            while ((result = reader.next(entry)) != JournalReader.END)
-            {
-                if (result == JournalReader.CORRUPT)
-                {
-                    if (damagedIndex < 0)
-                    {
-                        damagedIndex = reader.problemIndex();
-                        damage = reader.problem();
-                    }
-                    continue;
-                }
-                if (damagedIndex >= 0)
-                {
-                    entriesAfterDamage = true;
-                    continue;
-                }
-                entries++;
-                accept(entry);
-            }
-        }
-    }
-
     private void accept(final JournalEntry entry)
     {
         if (entry.isIdentity())
@@ -254,7 +324,6 @@ public final class JournalScan
             if (null == identity)
             {
                 identity = entry.identity();
-                identityIndex = entry.index();
             }
         }
         else if (entry.isEpochBegin())
@@ -262,6 +331,7 @@ public final class JournalScan
             final EpochCut cut = entry.epochCut();
             cuts.put(cut.epoch(), cut);
             cutIndexes.put(cut.epoch(), Long.valueOf(entry.index()));
+            cutSequences.put(cut.epoch(), entries - 1);
             cutEpochs.add(cut.epoch());
         }
         else if (entry.isEpochCommit())
@@ -278,11 +348,6 @@ public final class JournalScan
     public String identity()
     {
         return identity;
-    }
-
-    long identityIndex()
-    {
-        return identityIndex;
     }
 
     /**
@@ -314,6 +379,15 @@ public final class JournalScan
     long cutIndex(final long epoch)
     {
         return cutIndexes.get(epoch);
+    }
+
+    /**
+     * @param epoch logged.
+     * @return the number its cut entry carries.
+     */
+    long cutSequence(final long epoch)
+    {
+        return cutSequences.get(epoch);
     }
 
     /**
@@ -372,6 +446,56 @@ public final class JournalScan
     public boolean entriesAfterDamage()
     {
         return entriesAfterDamage;
+    }
+
+    /**
+     * @return whether the only damage is the last entry Chronicle wrote: what a crash in the middle of an append
+     *         leaves, and the one damage that may be cut off.
+     */
+    public boolean isTornTail()
+    {
+        return damages == 1 && damagedIndex == lastWrittenIndex && !entriesAfterDamage;
+    }
+
+    /**
+     * Marks the damaged last entry as cut off, durably, so that every reader skips it from now on.
+     *
+     * @param checkpoint directory.
+     * @param log        where to say what was cut.
+     */
+    void cutTornTail(final Path checkpoint, final PrintStream log)
+    {
+        log.println("millrace: journal of " + checkpoint + ": its last entry " + Long.toHexString(damagedIndex) +
+            " is damaged (" + damage + "), as a write cut short by a crash leaves it; cutting the journal back to the entry before it");
+        appendCutOff(checkpoint, damagedIndex);
+        cutOff.add(damagedIndex);
+        damagedIndex = -1;
+        damage = null;
+        damages = 0;
+    }
+
+    /**
+     * @return whether the checkpoint has a journal directory.
+     */
+    public boolean journalPresent()
+    {
+        return journalPresent;
+    }
+
+    /**
+     * @return why Chronicle could not open the journal, or null when it could (or there is none).
+     */
+    public String unopenable()
+    {
+        return unopenable;
+    }
+
+    /**
+     * @return the format version of the journal's first entry; this build's when it has none.
+     */
+    public int firstVersion()
+    {
+        return firstVersion;
     }
 
     /**

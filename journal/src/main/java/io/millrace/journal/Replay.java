@@ -207,12 +207,12 @@ public final class Replay
     }
 
     /**
-     * A damaged entry with intact entries after it hides the epochs recorded after it from the scan: refuse to
-     * treat the epochs before it as all there is.
+     * Damage other than a torn last entry hides the epochs recorded after it from the scan: refuse to treat the
+     * epochs before it as all there is.
      */
     private void checkNoDamageAfter(final JournalScan scan, final long last)
     {
-        if (scan.damagedIndex() >= 0 && scan.entriesAfterDamage())
+        if (scan.damagedIndex() >= 0 && !scan.isTornTail())
         {
             throw new IllegalStateException("journal entry 0x" + Long.toHexString(scan.damagedIndex()) +
                 " is damaged (" + scan.damage() + "); epochs after " + last + " of checkpoint " + checkpoint +

@@ -128,7 +128,14 @@ final class ReplayJournal implements Journal
         if (null == ingress)
         {
             ingress = new JournalReader(queue, scan.cutOff());
-            ingress.seekAfter(startEpoch == 0 ? -1 : scan.cutIndex(startEpoch));
+            if (startEpoch == 0)
+            {
+                ingress.seekAfter(-1, 0);
+            }
+            else
+            {
+                ingress.seekAfter(scan.cutIndex(startEpoch), scan.cutSequence(startEpoch));
+            }
         }
         // Never report the end, which would hand over to the live source (standard input may be gone): the
         // replay stops at its last epoch, which the journal holds.

@@ -1,5 +1,6 @@
 package io.millrace.journal;
 
+import io.millrace.internal.CrashPoints;
 import io.millrace.internal.DurableFiles;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
@@ -21,13 +22,19 @@ import java.util.List;
 /**
  * Operator snapshots, one file per committed epoch: {@code snapshot-<epoch, 10 digits>.bin}. A file is written
  * under a hidden temporary name, forced to disk, then renamed, so a crash leaves either no file or a whole one.
+ * Little-endian:
  * <pre>
  *  +---------------+---------------+-------------------------------+
- *  | magic "MRSN"  | CRC32C        | epoch: 8                      |
+ *  | magic "MRSN"  | format version| epoch: 8                      |
  *  +---------------+---------------+-------------------------------+
- *  | length: 8                     | snapshot bytes               ...
- *  +-------------------------------+-------------------------------+
+ *  | length: 8                     | journal entries: 8            |
+ *  +---------------+---------------+-------------------------------+
+ *  | CRC32C        | reserved      | snapshot bytes               ...
+ *  +---------------+---------------+-------------------------------+
  * </pre>
+ * The CRC32C covers the whole file, its own field taken as zero. {@code journal entries} is how many entries the
+ * journal held when the snapshot was written: all of them precede the epoch's commit entry, so a journal that
+ * holds fewer has lost entries.
  * Only the newest {@link #RETAINED} snapshots are kept.
  */
 public final class SnapshotStore
@@ -35,7 +42,12 @@ public final class SnapshotStore
     /** Snapshots kept; older ones are deleted after each commit. */
     public static final int RETAINED = 10;
     private static final int MAGIC = 0x4E53524D;
-    private static final int HEADER_LENGTH = 24;
+    private static final int VERSION_OFFSET = 4;
+    private static final int EPOCH_OFFSET = 8;
+    private static final int LENGTH_OFFSET = 16;
+    private static final int ENTRIES_OFFSET = 24;
+    private static final int CRC_OFFSET = 32;
+    private static final int HEADER_LENGTH = 40;
 
     private final Path directory;
     private final ExpandableDirectByteBuffer out = new ExpandableDirectByteBuffer(64 * 1024);
@@ -63,27 +75,40 @@ public final class SnapshotStore
      */
     public Path file(final long epoch)
     {
-        return directory.resolve(String.format("snapshot-%010d.bin", epoch));
+        return directory.resolve(fileName(epoch));
+    }
+
+    /**
+     * @param epoch of a snapshot.
+     * @return the name of its file.
+     */
+    static String fileName(final long epoch)
+    {
+        return String.format("snapshot-%010d.bin", epoch);
     }
 
     /**
      * Writes a snapshot durably.
      *
-     * @param epoch  it is the state at the end of.
-     * @param buffer holding it.
-     * @param offset of its first byte.
-     * @param length of it.
-     * @return its CRC32C.
+     * @param epoch   it is the state at the end of.
+     * @param entries the journal holds now.
+     * @param buffer  holding it.
+     * @param offset  of its first byte.
+     * @param length  of it.
+     * @return the file's CRC32C.
      */
-    public int write(final long epoch, final DirectBuffer buffer, final int offset, final int length)
+    public int write(final long epoch, final long entries, final DirectBuffer buffer, final int offset, final int length)
     {
         out.checkLimit(HEADER_LENGTH + length);
         out.putBytes(HEADER_LENGTH, buffer, offset, length);
-        final int crc = checksum.compute(out, HEADER_LENGTH, length);
         out.putInt(0, MAGIC, ByteOrder.LITTLE_ENDIAN);
-        out.putInt(4, crc, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(8, epoch, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(16, length, ByteOrder.LITTLE_ENDIAN);
+        out.putInt(VERSION_OFFSET, JournalDescriptor.FORMAT_VERSION, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(EPOCH_OFFSET, epoch, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(ENTRIES_OFFSET, entries, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(CRC_OFFSET, 0);
+        final int crc = checksum.compute(out, 0, HEADER_LENGTH + length);
+        out.putInt(CRC_OFFSET, crc, ByteOrder.LITTLE_ENDIAN);
         final ByteBuffer bytes = out.byteBuffer().duplicate().clear().limit(HEADER_LENGTH + length);
         final Path temporary = directory.resolve(".snapshot-" + epoch + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
@@ -99,7 +124,9 @@ public final class SnapshotStore
         {
             throw new UncheckedIOException("cannot write snapshot " + temporary, ex);
         }
+        CrashPoints.passed("snapshot-written");
         DurableFiles.rename(temporary, file(epoch));
+        CrashPoints.passed("snapshot-renamed");
         return crc;
     }
 
@@ -114,6 +141,41 @@ public final class SnapshotStore
      */
     public DirectBuffer read(final long epoch, final long length, final int crc)
     {
+        final UnsafeBuffer in = load(epoch, "of committed epoch " + epoch);
+        final String problem = check(in, epoch, crc);
+        if (null != problem)
+        {
+            throw new IllegalStateException("snapshot " + file(epoch) + " is damaged: " + problem);
+        }
+        if (in.capacity() != HEADER_LENGTH + length)
+        {
+            throw new IllegalStateException("snapshot " + file(epoch) + " is damaged: length " +
+                (in.capacity() - HEADER_LENGTH) + ", committed " + length);
+        }
+        return new UnsafeBuffer(in, HEADER_LENGTH, (int)length);
+    }
+
+    /**
+     * Reads and checks a snapshot whether or not its epoch was committed, for what its header says.
+     *
+     * @param epoch of the snapshot.
+     * @return how many entries the journal held when it was written.
+     * @throws IllegalStateException naming the file when it is missing or damaged.
+     */
+    public long journalEntries(final long epoch)
+    {
+        final UnsafeBuffer in = load(epoch, "");
+        final String problem = check(in, epoch, in.capacity() < HEADER_LENGTH ? 0 :
+            in.getInt(CRC_OFFSET, ByteOrder.LITTLE_ENDIAN));
+        if (null != problem)
+        {
+            throw new IllegalStateException("snapshot " + file(epoch) + " is damaged: " + problem);
+        }
+        return in.getLong(ENTRIES_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private UnsafeBuffer load(final long epoch, final String which)
+    {
         final Path file = file(epoch);
         final byte[] bytes;
         try
@@ -122,16 +184,12 @@ public final class SnapshotStore
         }
         catch (final IOException ex)
         {
-            throw new IllegalStateException("snapshot of committed epoch " + epoch + " is missing: " + file, ex);
+            throw new IllegalStateException("snapshot " + which + (which.isEmpty() ? "" : " ") + "is missing: " + file,
+                ex);
         }
         final UnsafeBuffer in = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
         in.putBytes(0, bytes);
-        final String problem = check(in, bytes.length, epoch, length, crc);
-        if (null != problem)
-        {
-            throw new IllegalStateException("snapshot " + file + " is damaged: " + problem);
-        }
-        return new UnsafeBuffer(in, HEADER_LENGTH, (int)length);
+        return in;
     }
 
     /**
@@ -186,6 +244,7 @@ public final class SnapshotStore
             try
             {
                 Files.deleteIfExists(file(epochs.get(i)));
+                CrashPoints.passed("snapshot-pruned");
             }
             catch (final IOException ex)
             {
@@ -194,25 +253,34 @@ public final class SnapshotStore
         }
     }
 
-    private static String check(
-        final UnsafeBuffer in, final int fileLength, final long epoch, final long length, final int crc)
+    private static String check(final UnsafeBuffer in, final long epoch, final int crc)
     {
+        final int fileLength = in.capacity();
         if (fileLength < HEADER_LENGTH || in.getInt(0, ByteOrder.LITTLE_ENDIAN) != MAGIC)
         {
             return "not a snapshot file";
         }
-        if (in.getLong(8, ByteOrder.LITTLE_ENDIAN) != epoch)
+        final int version = in.getInt(VERSION_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (version != JournalDescriptor.FORMAT_VERSION)
         {
-            return "holds epoch " + in.getLong(8, ByteOrder.LITTLE_ENDIAN);
+            return "format version " + version + "; this build reads version " + JournalDescriptor.FORMAT_VERSION;
         }
-        if (in.getLong(16, ByteOrder.LITTLE_ENDIAN) != length || fileLength != HEADER_LENGTH + length)
-        {
-            return "length " + (fileLength - HEADER_LENGTH) + ", committed " + length;
-        }
-        final int actual = new Checksum().compute(in, HEADER_LENGTH, (int)length);
-        if (actual != crc || in.getInt(4, ByteOrder.LITTLE_ENDIAN) != crc)
+        final int stored = in.getInt(CRC_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        in.putInt(CRC_OFFSET, 0);
+        final int actual = new Checksum().compute(in, 0, fileLength);
+        in.putInt(CRC_OFFSET, stored, ByteOrder.LITTLE_ENDIAN);
+        if (actual != stored || stored != crc)
         {
             return "checksum mismatch";
+        }
+        if (in.getLong(EPOCH_OFFSET, ByteOrder.LITTLE_ENDIAN) != epoch)
+        {
+            return "holds epoch " + in.getLong(EPOCH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        }
+        if (in.getLong(LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN) != fileLength - HEADER_LENGTH)
+        {
+            return "length " + (fileLength - HEADER_LENGTH) + ", header says " +
+                in.getLong(LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
         }
         return null;
     }

@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,6 +78,16 @@ class PublisherRecoveryTest
         query.awaitTermination();
         assertTrue(query.isFinished());
 
+        assertEquals(rows(reference), rows(output));
+
+        // Started again on the finished checkpoint: it holds every offer, and takes no more.
+        final Publisher again = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery finished = start(again, output, checkpoint);
+        assertEquals(EVENTS, again.position(), "the checkpoint holds every offer of the finished run");
+        assertFalse(again.offer(EVENT, new long[]{EVENTS}), "a finished query takes no offer");
+        assertFalse(again.offerBlocking(EVENT, new long[]{EVENTS}), "a finished query takes no offer");
+        again.close();
+        assertTrue(finished.isFinished());
         assertEquals(rows(reference), rows(output));
     }
 
