@@ -1,5 +1,7 @@
 package io.millrace;
 
+import io.millrace.internal.JvmAccess;
+
 import io.millrace.source.Source;
 
 import java.util.Objects;
@@ -11,7 +13,7 @@ import java.util.Objects;
  *     .flatMap(words, splitIntoWords)
  *     .groupBy("word").count()
  *     .writeStream().outputMode(OutputMode.COMPLETE).trigger(Trigger.availableNow())
- *     .sink(new CsvSink(System.out))
+ *     .sink(new CsvSink(System.out, false))
  *     .start();
  * query.awaitTermination();
  * }</pre>
@@ -28,6 +30,7 @@ public final class Millrace
      */
     public static Stream readStream(final Source source)
     {
+        JvmAccess.check(false);
         return Stream.root(new Ingress(Objects.requireNonNull(source, "source"), null));
     }
 
@@ -37,6 +40,7 @@ public final class Millrace
      */
     public static Stream readStream(final Publisher publisher)
     {
+        JvmAccess.check(false);
         return Stream.root(new Ingress(null, Objects.requireNonNull(publisher, "publisher")));
     }
 }

@@ -7,6 +7,7 @@ import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.EpochLog;
 import io.millrace.internal.IngressProducer;
+import io.millrace.internal.JvmAccess;
 import io.millrace.internal.QueryControl;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
@@ -48,6 +49,7 @@ public final class Publisher
      */
     public Publisher(final Schema schema)
     {
+        JvmAccess.check(false);
         this.schema = Objects.requireNonNull(schema, "schema");
         this.writer = new RowWriter(schema);
     }

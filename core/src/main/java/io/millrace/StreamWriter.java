@@ -41,6 +41,7 @@ public final class StreamWriter
     private int slotCapacity = SLOT_CAPACITY_DEFAULT;
     private long throttle;
     private String queryName = "query";
+    private long version = 1;
     private Journal journal;
     private boolean journalInput;
     private String identity;
@@ -202,8 +203,26 @@ public final class StreamWriter
     }
 
     /**
-     * @param queryIdentity recorded in the checkpoint and checked on restart; by default the plan, output mode
-     *                      and trigger kind.
+     * @param version of the query's logic, part of its default identity (default 1). A checkpoint records the
+     *                identity and a restart must present the same one, but the plan prints a function (a
+     *                {@code filter} predicate, a {@code map}) by its kind, not its code: bump the version whenever
+     *                such code changes, so that a restart refuses the old checkpoint instead of resuming from state
+     *                that other code built.
+     * @return this.
+     */
+    public StreamWriter version(final long version)
+    {
+        this.version = version;
+        return this;
+    }
+
+    /**
+     * Replaces the default identity: the query's name and {@link #version(long) version}, its plan (operators,
+     * columns, windows, and its source with every parameter that decides its records), output mode and trigger
+     * kind. The sink is not part of the default identity: include where it writes when a restart elsewhere would
+     * break exactly-once (the command line includes its output directory).
+     *
+     * @param queryIdentity recorded in the checkpoint and checked on restart.
      * @return this.
      */
     public StreamWriter queryIdentity(final String queryIdentity)
@@ -310,7 +329,8 @@ public final class StreamWriter
 
     String identity()
     {
-        return null != identity ? identity : stream + " | " + outputMode + " | " + trigger.kind();
+        return null != identity ? identity :
+            queryName + " version " + version + " | " + stream + " | " + outputMode + " | " + trigger.kind();
     }
 
     Stream stream()

@@ -137,4 +137,14 @@ public final class EventGenerator
         buffer.putByte(at, (byte)'k');
         return 1 + buffer.putLongAscii(at + 1, key);
     }
+
+    /**
+     * @return the generator's parameters, all of which decide its events.
+     */
+    @Override
+    public String toString()
+    {
+        return "EventGenerator(seed=" + seed + ", keys=" + keys + ", rate=" + rate + ", disorder=" + disorder +
+            ", maxDelay=" + maxDelay + ", start=" + start + ")";
+    }
 }

@@ -82,6 +82,6 @@ public final class GeneratorSource implements Source
     @Override
     public String toString()
     {
-        return "GeneratorSource(" + count + " events)";
+        return "GeneratorSource(" + count + " events of " + generator + ")";
     }
 }

@@ -77,9 +77,9 @@ final class WindowedCountCommand implements Callable<Integer>
     private Duration epochInterval;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
-        description = "Checkpoint directory: journal and snapshots. A run restarted with the same arguments and " +
-            "checkpoint after a crash resumes where the last committed epoch ended; run again after it finished, " +
-            "it changes nothing.")
+        description = "Checkpoint directory: journal and snapshots (needs --output). A run restarted with the same " +
+            "arguments and checkpoint after a crash resumes where the last committed epoch ended; run again after " +
+            "it finished, it changes nothing.")
     private Path checkpoint;
 
     @Option(names = "--output", paramLabel = "DIR",
@@ -133,6 +133,11 @@ final class WindowedCountCommand implements Callable<Integer>
         if (journalInput && null == checkpoint)
         {
             throw bad("--journal-input needs --checkpoint");
+        }
+        if (null != checkpoint && null == output)
+        {
+            throw bad("--checkpoint needs --output DIR: rows written to standard output cannot be taken back after " +
+                "a crash, so a resumed run would repeat some of them");
         }
         final boolean resuming = null != checkpoint;
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))

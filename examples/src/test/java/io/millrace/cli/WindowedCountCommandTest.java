@@ -298,7 +298,10 @@ class WindowedCountCommandTest
             Arguments.of("a window of 0 ms", "--generate 10 --window 0"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
             Arguments.of("no input", "--window 1s"),
-            Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"));
+            Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"),
+            Arguments.of("--checkpoint without --output, whose rows could repeat after a crash",
+                "--generate 10 --window 1s --checkpoint " + Path.of(System.getProperty("java.io.tmpdir"),
+                    "millrace-checkpoint-never-made")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.CrashPoints;
+import io.millrace.internal.JvmAccess;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.PointerBytesStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -92,6 +93,18 @@ public final class ChronicleJournal implements Journal
      * @param log       where recovery notes go (stderr).
      */
     public ChronicleJournal(final Path directory, final PrintStream log)
+    {
+        // Checked before the fields, whose initialisers already use Chronicle.
+        this(accessible(directory), log, true);
+    }
+
+    private static Path accessible(final Path directory)
+    {
+        JvmAccess.check(true);
+        return directory;
+    }
+
+    private ChronicleJournal(final Path directory, final PrintStream log, final boolean accessChecked)
     {
         this.directory = directory;
         this.log = log;
