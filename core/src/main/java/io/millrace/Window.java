@@ -15,7 +15,7 @@ public final class Window
     {
         /** Fixed size, each record in exactly one window. */
         TUMBLING,
-        /** Fixed size, a new window every slide; a record is in every window covering it. */
+        /** Fixed size, a new window every slide (at most the size); a record is in every window covering it. */
         SLIDING,
         /** Per key, a record opens {@code [t, t + gap)} and merges with the open sessions it overlaps. */
         SESSION
@@ -48,13 +48,20 @@ public final class Window
     /**
      * @param timeColumn LONG or TIMESTAMP column of event times.
      * @param size       of each window, at least 1 ms.
-     * @param slide      between window starts, at least 1 ms; equal to {@code size} means tumbling.
+     * @param slide      between window starts, 1 ms to {@code size}; equal to {@code size} means tumbling.
      * @return sliding windows.
+     * @throws IllegalArgumentException when the slide is larger than the size: records between windows would
+     *                                  be counted nowhere.
      */
     public static Window window(final String timeColumn, final Duration size, final Duration slide)
     {
         final long sizeMs = millis("window size", size);
         final long slideMs = millis("window slide", slide);
+        if (slideMs > sizeMs)
+        {
+            throw new IllegalArgumentException("window slide must not be larger than the window size: slide " +
+                slideMs + "ms, size " + sizeMs + "ms");
+        }
         return new Window(sizeMs == slideMs ? Kind.TUMBLING : Kind.SLIDING, timeColumn, sizeMs, slideMs);
     }
 
