@@ -4,6 +4,7 @@ import io.millrace.Window;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigInteger;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +27,29 @@ class WindowSpecTest
             refused.getMessage());
         assertTrue(refused.getMessage().contains(size + "ms") && refused.getMessage().contains(slide + "ms"),
             refused.getMessage());
+    }
+
+    @ParameterizedTest(name = "size {0} ms, slide {1} ms")
+    @CsvSource({"3600000, 1", "1001, 1", "100001, 100", "9223372036854775807, 1000000",
+        "9223372036854775807, 9223372036854775"})
+    void shouldRefuseMoreWindowsPerRecordThanTheLimit(final long size, final long slide)
+    {
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> Window.window("t", Duration.ofMillis(size), Duration.ofMillis(slide)));
+        final String message = refused.getMessage();
+        assertTrue(message.contains(size + "ms") && message.contains(slide + "ms") &&
+            message.contains("at most " + Window.MAX_WINDOWS_PER_RECORD), message);
+    }
+
+    @ParameterizedTest(name = "size {0} ms, slide {1} ms")
+    @CsvSource({"1000, 1", "100000, 100", "99901, 100", "9223372036854775807, 9223372036854776"})
+    void shouldAcceptUpToTheLimitOfWindowsPerRecord(final long size, final long slide)
+    {
+        // A record is in ceil(size / slide) windows at most (fewer when the slide does not divide the size).
+        final BigInteger[] quotient = BigInteger.valueOf(size).divideAndRemainder(BigInteger.valueOf(slide));
+        final long most = quotient[0].longValueExact() + (quotient[1].signum() > 0 ? 1 : 0);
+        assertTrue(most <= Window.MAX_WINDOWS_PER_RECORD, "case beyond the limit: " + most);
+        assertEquals(slide, Window.window("t", Duration.ofMillis(size), Duration.ofMillis(slide)).slideMs());
     }
 
     @ParameterizedTest(name = "size {0} ms, slide {1} ms")

@@ -297,6 +297,7 @@ class WindowedCountCommandTest
             Arguments.of("a negative duration", "--generate 10 --window 1s --watermark -5ms"),
             Arguments.of("a window of 0 ms", "--generate 10 --window 0"),
             Arguments.of("a slide larger than the window", "--generate 10 --window 20ms --slide 45ms"),
+            Arguments.of("more windows per record than allowed", "--generate 10 --window 1h --slide 1ms"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
             Arguments.of("no input", "--window 1s"),
             Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"));
