@@ -169,7 +169,7 @@ public final class Stream
     /**
      * Drops rows whose values of {@code columns} were seen before. With a watermark, a key is remembered until
      * the watermark passes its first occurrence's event time plus the delay, so state stays bounded; without
-     * one, forever.
+     * one, forever. DOUBLE key values are compared as in {@link #groupBy(String...)}.
      *
      * @param columns the key; at least one.
      * @return the stream without duplicates.
@@ -195,7 +195,8 @@ public final class Stream
 
     /**
      * Groups rows by an event-time window and some columns, for a windowed aggregation. The result has the
-     * columns {@code window_start}, {@code window_end}, the key columns, then the aggregates.
+     * columns {@code window_start}, {@code window_end}, the key columns, then the aggregates. DOUBLE key values
+     * are grouped as in {@link #groupBy(String...)}.
      *
      * @param window  tumbling, sliding or session window over a time column.
      * @param columns to group by besides the window; at least one.
@@ -214,7 +215,9 @@ public final class Stream
     }
 
     /**
-     * Groups rows by the values of some columns, for an aggregation.
+     * Groups rows by the values of some columns, for an aggregation. DOUBLE values are grouped as SQL compares
+     * them: {@code -0.0} falls in the group of {@code 0.0}, and every NaN, whatever its bits, in one group; the
+     * result holds {@code 0.0} and the canonical {@link Double#NaN} for those groups.
      *
      * @param columns to group by; at least one.
      * @return the grouped stream.

@@ -6,16 +6,24 @@ import java.util.Objects;
 /**
  * An event-time window for {@link Stream#groupBy(Window, String...)} (DESIGN §6): tumbling, sliding or session.
  * Windows are half-open {@code [start, end)} in epoch milliseconds; tumbling and sliding starts are multiples of
- * the slide, aligned to 0. Immutable.
+ * the slide, aligned to 0 (also below 0: a record at {@code t} is in every window with
+ * {@code start <= t < start + size}). Immutable.
+ * <p>
+ * Limits, checked when the window is made: sizes, slides and gaps are at least 1 ms; a slide is at most the size;
+ * a record is in at most {@link #MAX_WINDOWS_PER_RECORD} windows ({@code size / slide}, rounded up), so that
+ * neither the work per record nor the number of open windows is unbounded.
  */
 public final class Window
 {
+    /** Most windows a record may belong to: the size divided by the slide, rounded up. */
+    public static final int MAX_WINDOWS_PER_RECORD = 1000;
+
     /** The kinds of window. */
     public enum Kind
     {
         /** Fixed size, each record in exactly one window. */
         TUMBLING,
-        /** Fixed size, a new window every slide; a record is in every window covering it. */
+        /** Fixed size, a new window every slide (at most the size); a record is in every window covering it. */
         SLIDING,
         /** Per key, a record opens {@code [t, t + gap)} and merges with the open sessions it overlaps. */
         SESSION
@@ -48,13 +56,27 @@ public final class Window
     /**
      * @param timeColumn LONG or TIMESTAMP column of event times.
      * @param size       of each window, at least 1 ms.
-     * @param slide      between window starts, at least 1 ms; equal to {@code size} means tumbling.
+     * @param slide      between window starts, 1 ms to {@code size}; equal to {@code size} means tumbling.
      * @return sliding windows.
+     * @throws IllegalArgumentException when the slide is larger than the size (records between windows would
+     *                                  be counted nowhere), or when a record would be in more than
+     *                                  {@link #MAX_WINDOWS_PER_RECORD} windows.
      */
     public static Window window(final String timeColumn, final Duration size, final Duration slide)
     {
         final long sizeMs = millis("window size", size);
         final long slideMs = millis("window slide", slide);
+        if (slideMs > sizeMs)
+        {
+            throw new IllegalArgumentException("window slide must not be larger than the window size: slide " +
+                slideMs + "ms, size " + sizeMs + "ms");
+        }
+        final long windowsPerRecord = sizeMs / slideMs + (sizeMs % slideMs == 0 ? 0 : 1);
+        if (windowsPerRecord > MAX_WINDOWS_PER_RECORD)
+        {
+            throw new IllegalArgumentException("window size " + sizeMs + "ms with slide " + slideMs + "ms puts a " +
+                "record in up to " + windowsPerRecord + " windows; at most " + MAX_WINDOWS_PER_RECORD + " are allowed");
+        }
         return new Window(sizeMs == slideMs ? Kind.TUMBLING : Kind.SLIDING, timeColumn, sizeMs, slideMs);
     }
 

@@ -43,10 +43,8 @@ import java.util.TreeMap;
  *       ({@code W >= end}) drops the contribution and adds one to {@link Result#droppedContributions()}; each open one
  *       counts it. A record all of whose windows are closed is a late record; its contributions are counted as dropped
  *       too (a late record with k windows adds k dropped contributions).</li>
- *   <li><b>Slide larger than size</b> (not ruled out by §6): a record may then fall in no window. The model does not
- *       call such a record late (it has no window that is closed) and counts it in
- *       {@link Result#unassignedRecords()} instead. The engine may instead reject slide &gt; size when the query is
- *       built; tests should then simply not generate it.</li>
+ *   <li><b>Slide larger than size</b> would leave records in no window, counted nowhere; it is refused when the
+ *       model is built, as the engine refuses it when a query is built.</li>
  *   <li><b>Sessions</b> (per key, gap G): a record at {@code t} with {@code t + G <= W} is late: it is counted, listed,
  *       contributes nothing, and adds one dropped contribution (its only window {@code [t, t+G)} is closed). Otherwise
  *       it opens {@code [t, t+G)} and merges with every open session of its key that overlaps it (shares at least one
@@ -158,8 +156,9 @@ public final class WindowModel {
      * semantics for negative times); {@code slide} need not divide {@code size}. Watermark delay {@code delay} ms.
      */
     public static WindowModel sliding(long size, long slide, long delay) {
-        if (size <= 0 || slide <= 0) {
-            throw new IllegalArgumentException("window size and slide must be > 0: " + size + ", " + slide);
+        if (size <= 0 || slide <= 0 || slide > size) {
+            throw new IllegalArgumentException("window size and slide must be > 0, slide <= size: " + size + ", "
+                    + slide);
         }
         return new WindowModel(Kind.SLIDING, size, slide, 0, delay);
     }
@@ -179,8 +178,8 @@ public final class WindowModel {
 
     /**
      * The starts of the tumbling or sliding windows a record at {@code t} belongs to, ascending: every multiple
-     * {@code s} of the slide with {@code s <= t < s + size}. Empty when a slide larger than the size leaves {@code t}
-     * in a gap. Not defined for sessions.
+     * {@code s} of the slide with {@code s <= t < s + size}; never empty, as the slide is at most the size. Not
+     * defined for sessions.
      */
     public List<Long> windowStartsOf(long t) {
         if (kind == Kind.SESSION) {
@@ -243,7 +242,6 @@ public final class WindowModel {
         final List<Update> updates = new ArrayList<>();
         final List<WindowRow> mergedAway = new ArrayList<>();
         long dropped;
-        long unassigned;
 
         /** Closes (and emits) every open window whose end is <= the watermark {@code w}. */
         void closeUpTo(long w, int closedBefore) {
@@ -270,10 +268,6 @@ public final class WindowModel {
         /** Tumbling or sliding: count the record in each of its open windows, drop it from the closed ones. */
         void applyFixed(int i, Event e, Long w) {
             List<Long> starts = windowStartsOf(e.time());
-            if (starts.isEmpty()) {
-                unassigned++;
-                return;
-            }
             int counted = 0;
             for (long start : starts) {
                 WindowId id = new WindowId(start, start + size, e.key());
@@ -338,7 +332,7 @@ public final class WindowModel {
                 openRows.add(en.getKey().withCount(en.getValue()));
             }
             openRows.sort(ROW_ORDER);
-            return new Result(endOfInput, emissions, openRows, late, lateIndices, dropped, unassigned, updates,
+            return new Result(endOfInput, emissions, openRows, late, lateIndices, dropped, updates,
                     mergedAway);
         }
     }
@@ -351,13 +345,12 @@ public final class WindowModel {
         private final List<Event> lateRecords;
         private final List<Integer> lateIndices;
         private final long droppedContributions;
-        private final long unassignedRecords;
         private final List<Update> updates;
         private final List<WindowRow> mergedAwaySessions;
         private Map<WindowId, WindowRow> lastUpdates; // built on first use
 
         Result(boolean endOfInput, List<Emission> emissions, List<WindowRow> openRows, List<Event> lateRecords,
-                List<Integer> lateIndices, long droppedContributions, long unassignedRecords, List<Update> updates,
+                List<Integer> lateIndices, long droppedContributions, List<Update> updates,
                 List<WindowRow> mergedAwaySessions) {
             this.endOfInput = endOfInput;
             this.emissions = List.copyOf(emissions);
@@ -365,7 +358,6 @@ public final class WindowModel {
             this.lateRecords = List.copyOf(lateRecords);
             this.lateIndices = List.copyOf(lateIndices);
             this.droppedContributions = droppedContributions;
-            this.unassignedRecords = unassignedRecords;
             this.updates = List.copyOf(updates);
             this.mergedAwaySessions = List.copyOf(mergedAwaySessions);
         }
@@ -446,11 +438,6 @@ public final class WindowModel {
             return droppedContributions;
         }
 
-        /** Records that belong to no window at all (only possible for sliding windows with slide &gt; size). */
-        public long unassignedRecords() {
-            return unassignedRecords;
-        }
-
         /**
          * Update mode in continuous processing: every change of a window's count, in the order the records made
          * them (per record, by ascending window start for sliding windows).
@@ -494,7 +481,7 @@ public final class WindowModel {
         @Override
         public String toString() {
             return "Result{rows=" + appendRows() + ", open=" + openRows + ", late=" + lateRecords + ", dropped="
-                    + droppedContributions + ", unassigned=" + unassignedRecords + "}";
+                    + droppedContributions + "}";
         }
     }
 }

@@ -220,17 +220,6 @@ class WindowModelTest {
         assertEquals(0, r.droppedContributions());
     }
 
-    @Test
-    void slidingWithSlideLargerThanSizeLeavesGaps() {
-        // size 5, slide 10: windows [0,5), [10,15), ... t=7 is in no window (not late, unassigned). t=12 (W=7)
-        // -> [10,15). t=3 (W=12): [0,5) closed -> late.
-        Result r = WindowModel.sliding(5, 10, 0).run(List.of(ev(7, "a"), ev(12, "a"), ev(3, "a")));
-        assertEquals(List.of(row(10, 15, "a", 1)), r.appendRows());
-        assertEquals(1, r.unassignedRecords());
-        assertEquals(List.of(ev(3, "a")), r.lateRecords());
-        assertEquals(1, r.droppedContributions());
-    }
-
     // ---------------------------------------------------------------- sessions
 
     @Test
@@ -361,6 +350,7 @@ class WindowModelTest {
     void rejectsNonsenseConfigurations() {
         assertThrows(IllegalArgumentException.class, () -> WindowModel.tumbling(0, 0));
         assertThrows(IllegalArgumentException.class, () -> WindowModel.sliding(10, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> WindowModel.sliding(5, 10, 0));
         assertThrows(IllegalArgumentException.class, () -> WindowModel.sessions(0, 0));
         assertThrows(IllegalArgumentException.class, () -> WindowModel.tumbling(10, -1));
     }

@@ -248,7 +248,7 @@ class WindowedCountCommandTest
             Arguments.of("--window 50ms --watermark 20ms", WindowModel.tumbling(50, 20)),
             Arguments.of("--window 50ms --watermark 0", WindowModel.tumbling(50, 0)),
             Arguments.of("--window 60ms --slide 25ms --watermark 30ms", WindowModel.sliding(60, 25, 30)),
-            Arguments.of("--window 20ms --slide 45ms --watermark 5ms", WindowModel.sliding(20, 45, 5)),
+            Arguments.of("--window 45ms --slide 20ms --watermark 5ms", WindowModel.sliding(45, 20, 5)),
             Arguments.of("--session-gap 15ms --watermark 10ms", WindowModel.sessions(15, 10)));
     }
 
@@ -296,6 +296,8 @@ class WindowedCountCommandTest
             Arguments.of("a duration that is no number", "--generate 10 --window abc"),
             Arguments.of("a negative duration", "--generate 10 --window 1s --watermark -5ms"),
             Arguments.of("a window of 0 ms", "--generate 10 --window 0"),
+            Arguments.of("a slide larger than the window", "--generate 10 --window 20ms --slide 45ms"),
+            Arguments.of("more windows per record than allowed", "--generate 10 --window 1h --slide 1ms"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
             Arguments.of("no input", "--window 1s"),
             Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"),

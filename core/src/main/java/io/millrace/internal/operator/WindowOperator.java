@@ -12,7 +12,9 @@ import org.agrona.collections.LongArrayList;
 
 /**
  * Tumbling and sliding window aggregation (DESIGN §6). Each window start has its own off-heap
- * {@link KeyedTable} from group key to an 8-byte flags word and the accumulators. The starts present are kept
+ * {@link KeyedTable} from group key to an 8-byte flags word and the accumulators; it starts with room for a few
+ * rows and doubles as it fills, so that state follows the rows rather than the number of open windows (many
+ * windows open behind a long watermark delay may each hold a row or two). The starts present are kept
  * sorted; since windows close in start order, the closed ones (kept only in complete mode) form a prefix and
  * the open ones the rest. A window closes when the watermark before a record reaches its end, or at the end of
  * input; then append mode writes its rows and, except in complete mode, its table is freed.
@@ -21,14 +23,13 @@ public final class WindowOperator extends WindowAggregationOperator
 {
     private static final int FLAGS_LENGTH = 8;
     private static final long DIRTY = 1;
-    private static final int INITIAL_WINDOW_CAPACITY = 1024;
+    private static final int INITIAL_WINDOW_CAPACITY = 8;
 
     private final long size;
     private final long slide;
     private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
     private final LongArrayList starts = new LongArrayList();
     private int firstOpen;
-    private int nextWindowCapacity = INITIAL_WINDOW_CAPACITY;
     private long stateRows;
     private long stateBytes;
 
@@ -146,7 +147,7 @@ public final class WindowOperator extends WindowAggregationOperator
         KeyedTable table = windows.get(start);
         if (null == table)
         {
-            table = new KeyedTable(FLAGS_LENGTH + layout.width(), nextWindowCapacity);
+            table = new KeyedTable(FLAGS_LENGTH + layout.width(), INITIAL_WINDOW_CAPACITY);
             windows.put(start, table);
             int at = starts.size();
             while (at > firstOpen && starts.getLong(at - 1) > start)
@@ -184,7 +185,6 @@ public final class WindowOperator extends WindowAggregationOperator
                 starts.remove(firstOpen);
                 stateRows -= table.size();
                 stateBytes -= table.bytes();
-                nextWindowCapacity = Math.max(INITIAL_WINDOW_CAPACITY, table.size());
                 table.close();
                 publishStateSize();
             }
@@ -226,12 +226,17 @@ public final class WindowOperator extends WindowAggregationOperator
         counters.stateBytes.set(stateBytes);
     }
 
+    /**
+     * Writes the number of window starts, the index of the first open one, an int once used as a capacity hint
+     * (kept so that the layout stays as it was; written as the initial capacity and not read back), then each
+     * start and its table, in start order.
+     */
     @Override
     public void writeState(final StateWriter out)
     {
         out.putInt(starts.size());
         out.putInt(firstOpen);
-        out.putInt(nextWindowCapacity);
+        out.putInt(INITIAL_WINDOW_CAPACITY);
         for (int i = 0; i < starts.size(); i++)
         {
             final long start = starts.getLong(i);
@@ -245,13 +250,13 @@ public final class WindowOperator extends WindowAggregationOperator
     {
         final int count = in.getInt();
         firstOpen = in.getInt();
-        nextWindowCapacity = in.getInt();
+        in.getInt(); // the former capacity hint
         stateRows = 0;
         stateBytes = 0;
         for (int i = 0; i < count; i++)
         {
             final long start = in.getLong();
-            final KeyedTable table = new KeyedTable(FLAGS_LENGTH + layout.width(), 16);
+            final KeyedTable table = new KeyedTable(FLAGS_LENGTH + layout.width(), INITIAL_WINDOW_CAPACITY);
             table.readFrom(in);
             windows.put(start, table);
             starts.addLong(start);

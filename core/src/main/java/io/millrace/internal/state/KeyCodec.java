@@ -2,6 +2,7 @@ package io.millrace.internal.state;
 
 import io.millrace.row.Column;
 import io.millrace.row.ColumnType;
+import io.millrace.row.DoubleColumn;
 import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.StringColumn;
@@ -15,6 +16,9 @@ import java.nio.ByteOrder;
  * Encodes the key columns of a row into a compact byte key for a {@link KeyedTable}, and decodes it back into
  * an output row. Fixed-width columns take their width; a string takes a 4-byte length then its bytes. An
  * optional 8-byte prefix (a window start) comes first. Reuses one scratch buffer; not thread-safe.
+ * <p>
+ * A DOUBLE is encoded normalised, as SQL groups it: {@code -0.0} as {@code 0.0} and every NaN as the canonical
+ * NaN, so that values that compare equal share a key; decoding writes the normalised value.
  */
 public final class KeyCodec
 {
@@ -133,6 +137,12 @@ public final class KeyCodec
                 scratch.putBytes(at + 4, row.buffer(), string.bytesOffset(row), stringLength);
                 at += 4 + stringLength;
             }
+            else if (column.type() == ColumnType.DOUBLE)
+            {
+                ensureCapacity(at + Double.BYTES);
+                scratch.putLong(at, normalisedBits(((DoubleColumn)column).get(row)), ByteOrder.LITTLE_ENDIAN);
+                at += Double.BYTES;
+            }
             else
             {
                 final int width = column.type().fixedWidth();
@@ -142,5 +152,14 @@ public final class KeyCodec
             }
         }
         return at;
+    }
+
+    /**
+     * @return the bits of {@code value} with -0.0 taken as 0.0 and every NaN as the canonical NaN.
+     */
+    private static long normalisedBits(final double value)
+    {
+        // -0.0 == 0.0 holds; doubleToLongBits gives every NaN the canonical bits.
+        return value == 0.0 ? 0L : Double.doubleToLongBits(value);
     }
 }

@@ -78,7 +78,8 @@ public final class KeyedTable
         index = Slab.allocate((long)indexCapacity * Long.BYTES);
         indexMask = indexCapacity - 1;
         entries = Slab.allocate((long)Math.max(8, initialCapacity) * entryWidth);
-        arena = new ExpandableDirectByteBuffer(Math.max(1024, initialCapacity * 16));
+        // Room for some keys longer than the inline ones; a table of short keys never touches it.
+        arena = new ExpandableDirectByteBuffer(initialCapacity * INLINE_KEY_LENGTH);
     }
 
     /**
