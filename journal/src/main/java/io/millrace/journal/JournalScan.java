@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -106,6 +107,11 @@ public final class JournalScan
         if (Files.isDirectory(checkpoint.resolve(JOURNAL)))
         {
             scan.journalPresent = true;
+            scan.unopenable = cutShortFile(checkpoint);
+            if (null != scan.unopenable)
+            {
+                return scan;
+            }
             final ChronicleQueue queue;
             try
             {
@@ -136,6 +142,12 @@ public final class JournalScan
         if (!Files.isDirectory(checkpoint.resolve(JOURNAL)))
         {
             throw new IllegalArgumentException("no journal in checkpoint " + checkpoint);
+        }
+        final String cutShort = cutShortFile(checkpoint);
+        if (null != cutShort)
+        {
+            visitor.onDamage(0, cutShort);
+            return;
         }
         final ChronicleQueue opened;
         try
@@ -259,6 +271,36 @@ public final class JournalScan
                 damage = problem;
             }
         }
+    }
+
+    /**
+     * Chronicle sizes every journal file at creation to at least one block and its overlap, and never shrinks one;
+     * reading a mapping past the end of a file cut shorter raises SIGBUS, which the JVM may report anywhere later.
+     * So such a file is found by its length, before anything is mapped.
+     *
+     * @return what is wrong, or null when every journal file is long enough.
+     */
+    private static String cutShortFile(final Path checkpoint)
+    {
+        final long blockSize = ChronicleJournal.builder(checkpoint.resolve(JOURNAL), true).blockSize();
+        final long least = blockSize + blockSize / 4;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(checkpoint.resolve(JOURNAL), "*.cq4"))
+        {
+            for (final Path file : files)
+            {
+                final long length = Files.size(file);
+                if (length < least)
+                {
+                    return "journal file " + file + " is " + length + " bytes, shorter than the " + least +
+                        " bytes Chronicle gives every journal file: it was cut short or emptied";
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "cannot list the journal files: " + ex;
+        }
+        return null;
     }
 
     private static void closeQuietly(final ChronicleQueue queue)
