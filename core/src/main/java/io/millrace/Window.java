@@ -11,7 +11,8 @@ import java.util.Objects;
  * <p>
  * Limits, checked when the window is made: sizes, slides and gaps are at least 1 ms; a slide is at most the size;
  * a record is in at most {@link #MAX_WINDOWS_PER_RECORD} windows ({@code size / slide}, rounded up), so that
- * neither the work per record nor the number of open windows is unbounded.
+ * neither the work per record nor the number of open windows is unbounded; a duration must be a long number of
+ * milliseconds.
  */
 public final class Window
 {
@@ -136,7 +137,15 @@ public final class Window
     private static long millis(final String what, final Duration duration)
     {
         Objects.requireNonNull(duration, what);
-        final long ms = duration.toMillis();
+        final long ms;
+        try
+        {
+            ms = duration.toMillis();
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException(what + " must be 1 to " + Long.MAX_VALUE + " ms: " + duration, ex);
+        }
         if (ms < 1)
         {
             throw new IllegalArgumentException(what + " must be at least 1 ms: " + duration);

@@ -2,6 +2,7 @@ package io.millrace.cli;
 
 import io.millrace.DeadLetterHandler;
 import io.millrace.OutputMode;
+import io.millrace.Stream;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
@@ -182,7 +183,16 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             throw bad("--throttle must not be negative");
         }
-        return WindowedCount.plan(source(), windowSpec, watermark)
+        final Stream plan;
+        try
+        {
+            plan = WindowedCount.plan(source(), windowSpec, watermark);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+        return plan
             .writeStream()
             .queryName("windowed-count")
             .outputMode(mode)

@@ -298,6 +298,13 @@ class WindowedCountCommandTest
             Arguments.of("a window of 0 ms", "--generate 10 --window 0"),
             Arguments.of("a slide larger than the window", "--generate 10 --window 20ms --slide 45ms"),
             Arguments.of("more windows per record than allowed", "--generate 10 --window 1h --slide 1ms"),
+            Arguments.of("a window beyond a long of milliseconds", "--generate 10 --window 9223372036854775807h"),
+            Arguments.of("a watermark beyond a long of milliseconds",
+                "--generate 10 --window 1s --watermark 9223372036854775807s"),
+            Arguments.of("generated times beyond a long",
+                "--generate 10 --window 1s --start 9223372036854775800 --rate 1000"),
+            Arguments.of("generated times moved back below a long",
+                "--generate 10 --window 1s --start -9223372036854775800 --max-delay 100"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
             Arguments.of("no input", "--window 1s"),
             Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"));
