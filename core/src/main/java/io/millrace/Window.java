@@ -13,6 +13,12 @@ import java.util.Objects;
  * a record is in at most {@link #MAX_WINDOWS_PER_RECORD} windows ({@code size / slide}, rounded up), so that
  * neither the work per record nor the number of open windows is unbounded; a duration must be a long number of
  * milliseconds.
+ * <p>
+ * Window starts and ends are longs. A record one of whose windows would start before {@link Long#MIN_VALUE} or end
+ * after {@link Long#MAX_VALUE} (its session, for session windows: {@code t + gap > Long.MAX_VALUE}) goes to the
+ * dead-letter output with the range of times that fit, and is counted there: it is in no window, neither late nor
+ * a dropped contribution, and moves the watermark like any record. Only times within about a window size of either
+ * end of the long range are concerned.
  */
 public final class Window
 {
