@@ -1,6 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
 import io.millrace.StreamWriter;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.journal.JournalEntry;
@@ -298,5 +297,5 @@ final class JournalCommand implements Runnable
         }
     }
 
-    private static final DeadLetterHandler DISCARD = (position, reason, buffer, index, length) -> { };
+    private static final DeadLetterLines DISCARD = (position, reason, buffer, index, length) -> { };
 }

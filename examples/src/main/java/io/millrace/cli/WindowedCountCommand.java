@@ -1,6 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
 import io.millrace.OutputMode;
 import io.millrace.Stream;
 import io.millrace.StreamWriter;
@@ -171,7 +170,7 @@ final class WindowedCountCommand implements Callable<Integer>
      * @return the writer of the query.
      * @throws CommandLine.ParameterException when the options are inconsistent.
      */
-    StreamWriter writer(final Sink sink, final DeadLetterHandler deadLetters)
+    StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
         final OutputMode mode = parseOutputMode();
         final Window windowSpec = checkWindow();
@@ -183,10 +182,11 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             throw bad("--throttle must not be negative");
         }
+        final Source source = source();
         final Stream plan;
         try
         {
-            plan = WindowedCount.plan(source(), windowSpec, watermark);
+            plan = WindowedCount.plan(source, windowSpec, watermark);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -199,7 +199,7 @@ final class WindowedCountCommand implements Callable<Integer>
             .trigger(trigger(mode))
             .throttle(throttle)
             .sink(sink)
-            .deadLetter(deadLetters)
+            .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
             .journalInput(journalInput)
             .queryIdentity(identity());
     }
