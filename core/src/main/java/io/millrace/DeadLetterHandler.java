@@ -1,21 +1,38 @@
 package io.millrace;
 
+import io.millrace.row.RowView;
 import org.agrona.DirectBuffer;
 
 /**
- * Receives records that could not be processed: unparsable, longer than the maximum record size, or failing in
- * a user function. Called on the source thread (parse failures) and on the operator thread (function failures),
- * so implementations must be thread-safe. Each call is counted in {@link QueryProgress#deadLetters()}.
+ * Receives records that could not be processed: unparsable, longer than the maximum record size, failing in a
+ * user function, or with a window that cannot be represented ({@link Window}). Called on the source thread (parse
+ * failures) and on the operator thread (the others), so implementations must be thread-safe. Each call is counted
+ * in {@link QueryProgress#deadLetters()}.
  */
 @FunctionalInterface
 public interface DeadLetterHandler
 {
     /**
-     * @param position where the record was in its source, e.g. a line number.
+     * @param position where the record was in its source: its line number for parse failures, its source offset
+     *                 for rows an operator rejects ({@link #onDeadRow}).
      * @param reason   why it was rejected.
      * @param buffer   holding the record's bytes (the original input for parse failures, the row otherwise).
      * @param index    of the first byte.
      * @param length   of the bytes.
      */
     void onDeadLetter(long position, CharSequence reason, DirectBuffer buffer, int index, int length);
+
+    /**
+     * Receives a row an operator rejected, as it reached the operator; by default its bytes go to
+     * {@link #onDeadLetter}. A handler that knows the row's schema can show the row instead. Called on the operator
+     * thread.
+     *
+     * @param position source offset of the record.
+     * @param reason   why it was rejected.
+     * @param row      the row, valid only during the call.
+     */
+    default void onDeadRow(final long position, final CharSequence reason, final RowView row)
+    {
+        onDeadLetter(position, reason, row.buffer(), row.offset(), row.length());
+    }
 }

@@ -147,13 +147,22 @@ public final class Stream
      * @param timeColumn LONG or TIMESTAMP column of event times.
      * @param delay      how far the watermark trails the largest event time seen; zero or more.
      * @return the stream with a watermark.
-     * @throws IllegalArgumentException naming the column when it is missing or not a time, or when the stream
-     *                                  already has a watermark.
+     * @throws IllegalArgumentException naming the column when it is missing or not a time, when the delay is
+     *                                  beyond a long number of milliseconds, or when the stream already has a
+     *                                  watermark.
      */
     public Stream withWatermark(final String timeColumn, final Duration delay)
     {
         final LongColumn time = schema.longColumn(timeColumn);
-        final long delayMs = delay.toMillis();
+        final long delayMs;
+        try
+        {
+            delayMs = delay.toMillis();
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException("watermark delay must be 0 to " + Long.MAX_VALUE + " ms: " + delay, ex);
+        }
         if (delayMs < 0)
         {
             throw new IllegalArgumentException("watermark delay must not be negative: " + delay);

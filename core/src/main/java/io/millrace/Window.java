@@ -11,7 +11,14 @@ import java.util.Objects;
  * <p>
  * Limits, checked when the window is made: sizes, slides and gaps are at least 1 ms; a slide is at most the size;
  * a record is in at most {@link #MAX_WINDOWS_PER_RECORD} windows ({@code size / slide}, rounded up), so that
- * neither the work per record nor the number of open windows is unbounded.
+ * neither the work per record nor the number of open windows is unbounded; a duration must be a long number of
+ * milliseconds.
+ * <p>
+ * Window starts and ends are longs. A record one of whose windows would start before {@link Long#MIN_VALUE} or end
+ * after {@link Long#MAX_VALUE} (its session, for session windows: {@code t + gap > Long.MAX_VALUE}) goes to the
+ * dead-letter output with the range of times that fit, and is counted there: it is in no window, neither late nor
+ * a dropped contribution, and moves the watermark like any record. Only times within about a window size of either
+ * end of the long range are concerned.
  */
 public final class Window
 {
@@ -136,7 +143,15 @@ public final class Window
     private static long millis(final String what, final Duration duration)
     {
         Objects.requireNonNull(duration, what);
-        final long ms = duration.toMillis();
+        final long ms;
+        try
+        {
+            ms = duration.toMillis();
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException(what + " must be 1 to " + Long.MAX_VALUE + " ms: " + duration, ex);
+        }
         if (ms < 1)
         {
             throw new IllegalArgumentException(what + " must be at least 1 ms: " + duration);

@@ -69,6 +69,28 @@ public final class EventGenerator
     }
 
     /**
+     * Checks that events 0 to {@code count - 1} have times that are longs: {@code index * 1000} and
+     * {@code start + (index * 1000) / rate} for the last index, and {@code start - maxDelay} when events may be
+     * moved back. Beyond that the times would wrap around.
+     *
+     * @param count events to be generated.
+     * @throws IllegalArgumentException naming the settings when they are not.
+     */
+    public void checkTimes(final long count)
+    {
+        final long lastIndex = count - 1;
+        final boolean fits = count <= 0 || (lastIndex <= Long.MAX_VALUE / 1000 &&
+            start <= Long.MAX_VALUE - (lastIndex * 1000) / rate &&
+            (disorder == 0 || start >= Long.MIN_VALUE + maxDelay));
+        if (!fits)
+        {
+            throw new IllegalArgumentException("generated event times would leave the range of a long: " + count +
+                " events from start " + start + " at rate " + rate + ", moved back up to " +
+                (disorder == 0 ? 0 : maxDelay) + " ms");
+        }
+    }
+
+    /**
      * Advances to the next event.
      */
     public void next()

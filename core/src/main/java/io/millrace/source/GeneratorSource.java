@@ -22,6 +22,8 @@ public final class GeneratorSource implements Source
     /**
      * @param generator of the events.
      * @param count     events to emit.
+     * @throws IllegalArgumentException when the count is negative, or when an event's time would leave the range
+     *                                  of a long ({@link EventGenerator#checkTimes(long)}).
      */
     public GeneratorSource(final EventGenerator generator, final long count)
     {
@@ -29,6 +31,7 @@ public final class GeneratorSource implements Source
         {
             throw new IllegalArgumentException("event count must not be negative: " + count);
         }
+        generator.checkTimes(count);
         this.generator = generator;
         this.count = count;
     }

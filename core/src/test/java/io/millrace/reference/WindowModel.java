@@ -1,5 +1,6 @@
 package io.millrace.reference;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li><b>Watermark.</b> Before record {@code i} is processed, {@code W = max(time of records 0..i-1) - delay};
  *       before record 0 there is no watermark (minus infinity): nothing is closed and nothing is late. The watermark
- *       uses the maximum seen so far, not the last record's time, so it never goes back.</li>
+ *       uses the maximum seen so far, not the last record's time, so it never goes back. A delay that takes it below
+ *       the smallest long leaves it at minus infinity.</li>
  *   <li><b>Closing happens as the watermark advances, before the record is applied.</b> Before record {@code i},
  *       every open window with {@code W >= end} is closed and (append mode) emitted; then record {@code i} is applied
  *       against the same {@code W}. A record therefore never advances the watermark for itself: its own time only
@@ -53,6 +55,10 @@ import java.util.TreeMap;
  *       reopened or merged into, so a new session may overlap an already emitted one of the same key and both rows
  *       are emitted. Open sessions of one key never overlap one another (merging keeps them disjoint), so merging with
  *       those that overlap the record's own interval is all that is needed.</li>
+ *   <li><b>Windows beyond a long</b>: a record one of whose windows (its session, for sessions) would start before
+ *       {@code Long.MIN_VALUE} or end after {@code Long.MAX_VALUE} is a dead letter: listed in
+ *       {@link Result#deadLetters()}, it counts in no window, is neither late nor dropped, and still moves the
+ *       watermark like every record.</li>
  *   <li><b>End of input</b>: the watermark becomes +infinity, every open window closes and is emitted. Those rows
  *       carry {@code closedBefore == events.size()}.</li>
  *   <li><b>Emission order</b> within one closing step is not fixed by §6; the model emits by (end, start, key).
@@ -67,8 +73,8 @@ import java.util.TreeMap;
  *       end of input ({@code run(events, false)}) it is the closed rows plus the open ones.</li>
  * </ol>
  *
- * <p>Times are plain longs (epoch milliseconds); arithmetic that could overflow near {@code Long.MIN_VALUE}/{@code
- * MAX_VALUE} fails loudly rather than wrapping.
+ * <p>Times are plain longs (epoch milliseconds); window bounds are worked out with {@link BigInteger} so that
+ * nothing wraps near {@code Long.MIN_VALUE}/{@code MAX_VALUE}.
  */
 public final class WindowModel {
 
@@ -117,6 +123,9 @@ public final class WindowModel {
     public enum Kind {
         TUMBLING, SLIDING, SESSION
     }
+
+    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     /** Orders windows by end, then start, then key: the order in which the model closes them. */
     static final Comparator<WindowId> BY_END =
@@ -180,18 +189,45 @@ public final class WindowModel {
      * The starts of the tumbling or sliding windows a record at {@code t} belongs to, ascending: every multiple
      * {@code s} of the slide with {@code s <= t < s + size}; never empty, as the slide is at most the size. Not
      * defined for sessions.
+     *
+     * @throws ArithmeticException when a window does not fit in a long (see {@link #windowsFit(long)}).
      */
     public List<Long> windowStartsOf(long t) {
         if (kind == Kind.SESSION) {
             throw new IllegalStateException("sessions have no fixed windows");
         }
         List<Long> starts = new ArrayList<>();
-        // The largest multiple of the slide that is <= t (floor, also for negative t) ...
-        long s = Math.multiplyExact(Math.floorDiv(t, slide), slide);
-        // ... and every smaller multiple whose window still contains t (t < s + size, i.e. s > t - size).
-        while (Math.addExact(s, size) > t) {
+        for (BigInteger s : exactStartsOf(t)) {
+            starts.add(s.longValueExact());
+        }
+        return starts;
+    }
+
+    /**
+     * Whether every window of a record at {@code t} (its session {@code [t, t + gap)}, for sessions) starts at or
+     * after {@code Long.MIN_VALUE} and ends at or before {@code Long.MAX_VALUE}; a record for which this does not
+     * hold is a dead letter.
+     */
+    public boolean windowsFit(long t) {
+        if (kind == Kind.SESSION) {
+            return BigInteger.valueOf(t).add(BigInteger.valueOf(gap)).compareTo(LONG_MAX) <= 0;
+        }
+        List<BigInteger> starts = exactStartsOf(t);
+        return starts.get(0).compareTo(LONG_MIN) >= 0
+                && starts.get(starts.size() - 1).add(BigInteger.valueOf(size)).compareTo(LONG_MAX) <= 0;
+    }
+
+    /** Every multiple {@code s} of the slide with {@code s <= t < s + size}, ascending, in unbounded integers. */
+    private List<BigInteger> exactStartsOf(long t) {
+        BigInteger time = BigInteger.valueOf(t);
+        BigInteger step = BigInteger.valueOf(slide);
+        // The largest multiple of the slide that is <= t (mod is never negative, so this floors for negative t) ...
+        BigInteger s = time.subtract(time.mod(step));
+        // ... and every smaller multiple whose window still contains t (t < s + size).
+        List<BigInteger> starts = new ArrayList<>();
+        while (s.add(BigInteger.valueOf(size)).compareTo(time) > 0) {
             starts.add(s);
-            s = Math.subtractExact(s, slide);
+            s = s.subtract(step);
         }
         Collections.reverse(starts);
         return starts;
@@ -211,12 +247,14 @@ public final class WindowModel {
         Long maxTime = null; // max event time of records 0..i-1; null before the first record
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            // The watermark before record i; null means "no watermark yet" (minus infinity).
-            Long w = maxTime == null ? null : Math.subtractExact(maxTime, delay);
+            // The watermark before record i; null means minus infinity: no record yet, or a delay below every long.
+            Long w = maxTime == null || maxTime < Long.MIN_VALUE + delay ? null : maxTime - delay;
             if (w != null) {
                 run.closeUpTo(w, i);
             }
-            if (kind == Kind.SESSION) {
+            if (!windowsFit(e.time())) {
+                run.deadLetter(i, e);
+            } else if (kind == Kind.SESSION) {
                 run.applySession(i, e, w);
             } else {
                 run.applyFixed(i, e, w);
@@ -239,6 +277,8 @@ public final class WindowModel {
         final List<Emission> emissions = new ArrayList<>();
         final List<Event> late = new ArrayList<>();
         final List<Integer> lateIndices = new ArrayList<>();
+        final List<Event> deadLetters = new ArrayList<>();
+        final List<Integer> deadLetterIndices = new ArrayList<>();
         final List<Update> updates = new ArrayList<>();
         final List<WindowRow> mergedAway = new ArrayList<>();
         long dropped;
@@ -263,6 +303,12 @@ public final class WindowModel {
                 openSessionsByKey.get(id.key()).remove(id);
             }
             emissions.add(new Emission(closedBefore, id.withCount(count)));
+        }
+
+        /** A record whose windows do not fit in a long: listed, and nothing else. */
+        void deadLetter(int i, Event e) {
+            deadLetters.add(e);
+            deadLetterIndices.add(i);
         }
 
         /** Tumbling or sliding: count the record in each of its open windows, drop it from the closed ones. */
@@ -332,7 +378,7 @@ public final class WindowModel {
                 openRows.add(en.getKey().withCount(en.getValue()));
             }
             openRows.sort(ROW_ORDER);
-            return new Result(endOfInput, emissions, openRows, late, lateIndices, dropped, updates,
+            return new Result(endOfInput, emissions, openRows, late, lateIndices, dropped, deadLetters, deadLetterIndices, updates,
                     mergedAway);
         }
     }
@@ -345,12 +391,15 @@ public final class WindowModel {
         private final List<Event> lateRecords;
         private final List<Integer> lateIndices;
         private final long droppedContributions;
+        private final List<Event> deadLetters;
+        private final List<Integer> deadLetterIndices;
         private final List<Update> updates;
         private final List<WindowRow> mergedAwaySessions;
         private Map<WindowId, WindowRow> lastUpdates; // built on first use
 
         Result(boolean endOfInput, List<Emission> emissions, List<WindowRow> openRows, List<Event> lateRecords,
-                List<Integer> lateIndices, long droppedContributions, List<Update> updates,
+                List<Integer> lateIndices, long droppedContributions, List<Event> deadLetters, List<Integer> deadLetterIndices,
+                List<Update> updates,
                 List<WindowRow> mergedAwaySessions) {
             this.endOfInput = endOfInput;
             this.emissions = List.copyOf(emissions);
@@ -358,6 +407,8 @@ public final class WindowModel {
             this.lateRecords = List.copyOf(lateRecords);
             this.lateIndices = List.copyOf(lateIndices);
             this.droppedContributions = droppedContributions;
+            this.deadLetters = List.copyOf(deadLetters);
+            this.deadLetterIndices = List.copyOf(deadLetterIndices);
             this.updates = List.copyOf(updates);
             this.mergedAwaySessions = List.copyOf(mergedAwaySessions);
         }
@@ -438,6 +489,16 @@ public final class WindowModel {
             return droppedContributions;
         }
 
+        /** Records whose windows do not fit in a long (see {@link WindowModel#windowsFit(long)}), in input order. */
+        public List<Event> deadLetters() {
+            return deadLetters;
+        }
+
+        /** Input indices (0-based) of the {@link #deadLetters()}, in input order. */
+        public List<Integer> deadLetterIndices() {
+            return deadLetterIndices;
+        }
+
         /**
          * Update mode in continuous processing: every change of a window's count, in the order the records made
          * them (per record, by ascending window start for sliding windows).
@@ -481,7 +542,7 @@ public final class WindowModel {
         @Override
         public String toString() {
             return "Result{rows=" + appendRows() + ", open=" + openRows + ", late=" + lateRecords + ", dropped="
-                    + droppedContributions + "}";
+                    + droppedContributions + ", deadLetters=" + deadLetters + "}";
         }
     }
 }

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +118,51 @@ class EventGeneratorTest
         assertThrows(IllegalArgumentException.class, () -> new EventGenerator(1, 1, 1, 101, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new EventGenerator(1, 1, 1, 1, -1, 0));
         assertThrows(IllegalArgumentException.class, () -> new GeneratorSource(EventGenerator.withDefaults(), -1));
+    }
+
+    @ParameterizedTest(name = "start {0}, {1} events at {2}/s, disorder {3}, max delay {4}")
+    @CsvSource({
+        "9223372036854775807, 1, 1000, 0, 0",
+        "9223372036854775708, 100, 1000, 0, 0",
+        "9223372036854775709, 100, 1000, 0, 0",
+        "9223372036854775806, 5, 1000, 1, 2000",
+        "-9223372036854775808, 100, 1000, 0, 2000",
+        "-9223372036854773808, 100, 1000, 1, 2000",
+        "-9223372036854773809, 100, 1000, 1, 2000",
+        "0, 9223372036854775807, 1, 0, 0",
+        "0, 9223372036854776, 1000, 0, 0",
+        "0, 9223372036854777, 1000, 0, 0"})
+    void shouldRefuseEventTimesBeyondALong(
+        final long start, final long count, final long rate, final long disorder, final long maxDelay)
+    {
+        // DESIGN §8 in unbounded integers: event i is at start + (i * 1000) / rate, less up to maxDelay when
+        // disorder may move it back; i * 1000 itself must be a long too.
+        final BigInteger lastMillis = BigInteger.valueOf(count - 1).multiply(BigInteger.valueOf(1000));
+        final BigInteger last = BigInteger.valueOf(start).add(lastMillis.divide(BigInteger.valueOf(rate)));
+        final BigInteger first = BigInteger.valueOf(start).subtract(BigInteger.valueOf(disorder > 0 ? maxDelay : 0));
+        final BigInteger longMax = BigInteger.valueOf(Long.MAX_VALUE);
+        final boolean fits = lastMillis.compareTo(longMax) <= 0 && last.compareTo(longMax) <= 0 &&
+            first.compareTo(BigInteger.valueOf(Long.MIN_VALUE)) >= 0;
+
+        final EventGenerator generator = new EventGenerator(7, 3, rate, disorder, maxDelay, start);
+        if (!fits)
+        {
+            final IllegalArgumentException refused =
+                assertThrows(IllegalArgumentException.class, () -> new GeneratorSource(generator, count));
+            assertTrue(refused.getMessage().contains("range of a long"), refused.getMessage());
+        }
+        else if (count <= 100)
+        {
+            final CollectingSink sink = new CollectingSink();
+            TestQueries.runToEnd(Millrace.readStream(new GeneratorSource(generator, count))
+                .writeStream().trigger(Trigger.availableNow()).sink(sink), ThreadingMode.INVOKER);
+            assertEquals(asRows(ReferenceEvents.events(7, 3, rate, disorder, maxDelay, start, (int)count)),
+                sink.values());
+        }
+        else
+        {
+            assertDoesNotThrow(() -> new GeneratorSource(generator, count));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.millrace.window;
 
+import io.millrace.DeadLetterHandler;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.Publisher;
@@ -25,6 +26,8 @@ import io.millrace.source.Source;
 import io.millrace.source.SourceOutput;
 import io.millrace.source.SourceStatus;
 import io.millrace.testing.TestQueries;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -151,6 +154,8 @@ public final class WindowHarness
      * @param rowEpochs   the epoch of each output row.
      * @param lateIndices input indices of the records written to the late-data sink, in the order written.
      * @param lateEvents  those records.
+     * @param deadLetters input indices of the records sent to the dead-letter output, in the order sent.
+     * @param deadEvents  those records.
      * @param progress    the query's figures at its end.
      * @param commits     the epochs the sink committed.
      * @param steps       with {@link #runStepwise}: the rows written while record {@code i} was processed, and last
@@ -164,6 +169,8 @@ public final class WindowHarness
         List<Long> rowEpochs,
         List<Integer> lateIndices,
         List<Event> lateEvents,
+        List<Integer> deadLetters,
+        List<Event> deadEvents,
         QueryProgress progress,
         List<Long> commits,
         List<List<WindowRow>> steps,
@@ -244,10 +251,11 @@ public final class WindowHarness
     {
         final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
-        final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late)
+        final RowDeadLetters deadLetters = new RowDeadLetters(source.schema());
+        final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late, deadLetters)
             .threadingMode(threading).start();
         TestQueries.awaitFinished(query, threading);
-        return result(query, sink, late, List.of(), List.of());
+        return result(query, sink, late, deadLetters, List.of(), List.of());
     }
 
     /**
@@ -266,7 +274,8 @@ public final class WindowHarness
         final Publisher publisher = new Publisher(EVENT_SCHEMA);
         final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
-        final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late)
+        final RowDeadLetters deadLetters = new RowDeadLetters(EVENT_SCHEMA);
+        final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late, deadLetters)
             .threadingMode(ThreadingMode.INVOKER).start();
         final List<List<WindowRow>> steps = new ArrayList<>(events.size() + 1);
         final List<Integer> commitSteps = new ArrayList<>();
@@ -297,7 +306,7 @@ public final class WindowHarness
         {
             commitSteps.add(events.size());
         }
-        return result(query, sink, late, steps, commitSteps);
+        return result(query, sink, late, deadLetters, steps, commitSteps);
     }
 
     /**
@@ -312,7 +321,8 @@ public final class WindowHarness
         final Publisher publisher = new Publisher(EVENT_SCHEMA);
         final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
-        final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late)
+        final RowDeadLetters deadLetters = new RowDeadLetters(EVENT_SCHEMA);
+        final StreamingQuery query = writer(Millrace.readStream(publisher), spec, mode, trigger, sink, late, deadLetters)
             .threadingMode(ThreadingMode.DEDICATED).start();
         final IndexedEvent next = new IndexedEvent();
         for (int i = 0; i < events.size(); i++)
@@ -323,7 +333,7 @@ public final class WindowHarness
         }
         publisher.close();
         TestQueries.awaitFinished(query, ThreadingMode.DEDICATED);
-        return result(query, sink, late, List.of(), List.of());
+        return result(query, sink, late, deadLetters, List.of(), List.of());
     }
 
     /**
@@ -341,7 +351,8 @@ public final class WindowHarness
     }
 
     /**
-     * Asserts that the late records written, and the late and dropped counts, are the model's.
+     * Asserts that the late records written, the late and dropped counts, and the records sent to the dead-letter
+     * output (those whose windows do not fit in a long) are the model's.
      *
      * @param context names the case in failure messages.
      */
@@ -353,6 +364,9 @@ public final class WindowHarness
         assertEquals(model.lateRecordCount(), engine.progress().lateRecords(), context + ": late record count");
         assertEquals(model.droppedContributions(), engine.progress().droppedContributions(),
             context + ": dropped contributions");
+        assertEquals(model.deadLetterIndices(), engine.deadLetters(), context + ": indices of dead letters");
+        assertEquals(model.deadLetters(), engine.deadEvents(), context + ": dead letters");
+        assertEquals(model.deadLetters().size(), engine.progress().deadLetters(), context + ": dead letter count");
         assertEquals(events.size(), engine.progress().recordsIn(), context + ": records in");
     }
 
@@ -503,7 +517,8 @@ public final class WindowHarness
         final OutputMode mode,
         final Trigger trigger,
         final RowSink sink,
-        final CollectingSink late)
+        final CollectingSink late,
+        final RowDeadLetters deadLetters)
     {
         return input
             .withWatermark(TIME, Duration.ofMillis(spec.delay()))
@@ -515,13 +530,15 @@ public final class WindowHarness
             .trigger(trigger)
             .ringSize(RING_SIZE)
             .sink(sink)
-            .lateRecords(late);
+            .lateRecords(late)
+            .deadLetter(deadLetters);
     }
 
     private static EngineRun result(
         final StreamingQuery query,
         final RowSink sink,
         final CollectingSink late,
+        final RowDeadLetters deadLetters,
         final List<List<WindowRow>> steps,
         final List<Integer> commitSteps)
     {
@@ -532,8 +549,8 @@ public final class WindowHarness
             lateEvents.add(new Event((Long)values.get(0), (String)values.get(1)));
             lateIndices.add(values.size() > 2 ? ((Long)values.get(2)).intValue() : -1);
         }
-        return new EngineRun(
-            sink.rows(), sink.epochs(), lateIndices, lateEvents, query.progress(), sink.commits(), steps, commitSteps);
+        return new EngineRun(sink.rows(), sink.epochs(), lateIndices, lateEvents, deadLetters.indices(),
+            deadLetters.events(), query.progress(), sink.commits(), steps, commitSteps);
     }
 
     private static void write(final RowWriter row, final IndexedEvent next)
@@ -604,6 +621,47 @@ public final class WindowHarness
         synchronized int commitCount()
         {
             return commits.size();
+        }
+    }
+
+    /**
+     * Keeps the rows the window sends to the dead-letter output, decoded as events with their input index (-1
+     * without an {@link #INDEX} column). Thread-safe.
+     */
+    private static final class RowDeadLetters implements DeadLetterHandler
+    {
+        private final LongColumn time;
+        private final StringColumn key;
+        private final LongColumn index;
+        private final List<Integer> indices = new ArrayList<>();
+        private final List<Event> events = new ArrayList<>();
+
+        RowDeadLetters(final Schema schema)
+        {
+            time = schema.longColumn(TIME);
+            key = schema.stringColumn(KEY);
+            index = schema.contains(INDEX) ? schema.longColumn(INDEX) : null;
+        }
+
+        @Override
+        public synchronized void onDeadLetter(
+            final long position, final CharSequence reason, final DirectBuffer buffer, final int at, final int length)
+        {
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(at, bytes);
+            final RowView row = new RowView().wrap(new UnsafeBuffer(bytes), 0, length);
+            events.add(new Event(time.get(row), key.getString(row)));
+            indices.add(null == index ? -1 : (int)index.get(row));
+        }
+
+        synchronized List<Integer> indices()
+        {
+            return new ArrayList<>(indices);
+        }
+
+        synchronized List<Event> events()
+        {
+            return new ArrayList<>(events);
         }
     }
 

@@ -1,11 +1,17 @@
 package io.millrace.window;
 
+import io.millrace.Millrace;
+import io.millrace.Publisher;
 import io.millrace.Window;
+import io.millrace.row.Schema;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,10 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@link Window} accepts when a query is built: the sizes and slides that give every record at least one
- * window, and the message for those it refuses.
+ * window and not too many, durations that are a long number of milliseconds, and the message for those it
+ * refuses.
  */
 class WindowSpecTest
 {
+    private static final Schema EVENTS = Schema.builder().timestampColumn("t").stringColumn("key", 8).build();
+
     @ParameterizedTest(name = "size {0} ms, slide {1} ms")
     @CsvSource({"10, 11", "10, 20", "1, 2", "5, 9223372036854775807"})
     void shouldRefuseASlideLargerThanTheSize(final long size, final long slide)
@@ -50,6 +59,22 @@ class WindowSpecTest
         final long most = quotient[0].longValueExact() + (quotient[1].signum() > 0 ? 1 : 0);
         assertTrue(most <= Window.MAX_WINDOWS_PER_RECORD, "case beyond the limit: " + most);
         assertEquals(slide, Window.window("t", Duration.ofMillis(size), Duration.ofMillis(slide)).slideMs());
+    }
+
+    @ParameterizedTest(name = "{0} seconds")
+    @ValueSource(longs = {9_223_372_036_854_776L, Long.MAX_VALUE, -9_223_372_036_854_776L})
+    void shouldRefuseDurationsBeyondALongOfMilliseconds(final long seconds)
+    {
+        final Duration duration = Duration.ofSeconds(seconds);
+        for (final Executable build : List.<Executable>of(
+            () -> Window.window("t", duration),
+            () -> Window.window("t", duration, Duration.ofMillis(1)),
+            () -> Window.sessionWindow("t", duration),
+            () -> Millrace.readStream(new Publisher(EVENTS)).withWatermark("t", duration)))
+        {
+            final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, build);
+            assertTrue(refused.getMessage().contains(Long.toString(Long.MAX_VALUE)), refused.getMessage());
+        }
     }
 
     @ParameterizedTest(name = "size {0} ms, slide {1} ms")

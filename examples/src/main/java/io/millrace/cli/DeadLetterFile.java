@@ -1,6 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
 import org.agrona.DirectBuffer;
 
 import java.io.BufferedOutputStream;
@@ -13,11 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes dead letters as lines {@code line_number<TAB>reason<TAB>original line} (DESIGN §7). Tabs and line
+ * Writes dead letters as lines {@code line_number<TAB>reason<TAB>original line} (DESIGN §7); a record rejected
+ * after parsing has its source position in the first field ({@link DeadLetterLines#onDeadLine}). Tabs and line
  * breaks in the reason become spaces so that each entry stays one line of three fields; the original bytes are
  * written as they were. Thread-safe.
  */
-final class DeadLetterFile implements DeadLetterHandler, AutoCloseable
+final class DeadLetterFile implements DeadLetterLines, AutoCloseable
 {
     private final OutputStream out;
 

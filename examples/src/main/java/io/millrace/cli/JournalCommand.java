@@ -1,6 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
 import io.millrace.StreamWriter;
 import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.EpochCut;
@@ -328,5 +327,5 @@ final class JournalCommand implements Runnable
         }
     }
 
-    private static final DeadLetterHandler DISCARD = (position, reason, buffer, index, length) -> { };
+    private static final DeadLetterLines DISCARD = (position, reason, buffer, index, length) -> { };
 }

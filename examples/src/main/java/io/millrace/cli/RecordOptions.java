@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
+import org.agrona.DirectBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -24,7 +24,9 @@ final class RecordOptions
     private int maxRecordSize;
 
     @Option(names = "--dead-letter", paramLabel = "PATH",
-        description = "File for records that cannot be processed: line_number<TAB>reason<TAB>original line. " +
+        description = "File for records that cannot be processed: line_number<TAB>reason<TAB>original line (for " +
+            "a record rejected after parsing, such as one whose windows do not fit in a long, its source " +
+            "position in place of the line number: the byte offset of its line, or the generated event's index). " +
             "Without it the first few are shown on stderr; all are counted.")
     private Path deadLetter;
 
@@ -67,27 +69,53 @@ final class RecordOptions
      * @param err  where to show the first dead letters when there is no file.
      * @return the handler for the query.
      */
-    DeadLetterHandler deadLetterHandler(final DeadLetterFile file, final PrintStream err)
+    DeadLetterLines deadLetterHandler(final DeadLetterFile file, final PrintStream err)
     {
-        if (null != file)
+        return null != file ? file : new DeadLetterLog(err);
+    }
+
+    /**
+     * Shows the first dead letters on standard error and counts the rest. Thread-safe.
+     */
+    private static final class DeadLetterLog implements DeadLetterLines
+    {
+        private final PrintStream err;
+        private final AtomicLong shown = new AtomicLong();
+
+        DeadLetterLog(final PrintStream err)
         {
-            return file;
+            this.err = err;
         }
-        final AtomicLong shown = new AtomicLong();
-        return (position, reason, buffer, index, length) ->
+
+        @Override
+        public void onDeadLetter(
+            final long position, final CharSequence reason, final DirectBuffer buffer, final int index, final int length)
+        {
+            show("line " + position, reason, buffer, index, length);
+        }
+
+        @Override
+        public void onDeadLine(
+            final long position, final CharSequence reason, final DirectBuffer line, final int index, final int length)
+        {
+            show("source position " + position, reason, line, index, length);
+        }
+
+        private void show(
+            final String where, final CharSequence reason, final DirectBuffer buffer, final int index, final int length)
         {
             final long count = shown.incrementAndGet();
             if (count <= DEAD_LETTERS_SHOWN)
             {
                 final byte[] bytes = new byte[Math.min(length, 120)];
                 buffer.getBytes(index, bytes);
-                err.println("millrace: dead letter at line " + position + ": " + reason + ": " +
+                err.println("millrace: dead letter at " + where + ": " + reason + ": " +
                     new String(bytes, StandardCharsets.UTF_8));
             }
             if (count == DEAD_LETTERS_SHOWN)
             {
                 err.println("millrace: further dead letters are counted, not shown (use --dead-letter PATH)");
             }
-        };
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
 import io.millrace.OutputMode;
+import io.millrace.Stream;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
@@ -209,7 +209,7 @@ final class WindowedCountCommand implements Callable<Integer>
      * @return the writer of the query.
      * @throws CommandLine.ParameterException when the options are inconsistent.
      */
-    StreamWriter writer(final Sink sink, final DeadLetterHandler deadLetters)
+    StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
         final OutputMode mode = parseOutputMode();
         final Window windowSpec = checkWindow();
@@ -221,14 +221,24 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             throw bad("--throttle must not be negative");
         }
-        return WindowedCount.plan(source(), windowSpec, watermark)
+        final Source source = source();
+        final Stream plan;
+        try
+        {
+            plan = WindowedCount.plan(source, windowSpec, watermark);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+        return plan
             .writeStream()
             .queryName("windowed-count")
             .outputMode(mode)
             .trigger(trigger(mode))
             .throttle(throttle)
             .sink(sink)
-            .deadLetter(deadLetters)
+            .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
             .journalInput(journalInput)
             .queryIdentity(identity());
     }

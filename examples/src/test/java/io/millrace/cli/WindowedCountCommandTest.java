@@ -284,6 +284,85 @@ class WindowedCountCommandTest
         assertEquals(lateLines, Files.readAllLines(late), "late records as their original lines");
     }
 
+    // ---------------------------------------------------------------- the ends of the long range
+
+    static Stream<Arguments> longRange()
+    {
+        final long max = Long.MAX_VALUE;
+        return Stream.of(
+            Arguments.of("--window " + max, WindowModel.tumbling(max, 0)),
+            Arguments.of("--window " + max + " --slide 1000000000000000000 --watermark 3",
+                WindowModel.sliding(max, 1_000_000_000_000_000_000L, 3)),
+            Arguments.of("--window 9000000000000000000 --slide 1000000000000000000",
+                WindowModel.sliding(9_000_000_000_000_000_000L, 1_000_000_000_000_000_000L, 0)),
+            Arguments.of("--session-gap " + max + " --watermark 1000", WindowModel.sessions(max, 1_000)),
+            Arguments.of("--session-gap 9000000000000000000ms --watermark " + max,
+                WindowModel.sessions(9_000_000_000_000_000_000L, max)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longRange")
+    void shouldMatchTheModelAndDeadLetterRecordsWhoseWindowsDoNotFitInALong(
+        final String options, final WindowModel model) throws IOException
+    {
+        // Times near 0 and near the largest that CSV input takes (18 digits), some written with leading zeros.
+        final SplittableRandom random = new SplittableRandom(options.hashCode());
+        final long[] centres = {0, 999_999_999_999_999_999L, -999_999_999_999_999_999L, 223_372_036_854_775_807L};
+        final List<Event> events = new ArrayList<>();
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 300; i++)
+        {
+            final long centre = centres[random.nextInt(centres.length)];
+            final long t = centre == 0 ? random.nextLong(2_000) - 1_000 :
+                centre - (long)Math.signum(centre) * random.nextLong(2_000);
+            final Event event = new Event(t, "k" + random.nextInt(3));
+            events.add(event);
+            final String time = Long.toString(Math.abs(t));
+            lines.add((t < 0 ? "-" : "") + (time.length() < 18 && random.nextInt(3) == 0 ? "0" : "") + time + "," +
+                event.key());
+        }
+        final WindowModel.Result expected = model.run(events);
+        assertTrue(expected.deadLetters().size() < events.size(), "every record's windows do not fit");
+        final Path input = write("input.csv", String.join("\n", lines) + "\n");
+        final List<Long> offsets = new ArrayList<>();
+        long offset = 0;
+        for (final String line : lines)
+        {
+            offsets.add(offset);
+            offset += line.length() + 1;
+        }
+
+        final List<String> lateLines = new ArrayList<>();
+        expected.lateRecordIndices().forEach(index -> lateLines.add(lines.get(index)));
+        for (final boolean withLines : List.of(false, true))
+        {
+            final Path deadLetters = dir.resolve("dead-" + withLines + ".tsv");
+            final Path late = dir.resolve("late.csv");
+            final Run run = run(("windowed-count --input " + input + " " + options + " --dead-letter " + deadLetters +
+                (withLines ? " --late-output " + late : "")).split(" "));
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals(expected.sortedAppendRows(), sorted(run.rows()), "rows");
+            assertTrue(run.err().contains(", " + expected.deadLetters().size() + " dead letters, " +
+                expected.lateRecordCount() + " late"), run.err());
+            if (withLines)
+            {
+                assertEquals(lateLines, Files.readAllLines(late), "late records");
+            }
+
+            final List<String> written = Files.readAllLines(deadLetters, StandardCharsets.UTF_8);
+            assertEquals(expected.deadLetters().size(), written.size(), String.join("\n", written));
+            for (int i = 0; i < written.size(); i++)
+            {
+                final int index = expected.deadLetterIndices().get(i);
+                final String[] fields = written.get(i).split("\t", -1);
+                assertEquals(3, fields.length, written.get(i));
+                assertEquals(Long.toString(offsets.get(index)), fields[0], "position of " + lines.get(index));
+                assertTrue(fields[1].contains("range of a long"), fields[1]);
+                assertEquals(withLines ? lines.get(index) : ModelCsv.eventLine(events.get(index)), fields[2]);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- bad arguments
 
     static Stream<Arguments> badArguments()
@@ -298,6 +377,12 @@ class WindowedCountCommandTest
             Arguments.of("a window of 0 ms", "--generate 10 --window 0"),
             Arguments.of("a slide larger than the window", "--generate 10 --window 20ms --slide 45ms"),
             Arguments.of("more windows per record than allowed", "--generate 10 --window 1h --slide 1ms"),
+            Arguments.of("a window beyond a long of milliseconds", "--generate 10 --window 9223372036854775807h"),
+            Arguments.of("a watermark beyond a long of milliseconds",
+                "--generate 10 --window 1s --watermark 9223372036854775807s"),
+            Arguments.of("generated times beyond a long", "--generate 10 --window 1s --start 9223372036854775800 --rate 1000"),
+            Arguments.of("generated times moved back below a long",
+                "--generate 10 --window 1s --start -9223372036854775800 --max-delay 100"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
             Arguments.of("no input", "--window 1s"),
             Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"),

@@ -54,7 +54,9 @@ public final class DeduplicateOperator extends Operator
         {
             if (null != time)
             {
-                expiries.push(time.get(row) + delayMs, id);
+                // Past the largest long no watermark reaches the expiry: the key is remembered to the end.
+                final long t = time.get(row);
+                expiries.push(t > Long.MAX_VALUE - delayMs ? Long.MAX_VALUE : t + delayMs, id);
             }
             next.onRow(row);
         }

@@ -111,7 +111,18 @@ public final class OperatorContext
      */
     public void deadLetter(final String stage, final RowView row, final Throwable error)
     {
+        deadLetter(stage + " failed: " + error, row);
+    }
+
+    /**
+     * Sends a row a stage cannot process to the dead-letter handler and counts it.
+     *
+     * @param reason why the row cannot be processed.
+     * @param row    the input row of the stage.
+     */
+    public void deadLetter(final CharSequence reason, final RowView row)
+    {
         counters.operatorDeadLetters.increment();
-        deadLetters.onDeadLetter(position, stage + " failed: " + error, row.buffer(), row.offset(), row.length());
+        deadLetters.onDeadRow(position, reason, row);
     }
 }

@@ -15,7 +15,9 @@ import org.agrona.MutableDirectBuffer;
  * entry in a {@link KeyedTable} pointing at the list of its open sessions, and a {@link TimerHeap} orders
  * sessions by end so that the watermark closes them without scanning keys. Each session has one timer, set at
  * its first end: when it comes due, a session that has grown since is given a timer at its new end, one merged
- * away or closed is skipped. So a record costs no timer unless it opens a session.
+ * away or closed is skipped. So a record costs no timer unless it opens a session. A record after
+ * {@link WindowOperators.Spec#latestTime()} would open a session ending beyond the range of a long; it goes to the
+ * dead-letter output.
  * <pre>
  * session record:
  *  +------------------------------+------------------------------+
@@ -40,7 +42,9 @@ public final class SessionWindowOperator extends WindowAggregationOperator
     private static final int DIRTY = 4;
     private static final int HEAD_OFFSET = 0;
 
+    private final WindowOperators.Spec spec;
     private final long gap;
+    private final long latestTime;
     private final KeyedTable keyTable = new KeyedTable(8, 1024);
     private final Slab sessions;
     private final TimerHeap timers = new TimerHeap(1024);
@@ -62,7 +66,9 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         final OperatorContext context)
     {
         super(input, spec, output, mode, emitOnChange, context);
+        this.spec = spec;
         this.gap = spec.sizeMs();
+        this.latestTime = spec.latestTime();
         this.sessions = new Slab(ACCUMULATORS_OFFSET + layout.width(), 1024);
     }
 
@@ -73,6 +79,11 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         closeUpTo(watermark);
 
         final long t = time.get(row);
+        if (t > latestTime)
+        {
+            context.deadLetter(WindowOperators.outOfRange(t, spec), row);
+            return;
+        }
         if (watermark >= t + gap)
         {
             counters.droppedContributions.increment();

@@ -17,7 +17,9 @@ import org.agrona.collections.LongArrayList;
  * windows open behind a long watermark delay may each hold a row or two). The starts present are kept
  * sorted; since windows close in start order, the closed ones (kept only in complete mode) form a prefix and
  * the open ones the rest. A window closes when the watermark before a record reaches its end, or at the end of
- * input; then append mode writes its rows and, except in complete mode, its table is freed.
+ * input; then append mode writes its rows and, except in complete mode, its table is freed. A record outside
+ * {@link WindowOperators.Spec#earliestTime()}..{@link WindowOperators.Spec#latestTime()} would have a window
+ * beyond the range of a long; it goes to the dead-letter output, so every start and end held fits.
  */
 public final class WindowOperator extends WindowAggregationOperator
 {
@@ -25,8 +27,11 @@ public final class WindowOperator extends WindowAggregationOperator
     private static final long DIRTY = 1;
     private static final int INITIAL_WINDOW_CAPACITY = 8;
 
+    private final WindowOperators.Spec spec;
     private final long size;
     private final long slide;
+    private final long earliestTime;
+    private final long latestTime;
     private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
     private final LongArrayList starts = new LongArrayList();
     private int firstOpen;
@@ -50,8 +55,11 @@ public final class WindowOperator extends WindowAggregationOperator
         final OperatorContext context)
     {
         super(input, spec, output, mode, emitOnChange, context);
+        this.spec = spec;
         this.size = spec.sizeMs();
         this.slide = spec.slideMs();
+        this.earliestTime = spec.earliestTime();
+        this.latestTime = spec.latestTime();
     }
 
     @Override
@@ -61,15 +69,24 @@ public final class WindowOperator extends WindowAggregationOperator
         closeUpTo(watermark);
 
         final long t = time.get(row);
+        if (t < earliestTime || t > latestTime)
+        {
+            context.deadLetter(WindowOperators.outOfRange(t, spec), row);
+            return;
+        }
+
         final int keyLength = keys.encode(row);
         final int hash = KeyedTable.hash(keys.buffer(), 0, keyLength);
-        boolean inSomeWindow = false;
+        // The latest window starts at the last multiple of the slide at or before t, the others one slide apart
+        // while they start less than size before t; in range, none of these bounds wraps.
+        final long sinceLatestStart = Math.floorMod(t, slide);
+        final long latestStart = t - sinceLatestStart;
+        final long windows = (size - sinceLatestStart - 1) / slide + 1;
         boolean contributed = false;
-        for (long start = Math.floorDiv(t, slide) * slide; start > t - size; start -= slide)
+        for (long i = 0; i < windows; i++)
         {
-            inSomeWindow = true;
-            final long end = start + size;
-            if (watermark >= end)
+            final long start = latestStart - i * slide;
+            if (watermark >= start + size)
             {
                 counters.droppedContributions.increment();
                 continue;
@@ -77,7 +94,7 @@ public final class WindowOperator extends WindowAggregationOperator
             contributed = true;
             accumulate(row, openWindow(start), start, keyLength, hash);
         }
-        if (inSomeWindow && !contributed)
+        if (!contributed)
         {
             context.late(row);
         }

@@ -32,6 +32,53 @@ public final class WindowOperators
      */
     public record Spec(String timeColumn, long sizeMs, long slideMs, List<String> keyColumns, List<Aggregate> aggregates)
     {
+        /**
+         * @return the earliest event time all of whose windows start at or after {@link Long#MIN_VALUE}.
+         */
+        public long earliestTime()
+        {
+            if (isSession())
+            {
+                return Long.MIN_VALUE;
+            }
+            // The first window start at or after Long.MIN_VALUE; a record less than size - slide after it is also
+            // in the window one slide earlier, which would start below Long.MIN_VALUE.
+            final long firstStart = Long.MIN_VALUE + (slideMs - Math.floorMod(Long.MIN_VALUE, slideMs)) % slideMs;
+            return firstStart + (sizeMs - slideMs);
+        }
+
+        /**
+         * @return the latest event time all of whose windows (its session, for sessions) end at or before
+         * {@link Long#MAX_VALUE}.
+         */
+        public long latestTime()
+        {
+            if (isSession())
+            {
+                return Long.MAX_VALUE - sizeMs;
+            }
+            // The last window start whose end fits; every time before the next start has it as its latest window.
+            final long lastStart = Math.floorDiv(Long.MAX_VALUE - sizeMs, slideMs) * slideMs;
+            return lastStart + slideMs - 1;
+        }
+
+        private boolean isSession()
+        {
+            return slideMs == 0;
+        }
+    }
+
+    /**
+     * The reason a record goes to the dead-letter output when its windows cannot be represented.
+     *
+     * @param time event time of the record.
+     * @param spec the window.
+     * @return the reason.
+     */
+    static String outOfRange(final long time, final Spec spec)
+    {
+        return "event time " + time + " is outside " + spec.earliestTime() + ".." + spec.latestTime() +
+            ", the times whose windows start and end within the range of a long";
     }
 
     static KeyCodec keyCodec(final Schema input, final Spec spec, final Schema output)
