@@ -6,16 +6,44 @@ import org.agrona.DirectBuffer;
  * Receives records that could not be processed: unparsable, longer than the maximum record size, or failing in
  * a user function. Called on the source thread (parse failures) and on the operator thread (function failures),
  * so implementations must be thread-safe. Each call is counted in {@link QueryProgress#deadLetters()}.
+ * <p>
+ * The query calls {@link #onDeadLetter(long, CharSequence, Throwable, DirectBuffer, int, int)}, which by default
+ * passes on to the text-only method: a lambda gets the reason, and a handler that wants the exception a user
+ * function threw overrides the method that takes it.
  */
 @FunctionalInterface
 public interface DeadLetterHandler
 {
     /**
      * @param position where the record was in its source, e.g. a line number.
-     * @param reason   why it was rejected.
+     * @param reason   why it was rejected; for a failing user function the stage, the exception's class and its
+     *                 message, e.g. {@code map failed: java.lang.IllegalStateException: boom}.
      * @param buffer   holding the record's bytes (the original input for parse failures, the row otherwise).
      * @param index    of the first byte.
      * @param length   of the bytes.
      */
     void onDeadLetter(long position, CharSequence reason, DirectBuffer buffer, int index, int length);
+
+    /**
+     * Receives a dead letter with the exception that made it one; by default calls
+     * {@link #onDeadLetter(long, CharSequence, DirectBuffer, int, int)} without it.
+     *
+     * @param position where the record was in its source, e.g. a line number.
+     * @param reason   why it was rejected.
+     * @param error    the exception a user function threw, with its stack trace; null when the source rejected
+     *                 the record (a parse failure, an over-long record).
+     * @param buffer   holding the record's bytes (the original input for parse failures, the row otherwise).
+     * @param index    of the first byte.
+     * @param length   of the bytes.
+     */
+    default void onDeadLetter(
+        final long position,
+        final CharSequence reason,
+        final Throwable error,
+        final DirectBuffer buffer,
+        final int index,
+        final int length)
+    {
+        onDeadLetter(position, reason, buffer, index, length);
+    }
 }

@@ -112,6 +112,7 @@ public final class OperatorContext
     public void deadLetter(final String stage, final RowView row, final Throwable error)
     {
         counters.operatorDeadLetters.increment();
-        deadLetters.onDeadLetter(position, stage + " failed: " + error, row.buffer(), row.offset(), row.length());
+        deadLetters.onDeadLetter(
+            position, stage + " failed: " + error, error, row.buffer(), row.offset(), row.length());
     }
 }
