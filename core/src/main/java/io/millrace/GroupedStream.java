@@ -28,10 +28,10 @@ public final class GroupedStream
     /**
      * Aggregates each group. The result has {@code window_start} and {@code window_end} when grouped by a window,
      * then the key columns (none for a window alone: one group per window), then one column per aggregate. Without
-     * a window the result table keeps every group,
-     * so it can be written in update or complete mode, not append.
+     * a window the result table keeps every group, so it can be written in update or complete mode, not append.
      *
-     * @param aggregates at least one; output names must be distinct from each other and from the keys.
+     * @param aggregates at least one; output names must be distinct from each other, from the keys and from the
+     *                   window columns.
      * @return the aggregated stream.
      * @throws IllegalArgumentException naming the aggregate or column at fault.
      */
