@@ -8,6 +8,10 @@ import org.agrona.DirectBuffer;
  * user function, or with a window that cannot be represented ({@link Window}). Called on the source thread (parse
  * failures) and on the operator thread (the others), so implementations must be thread-safe. Each call is counted
  * in {@link QueryProgress#deadLetters()}.
+ * <p>
+ * The query calls {@link #onDeadLetter(long, CharSequence, Throwable, DirectBuffer, int, int)}, which by default
+ * passes on to the text-only method: a lambda gets the reason, and a handler that wants the exception a user
+ * function threw overrides the method that takes it.
  */
 @FunctionalInterface
 public interface DeadLetterHandler
@@ -15,7 +19,8 @@ public interface DeadLetterHandler
     /**
      * @param position where the record was in its source: its line number for parse failures, its source offset
      *                 for rows an operator rejects ({@link #onDeadRow}).
-     * @param reason   why it was rejected.
+     * @param reason   why it was rejected; for a failing user function the stage, the exception's class and its
+     *                 message, e.g. {@code map failed: java.lang.IllegalStateException: boom}.
      * @param buffer   holding the record's bytes (the original input for parse failures, the row otherwise).
      * @param index    of the first byte.
      * @param length   of the bytes.
@@ -34,5 +39,28 @@ public interface DeadLetterHandler
     default void onDeadRow(final long position, final CharSequence reason, final RowView row)
     {
         onDeadLetter(position, reason, row.buffer(), row.offset(), row.length());
+    }
+
+    /**
+     * Receives a dead letter with the exception that made it one; by default calls
+     * {@link #onDeadLetter(long, CharSequence, DirectBuffer, int, int)} without it.
+     *
+     * @param position where the record was in its source, e.g. a line number.
+     * @param reason   why it was rejected.
+     * @param error    the exception a user function threw, with its stack trace; null when the source rejected
+     *                 the record (a parse failure, an over-long record).
+     * @param buffer   holding the record's bytes (the original input for parse failures, the row otherwise).
+     * @param index    of the first byte.
+     * @param length   of the bytes.
+     */
+    default void onDeadLetter(
+        final long position,
+        final CharSequence reason,
+        final Throwable error,
+        final DirectBuffer buffer,
+        final int index,
+        final int length)
+    {
+        onDeadLetter(position, reason, buffer, index, length);
     }
 }

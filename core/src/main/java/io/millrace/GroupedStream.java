@@ -27,10 +27,11 @@ public final class GroupedStream
 
     /**
      * Aggregates each group. The result has {@code window_start} and {@code window_end} when grouped by a window,
-     * then the key columns, then one column per aggregate. Without a window the result table keeps every group,
-     * so it can be written in update or complete mode, not append.
+     * then the key columns (none for a window alone: one group per window), then one column per aggregate. Without
+     * a window the result table keeps every group, so it can be written in update or complete mode, not append.
      *
-     * @param aggregates at least one; output names must be distinct from each other and from the keys.
+     * @param aggregates at least one; output names must be distinct from each other, from the keys and from the
+     *                   window columns.
      * @return the aggregated stream.
      * @throws IllegalArgumentException naming the aggregate or column at fault.
      */
@@ -40,6 +41,8 @@ public final class GroupedStream
         {
             throw new IllegalArgumentException("agg needs at least one aggregate for groupBy" + keys);
         }
+        final List<Aggregate> list = List.of(aggregates);
+        checkOutputNames(list);
         final Schema input = parent.schema();
         final Schema.Builder builder = Schema.builder();
         if (null != window)
@@ -50,7 +53,6 @@ public final class GroupedStream
         {
             builder.like(input.column(key));
         }
-        final List<Aggregate> list = List.of(aggregates);
         AggregateLayout.addOutputColumns(input, list, builder);
         final Schema output = builder.build();
         if (null == window)
@@ -62,12 +64,44 @@ public final class GroupedStream
 
         final WindowOperators.Spec spec = new WindowOperators.Spec(
             window.timeColumn(), window.sizeMs(), window.slideMs(), keys, list);
-        final String description = "groupBy(" + window + ", " + String.join(", ", keys) + ").agg" + list;
+        final String description = "groupBy(" + window + (keys.isEmpty() ? "" : ", " + String.join(", ", keys)) +
+            ").agg" + list;
         return parent.windowedChild(output, description, window, window.kind() == Window.Kind.SESSION ?
             (query, context) -> new SessionWindowOperator(
                 input, spec, output, query.outputMode(), emitsOnChange(query), context) :
             (query, context) -> new WindowOperator(
                 input, spec, output, query.outputMode(), emitsOnChange(query), context));
+    }
+
+    private void checkOutputNames(final List<Aggregate> aggregates)
+    {
+        for (int i = 0; i < aggregates.size(); i++)
+        {
+            final Aggregate aggregate = aggregates.get(i);
+            final String name = aggregate.name();
+            String clash = null;
+            if (keys.contains(name))
+            {
+                clash = "a key column of groupBy" + keys;
+            }
+            else if (null != window &&
+                (name.equals(WindowOperators.WINDOW_START) || name.equals(WindowOperators.WINDOW_END)))
+            {
+                clash = "a window column";
+            }
+            for (int j = 0; j < i && null == clash; j++)
+            {
+                if (aggregates.get(j).name().equals(name))
+                {
+                    clash = "the output of " + aggregates.get(j);
+                }
+            }
+            if (null != clash)
+            {
+                throw new IllegalArgumentException("aggregate " + aggregate + ": output column '" + name +
+                    "' is also " + clash + "; rename it with as(...)");
+            }
+        }
     }
 
     /**

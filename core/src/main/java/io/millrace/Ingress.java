@@ -12,6 +12,22 @@ import io.millrace.source.Source;
  */
 record Ingress(Source source, Publisher publisher)
 {
+    /**
+     * @return the source or the publisher.
+     */
+    Object input()
+    {
+        return null != source ? source : publisher;
+    }
+
+    /**
+     * @return what the input is, in messages: {@code source} or {@code publisher}.
+     */
+    String kind()
+    {
+        return null != source ? "source" : "publisher";
+    }
+
     Schema schema()
     {
         return null != source ? source.schema() : publisher.schema();
@@ -20,6 +36,6 @@ record Ingress(Source source, Publisher publisher)
     @Override
     public String toString()
     {
-        return null != source ? "source " + source : "publisher " + publisher;
+        return kind() + " " + input();
     }
 }

@@ -18,8 +18,10 @@ import org.agrona.concurrent.IdleStrategy;
 import java.util.Objects;
 
 /**
- * An in-process source: the application offers rows straight into the query's ingress ring. Use one
- * publisher per query, from one thread at a time (offers are not synchronised). In continuous and processing-time
+ * An in-process source: the application offers rows straight into the query's ingress ring, from one thread at
+ * a time (offers are not synchronised). A publisher feeds one query in its life: starting a second query on it,
+ * while the first runs or after it has ended, throws {@link IllegalStateException}; build a new publisher for each
+ * query (a restart from a checkpoint too). In continuous and processing-time
  * triggers, epochs are cut by the offering thread when an offer finds the interval passed, so an idle publisher
  * leaves its epoch open until the next offer or {@link #close()}.
  * <p>
@@ -214,10 +216,6 @@ public final class Publisher
         drivenByCaller = invokerMode;
         journal = log;
         epochLog = new EpochLog(log);
-        if (null != producer)
-        {
-            throw new IllegalStateException("publisher already feeds a query");
-        }
         control = queryControl;
         producer = ingress;
     }
@@ -228,10 +226,6 @@ public final class Publisher
      */
     void bindFinished(final long rowsHeld)
     {
-        if (null != producer || checkpointFinished)
-        {
-            throw new IllegalStateException("publisher already feeds a query");
-        }
         position = rowsHeld;
         checkpointFinished = true;
     }

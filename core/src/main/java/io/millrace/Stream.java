@@ -205,10 +205,11 @@ public final class Stream
     /**
      * Groups rows by an event-time window and some columns, for a windowed aggregation. The result has the
      * columns {@code window_start}, {@code window_end}, the key columns, then the aggregates. DOUBLE key values
-     * are grouped as in {@link #groupBy(String...)}.
+     * are grouped as in {@link #groupBy(String...)}. Without key columns every row of a window falls in one group:
+     * a global windowed aggregate (sessions then span all rows).
      *
      * @param window  tumbling, sliding or session window over a time column.
-     * @param columns to group by besides the window; at least one.
+     * @param columns to group by besides the window; none for one group per window.
      * @return the grouped stream.
      * @throws IllegalArgumentException naming a column that does not exist or is not a time.
      */
@@ -234,15 +235,15 @@ public final class Stream
      */
     public GroupedStream groupBy(final String... columns)
     {
+        if (columns.length == 0)
+        {
+            throw new IllegalArgumentException("groupBy needs at least one column, or a window");
+        }
         return new GroupedStream(checkGroupBy(columns), List.of(columns), null);
     }
 
     private Stream checkGroupBy(final String... columns)
     {
-        if (columns.length == 0)
-        {
-            throw new IllegalArgumentException("groupBy needs at least one column");
-        }
         for (final String name : columns)
         {
             schema.column(name);

@@ -5,6 +5,7 @@ import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.Checkpointing;
 import io.millrace.internal.IngressProducer;
+import io.millrace.internal.InputClaims;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.QueryControl;
 import io.millrace.internal.QueryCounters;
@@ -48,8 +49,27 @@ public final class StreamingQuery implements AutoCloseable
 
     static StreamingQuery start(final StreamWriter settings)
     {
-        final Stream stream = settings.stream();
+        final Ingress ingress = settings.stream().ingress();
         final QueryControl control = new QueryControl(settings.queryName());
+        InputClaims.claim(ingress.input(), ingress.toString(), ingress.kind(), control);
+        try
+        {
+            return start(settings, control);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (!control.isTerminated())
+            {
+                // The query failed before its agents ran, so nothing has read the input: another query may have it.
+                InputClaims.release(ingress.input());
+            }
+            throw ex;
+        }
+    }
+
+    private static StreamingQuery start(final StreamWriter settings, final QueryControl control)
+    {
+        final Stream stream = settings.stream();
         final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
@@ -63,9 +83,8 @@ public final class StreamingQuery implements AutoCloseable
             {
                 stream.ingress().publisher().bindFinished(recovery.committedCut().sourceOffset());
             }
-            final QueryControl done = new QueryControl(settings.queryName());
-            done.finished();
-            return new StreamingQuery(settings.queryName(), done, new QueryCounters(), null);
+            control.finished();
+            return new StreamingQuery(settings.queryName(), control, new QueryCounters(), null);
         }
         checkSinkKnown(settings.sink(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
@@ -103,7 +122,17 @@ public final class StreamingQuery implements AutoCloseable
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
         {
-            ingress.publisher().recover(recovery);
+            try
+            {
+                ingress.publisher().recover(recovery);
+            }
+            catch (final RuntimeException ex)
+            {
+                // The agents run already: end them rather than leave them without a query to stop them.
+                control.failed(ex);
+                runtime.close();
+                throw ex;
+            }
         }
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
     }

@@ -197,7 +197,7 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
         final long position, final CharSequence reason, final DirectBuffer buffer, final int index, final int length)
     {
         counters.sourceDeadLetters.increment();
-        deadLetters.onDeadLetter(position, reason, buffer, index, length);
+        deadLetters.onDeadLetter(position, reason, null, buffer, index, length);
     }
 
     @Override

@@ -10,6 +10,12 @@ import java.time.Duration;
  */
 final class Durations implements CommandLine.ITypeConverter<Duration>
 {
+    /** The format, for help texts and messages. */
+    static final String FORMAT = "250ms, 10s, 5m, 1h or plain milliseconds";
+
+    /** What the help of a duration option ends with. */
+    static final String HELP = " DUR is " + FORMAT + ".";
+
     @Override
     public Duration convert(final String value)
     {
@@ -33,7 +39,7 @@ final class Durations implements CommandLine.ITypeConverter<Duration>
         catch (final NumberFormatException ex)
         {
             throw new CommandLine.TypeConversionException(
-                "'" + value + "' is not a duration: use e.g. 250ms, 10s, 5m or plain milliseconds");
+                "'" + value + "' is not a duration: use " + FORMAT);
         }
         if (amount < 0)
         {

@@ -3,6 +3,8 @@ package io.millrace.cli;
 import io.millrace.source.EventGenerator;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
+
 /**
  * The event generator's options (DESIGN §8), with its defaults.
  */
@@ -24,9 +26,10 @@ final class GeneratorOptions
         description = "Percent of events moved back in time. Default: ${DEFAULT-VALUE}.")
     long disorder;
 
-    @Option(names = "--max-delay", defaultValue = "" + EventGenerator.MAX_DELAY_DEFAULT,
-        description = "Largest move back, ms. Default: ${DEFAULT-VALUE}.")
-    long maxDelay;
+    @Option(names = "--max-delay", paramLabel = "DUR", defaultValue = "" + EventGenerator.MAX_DELAY_DEFAULT,
+        converter = Durations.class,
+        description = "Largest move back in event time. Default: ${DEFAULT-VALUE} (ms)." + Durations.HELP)
+    Duration maxDelay;
 
     @Option(names = "--start", defaultValue = "" + EventGenerator.START_DEFAULT,
         description = "Event time of the first event, epoch ms. Default: ${DEFAULT-VALUE}.")
@@ -34,6 +37,6 @@ final class GeneratorOptions
 
     EventGenerator generator()
     {
-        return new EventGenerator(seed, keys, rate, disorder, maxDelay, start);
+        return new EventGenerator(seed, keys, rate, disorder, maxDelay.toMillis(), start);
     }
 }

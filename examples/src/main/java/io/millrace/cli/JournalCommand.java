@@ -212,8 +212,8 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Checks every journal entry, every kept snapshot and that the last committed epoch's",
-            "snapshot is there; exit 0 only when all are intact."})
+        description = "Checks every journal entry, every kept snapshot and that the last committed epoch's " +
+            "snapshot is there; exit 0 only when all are intact.")
     static final class Verify extends JournalSubcommand
     {
         @Override

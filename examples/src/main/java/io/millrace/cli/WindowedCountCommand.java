@@ -60,11 +60,11 @@ final class WindowedCountCommand implements Callable<Integer>
     private WindowChoice window;
 
     @Option(names = "--slide", paramLabel = "DUR", converter = Durations.class,
-        description = "Slide of sliding windows (with --window).")
+        description = "Slide of sliding windows (with --window)." + Durations.HELP)
     private Duration slide;
 
     @Option(names = "--watermark", paramLabel = "DUR", converter = Durations.class, defaultValue = "0",
-        description = "How far the watermark trails the largest event time seen. Default: 0.")
+        description = "How far the watermark trails the largest event time seen. Default: 0." + Durations.HELP)
     private Duration watermark;
 
     @Option(names = "--output-mode", paramLabel = "MODE", defaultValue = "append",
@@ -73,7 +73,8 @@ final class WindowedCountCommand implements Callable<Integer>
     private String outputMode;
 
     @Option(names = "--epoch-interval", paramLabel = "DUR", converter = Durations.class,
-        description = "Cut an epoch this often. Default: 1s; in complete mode one epoch at the end of input.")
+        description = "Cut an epoch this often. Default: 1s; in complete mode one epoch at the end of input." +
+            Durations.HELP)
     private Duration epochInterval;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
@@ -112,18 +113,19 @@ final class WindowedCountCommand implements Callable<Integer>
             description = "Files of event_time_ms,key lines, in order; - for standard input.")
         List<Path> paths;
 
-        @Option(names = "--generate", paramLabel = "N", description = "Generate N events (DESIGN §8).")
+        @Option(names = "--generate", paramLabel = "N", converter = Counts.class,
+            description = "Generate N events with the event generator; N is " + Counts.FORMAT + ".")
         Long count;
     }
 
     static final class WindowChoice
     {
         @Option(names = "--window", paramLabel = "DUR", converter = Durations.class,
-            description = "Size of tumbling (or, with --slide, sliding) windows.")
+            description = "Size of tumbling (or, with --slide, sliding) windows." + Durations.HELP)
         Duration size;
 
         @Option(names = "--session-gap", paramLabel = "DUR", converter = Durations.class,
-            description = "Gap that ends a session window.")
+            description = "Gap that ends a session window." + Durations.HELP)
         Duration gap;
     }
 
@@ -262,10 +264,6 @@ final class WindowedCountCommand implements Callable<Integer>
             return new CsvSource(input.paths, CsvSource.eventSchema(), records.maxRecordSize(), false,
                 null == lateOutput ? null : LINE_COLUMN);
         }
-        if (input.count < 0)
-        {
-            throw bad("--generate must not be negative");
-        }
         try
         {
             return new GeneratorSource(generator.generator(), input.count);
@@ -296,7 +294,7 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             args.addAll(List.of("--generate", "" + input.count, "--seed", "" + generator.seed,
                 "--keys", "" + generator.keys, "--rate", "" + generator.rate, "--disorder", "" + generator.disorder,
-                "--max-delay", "" + generator.maxDelay, "--start", "" + generator.start));
+                "--max-delay", "" + generator.maxDelay.toMillis(), "--start", "" + generator.start));
         }
         if (null != window.gap)
         {

@@ -29,7 +29,7 @@ public final class FilterOperator extends Operator
         {
             keep = predicate.test(row);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             context.deadLetter("filter", row, ex);
             return;

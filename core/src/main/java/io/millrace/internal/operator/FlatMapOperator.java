@@ -35,7 +35,7 @@ public final class FlatMapOperator extends Operator implements RowEmitter
         {
             mapper.flatMap(row, this);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             context.deadLetter("flatMap", row, ex);
         }

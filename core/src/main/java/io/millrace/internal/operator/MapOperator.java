@@ -34,7 +34,7 @@ public final class MapOperator extends Operator
         {
             mapper.map(row, writer.reset());
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             context.deadLetter("map", row, ex);
             return;

@@ -111,7 +111,9 @@ public final class OperatorContext
      */
     public void deadLetter(final String stage, final RowView row, final Throwable error)
     {
-        deadLetter(stage + " failed: " + error, row);
+        counters.operatorDeadLetters.increment();
+        deadLetters.onDeadLetter(
+            position, stage + " failed: " + error, error, row.buffer(), row.offset(), row.length());
     }
 
     /**
