@@ -72,6 +72,7 @@ public final class LineReader implements AutoCloseable
     private long skipped = -1;
     private long lineNumber;
     private long consumedBeforeBuffer;
+    private long inputStart;
 
     /**
      * @param inputs        files to read in order; {@code -} for standard input.
@@ -149,6 +150,15 @@ public final class LineReader implements AutoCloseable
     public long position()
     {
         return consumedBeforeBuffer + start;
+    }
+
+    /**
+     * @return byte offset, from the start of the first input, where the input being read began: a line whose
+     * offset equals it is the first line of its input.
+     */
+    public long inputStart()
+    {
+        return inputStart;
     }
 
     /**
@@ -332,6 +342,7 @@ public final class LineReader implements AutoCloseable
         {
             return false;
         }
+        inputStart = consumedBeforeBuffer;
         final Path path = inputs.get(++inputIndex);
         try
         {

@@ -51,6 +51,15 @@ abstract class LineSource implements Source, LineReader.LineHandler
         return null == reader ? 0 : reader.lineNumber();
     }
 
+    /**
+     * @param offset of a line being delivered.
+     * @return whether it is the first line of its input file (or of standard input).
+     */
+    protected boolean isFirstLineOfInput(final long offset)
+    {
+        return offset == reader.inputStart();
+    }
+
     @Override
     public boolean isReplayable()
     {
