@@ -181,7 +181,7 @@ class AllocationTest
         final StreamingQuery query = Millrace.readStream(publisher)
             .map(Schema.builder().longColumn("twice").build(), (in, out) ->
                 out.putLong(out.schema().longColumn("twice"), n.get(in) * 2 + text.length(in)))
-            .writeStream().trigger(Trigger.availableNow()).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+            .writeStream().trigger(TestQueries.ONE_EPOCH).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
         final RowTranslator<long[]> write = (row, counter) ->
             row.putLong(n, counter[0]++).putString(text, padding);
         final long[] counter = new long[1];
