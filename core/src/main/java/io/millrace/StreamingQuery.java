@@ -70,6 +70,10 @@ public final class StreamingQuery implements AutoCloseable
     private static StreamingQuery start(final StreamWriter settings, final QueryControl control)
     {
         final Stream stream = settings.stream();
+        if (settings.trigger().kind() == Trigger.Kind.AVAILABLE_NOW)
+        {
+            endAtAvailableInput(stream.ingress());
+        }
         final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
@@ -135,6 +139,25 @@ public final class StreamingQuery implements AutoCloseable
             }
         }
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
+    }
+
+    /**
+     * Fixes the input an available-now query reads at what its source has now, or refuses the query.
+     */
+    private static void endAtAvailableInput(final Ingress ingress)
+    {
+        if (null != ingress.publisher())
+        {
+            throw new IllegalArgumentException("availableNow needs input that exists when the query starts, and a " +
+                "publisher's rows are offered after: use processingTime or continuous, and close() the publisher " +
+                "to end the input");
+        }
+        if (!ingress.source().endAtAvailableInput())
+        {
+            throw new IllegalArgumentException("availableNow needs a source that can tell what input is available " +
+                "when the query starts; " + ingress + " cannot (Source.endAtAvailableInput): use processingTime " +
+                "or continuous");
+        }
     }
 
     /**

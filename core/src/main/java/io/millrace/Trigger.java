@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When a query produces results (DESIGN §1). Every trigger processes records as they arrive; they differ in
- * where epochs are cut and so when update and complete output is written and committed.
+ * When a query produces results. Every trigger processes records as they arrive; they differ in where epochs are
+ * cut and so when update and complete output is written and committed.
  */
 public final class Trigger
 {
@@ -16,7 +16,7 @@ public final class Trigger
         CONTINUOUS,
         /** Micro-batches: an epoch every interval; update and complete output once per epoch. */
         PROCESSING_TIME,
-        /** Process the input that exists, as one epoch, then stop. */
+        /** Process the input that exists when the query starts, as one epoch, then stop. */
         AVAILABLE_NOW
     }
 
@@ -48,7 +48,13 @@ public final class Trigger
     }
 
     /**
-     * @return a trigger that processes what is available as one epoch and stops.
+     * A trigger that processes the input available when the query starts, as one epoch, and then stops: a file
+     * source reads its files up to the lengths they had at the start (standard input to its end), a generator its
+     * events. A source that cannot say what is available ({@link io.millrace.source.Source#endAtAvailableInput()}
+     * returns false) and a {@link Publisher}, whose rows all come after the start, are refused by
+     * {@link StreamWriter#start()}.
+     *
+     * @return an available-now trigger.
      */
     public static Trigger availableNow()
     {

@@ -14,10 +14,16 @@ import io.millrace.testing.ReferenceEvents;
 import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -175,7 +181,7 @@ class AllocationTest
         final StreamingQuery query = Millrace.readStream(publisher)
             .map(Schema.builder().longColumn("twice").build(), (in, out) ->
                 out.putLong(out.schema().longColumn("twice"), n.get(in) * 2 + text.length(in)))
-            .writeStream().trigger(Trigger.availableNow()).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+            .writeStream().trigger(TestQueries.ONE_EPOCH).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
         final RowTranslator<long[]> write = (row, counter) ->
             row.putLong(n, counter[0]++).putString(text, padding);
         final long[] counter = new long[1];
@@ -199,6 +205,44 @@ class AllocationTest
 
         assertEquals(counter[0], sink.rows);
         assertEquals(counter[0] * (counter[0] - 1) + counter[0] * 600, sink.sum);
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldNotAllocatePerRecordReadingUnquotedCsvOfEpochMilliseconds(@TempDir final Path dir) throws IOException
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final Path file = dir.resolve("events.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII))
+        {
+            for (long i = 0; i < TOTAL_RECORDS; i++)
+            {
+                out.write(Long.toString(1_700_000_000_000L + i));
+                out.write(",k");
+                out.write(Long.toString(i % KEYS));
+                out.write('\n');
+            }
+        }
+        final CountingSink sink = new CountingSink();
+        final StreamingQuery query = Millrace.readStream(new CsvSource(List.of(file), EVENTS, 1024, false))
+            .writeStream().trigger(Trigger.availableNow()).threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+
+        while (sink.count < WARMUP_RECORDS)
+        {
+            query.invoke();
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        final long start = sink.count;
+        while (sink.count - start < MEASURED_RECORDS)
+        {
+            query.invoke();
+        }
+        final double bytesPerRecord = (double)(threads.getCurrentThreadAllocatedBytes() - before) / MEASURED_RECORDS;
+        System.out.printf("millrace allocation: CSV of epoch milliseconds: %.6f bytes/record%n", bytesPerRecord);
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        assertEquals(TOTAL_RECORDS, sink.count);
         assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
     }
 

@@ -245,7 +245,7 @@ class OperatorChainTest
         final CollectingSink sink = new CollectingSink();
         final DeadLetters deadLetters = new DeadLetters();
         final StreamingQuery query = plan.writeStream()
-            .outputMode(OutputMode.COMPLETE).trigger(Trigger.availableNow()).sink(sink).deadLetter(deadLetters)
+            .outputMode(OutputMode.COMPLETE).trigger(TestQueries.ONE_EPOCH).sink(sink).deadLetter(deadLetters)
             .ringSize(256).threadingMode(mode).start();
         TestQueries.publishAllAndFinish(publisher, query, mode, trades, WRITE_TRADE);
 
@@ -291,14 +291,14 @@ class OperatorChainTest
     @ParameterizedTest
     @EnumSource(ThreadingMode.class)
     @Timeout(60)
-    void shouldEmitEachChangedGroupOnceInUpdateModeWithAvailableNow(final ThreadingMode mode)
+    void shouldEmitEachChangedGroupOnceInUpdateModeWithOneEpoch(final ThreadingMode mode)
     {
         final List<Trade> trades = randomTrades(new Random(3000 + mode.ordinal()), TRADES_PER_RUN / 4);
         final LegReference reference = new LegReference(trades);
         final Publisher publisher = new Publisher(TRADES);
         final CollectingSink sink = new CollectingSink();
         final StreamingQuery query = legs(Millrace.readStream(publisher)).groupBy("sym", "side").agg(LEG_AGGREGATES)
-            .writeStream().outputMode(OutputMode.UPDATE).trigger(Trigger.availableNow())
+            .writeStream().outputMode(OutputMode.UPDATE).trigger(TestQueries.ONE_EPOCH)
             .sink(sink).deadLetter(new DeadLetters()).threadingMode(mode).start();
         TestQueries.publishAllAndFinish(publisher, query, mode, trades, WRITE_TRADE);
         Results.assertSameRowsByKey(reference.finalRows, sink.values(), 2);

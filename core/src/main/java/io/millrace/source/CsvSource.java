@@ -1,27 +1,28 @@
 package io.millrace.source;
 
-import io.millrace.row.BooleanColumn;
 import io.millrace.row.Column;
-import io.millrace.row.DoubleColumn;
-import io.millrace.row.IntColumn;
-import io.millrace.row.LongColumn;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import org.agrona.DirectBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Reads CSV files (or standard input, {@code -}) onto a schema: field {@code i} of each line becomes column
- * {@code i}. Fields are split at every comma (no quoting). Integers are plain decimal ({@code -?[0-9]+}),
- * booleans {@code true}/{@code false}, strings raw bytes up to the column's maximum. A line that does not fit
- * (wrong number of fields, a bad number, a string too long, an empty string where none is allowed, an empty line,
- * a line over the maximum record size) goes to the dead-letter output with its line number and the reason; the
- * source goes on. Offsets are byte offsets of line starts, counted from the start of the first input; the source can
- * seek, so it is replayable while its files are unchanged.
+ * {@code i}. Fields are separated by commas and may be quoted as RFC 4180 has it ({@code "a, ""b"""} is
+ * {@code a, "b"}); a quoted field must close on its line (one spanning lines is a bad record). Integers are plain
+ * decimal ({@code -?[0-9]+}), TIMESTAMP fields epoch milliseconds or ISO-8601 date-times with an offset
+ * ({@code 2023-11-14T22:13:20.123Z}, {@code 2023-11-14T23:13:20+01:00}; below a millisecond dropped), booleans
+ * {@code true}/{@code false}, strings raw bytes up to the column's maximum. With {@link Builder#header(boolean)}
+ * the first line of every input is a header and skipped (it still counts in line numbers). A line that does not
+ * fit (wrong number of fields, a bad number or time, bad quoting, a string too long, an empty string where none is
+ * allowed, an empty line, a line over the maximum record size) goes to the dead-letter output with its line number
+ * and the reason; the source goes on. An unquoted line of numbers and strings is parsed without allocating.
+ * Offsets are byte offsets of line starts, counted from the start of the first input; the source can seek, so it
+ * is replayable while its files are unchanged.
  */
 public final class CsvSource extends LineSource
 {
@@ -32,10 +33,13 @@ public final class CsvSource extends LineSource
     /** Longest key of {@link #eventSchema()}, in bytes. */
     public static final int KEY_MAX_LENGTH = 256;
 
+    /** Default longest line, in bytes. */
+    public static final int MAX_RECORD_SIZE_DEFAULT = 64 * 1024;
+
     private final Schema schema;
-    private final Column[] columns;
-    private final boolean allowEmptyStrings;
+    private final CsvLineParser parser;
     private final StringColumn lineColumn;
+    private final boolean header;
 
     /**
      * @param inputs            files in order; {@code -} is standard input.
@@ -64,11 +68,28 @@ public final class CsvSource extends LineSource
         final boolean allowEmptyStrings,
         final String lineColumn)
     {
-        super(inputs, maxRecordSize);
-        this.columns = fields.columns().toArray(new Column[0]);
-        this.schema = null == lineColumn ? fields : withLine(fields, lineColumn, maxRecordSize);
-        this.lineColumn = null == lineColumn ? null : schema.stringColumn(lineColumn);
-        this.allowEmptyStrings = allowEmptyStrings;
+        this(builder(inputs, fields).maxRecordSize(maxRecordSize).allowEmptyStrings(allowEmptyStrings)
+            .lineColumn(lineColumn));
+    }
+
+    private CsvSource(final Builder settings)
+    {
+        super(settings.inputs, settings.maxRecordSize);
+        this.parser = new CsvLineParser(settings.fields.columns().toArray(new Column[0]), settings.allowEmptyStrings);
+        this.schema = null == settings.lineColumn ? settings.fields :
+            withLine(settings.fields, settings.lineColumn, settings.maxRecordSize);
+        this.lineColumn = null == settings.lineColumn ? null : schema.stringColumn(settings.lineColumn);
+        this.header = settings.header;
+    }
+
+    /**
+     * @param inputs files in order; {@code -} is standard input.
+     * @param fields one column per field.
+     * @return settings of a source, to {@link Builder#build()}.
+     */
+    public static Builder builder(final List<Path> inputs, final Schema fields)
+    {
+        return new Builder(inputs, fields);
     }
 
     private static Schema withLine(final Schema fields, final String lineColumn, final int maxRecordSize)
@@ -82,7 +103,7 @@ public final class CsvSource extends LineSource
     }
 
     /**
-     * The schema of {@code event_time_ms,key} input (DESIGN §7): {@code event_time} TIMESTAMP, {@code key}
+     * The schema of {@code event_time,key} input: {@code event_time} TIMESTAMP, {@code key}
      * STRING of at most {@link #KEY_MAX_LENGTH} bytes.
      *
      * @return the schema.
@@ -102,8 +123,12 @@ public final class CsvSource extends LineSource
     public boolean onLine(
         final DirectBuffer buffer, final int index, final int length, final long lineNumber, final long offset)
     {
+        if (header && isFirstLineOfInput(offset))
+        {
+            return true;
+        }
         final RowWriter row = output.row();
-        final String error = parse(buffer, index, length, row);
+        final String error = parser.parse(buffer, index, length, row);
         if (null == error && null != lineColumn)
         {
             row.putString(lineColumn, buffer, index, length);
@@ -123,166 +148,70 @@ public final class CsvSource extends LineSource
     }
 
     /**
-     * Parses one line into {@code row}.
-     *
-     * @return null when the row is complete, else the reason it is not; allocates only for bad lines.
+     * Settings of a {@link CsvSource}; defaults are the {@code *_DEFAULT} constants. Not thread-safe.
      */
-    private String parse(final DirectBuffer buffer, final int index, final int length, final RowWriter row)
+    public static final class Builder
     {
-        if (length == 0)
-        {
-            return "empty line";
-        }
-        final int end = index + length;
-        int fieldStart = index;
-        for (int i = 0; i < columns.length; i++)
-        {
-            if (fieldStart > end)
-            {
-                return "expected " + columns.length + " fields, found " + i;
-            }
-            int fieldEnd = fieldStart;
-            while (fieldEnd < end && buffer.getByte(fieldEnd) != ',')
-            {
-                fieldEnd++;
-            }
-            final String error = parseField(columns[i], buffer, fieldStart, fieldEnd - fieldStart, row);
-            if (null != error)
-            {
-                return error;
-            }
-            fieldStart = fieldEnd + 1;
-        }
-        if (fieldStart <= end)
-        {
-            return "expected " + columns.length + " fields, found " + (columns.length + countFields(buffer, fieldStart, end));
-        }
-        return null;
-    }
+        private final List<Path> inputs;
+        private final Schema fields;
+        private int maxRecordSize = MAX_RECORD_SIZE_DEFAULT;
+        private boolean allowEmptyStrings;
+        private String lineColumn;
+        private boolean header;
 
-    private static int countFields(final DirectBuffer buffer, final int from, final int end)
-    {
-        int fields = 1;
-        for (int i = from; i < end; i++)
+        private Builder(final List<Path> inputs, final Schema fields)
         {
-            if (buffer.getByte(i) == ',')
-            {
-                fields++;
-            }
+            this.inputs = List.copyOf(inputs);
+            this.fields = Objects.requireNonNull(fields, "fields");
         }
-        return fields;
-    }
 
-    private String parseField(
-        final Column column, final DirectBuffer buffer, final int at, final int length, final RowWriter row)
-    {
-        switch (column.type())
+        /**
+         * @param bytes longest line; default {@link #MAX_RECORD_SIZE_DEFAULT}.
+         * @return this.
+         */
+        public Builder maxRecordSize(final int bytes)
         {
-            case STRING:
-                if (length == 0 && !allowEmptyStrings)
-                {
-                    return "field '" + column.name() + "' is empty";
-                }
-                if (length > column.maxLength())
-                {
-                    return "field '" + column.name() + "' of " + length + " bytes exceeds maximum " + column.maxLength();
-                }
-                row.putString((StringColumn)column, buffer, at, length);
-                return null;
-            case BOOLEAN:
-                if (matches(buffer, at, length, "true") || matches(buffer, at, length, "false"))
-                {
-                    row.putBoolean((BooleanColumn)column, length == 4);
-                    return null;
-                }
-                return fieldError(column, buffer, at, length, "not true or false");
-            case DOUBLE:
-                try
-                {
-                    row.putDouble((DoubleColumn)column, Double.parseDouble(text(buffer, at, length)));
-                    return null;
-                }
-                catch (final NumberFormatException ex)
-                {
-                    return fieldError(column, buffer, at, length, "not a number");
-                }
-            case INT:
-            {
-                final long value = parseLong(buffer, at, length);
-                if (value == NOT_A_NUMBER || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
-                {
-                    return fieldError(column, buffer, at, length, "not a 32-bit integer");
-                }
-                row.putInt((IntColumn)column, (int)value);
-                return null;
-            }
-            default:
-            {
-                final long value = parseLong(buffer, at, length);
-                if (value == NOT_A_NUMBER)
-                {
-                    return fieldError(column, buffer, at, length, "not an integer");
-                }
-                row.putLong((LongColumn)column, value);
-                return null;
-            }
+            this.maxRecordSize = bytes;
+            return this;
         }
-    }
 
-    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
-
-    /**
-     * @return the value of {@code -?[0-9]{1,18}}, or {@link #NOT_A_NUMBER} for anything else (so Long.MIN_VALUE and
-     * 19-digit values are rejected rather than risking overflow; epoch milliseconds need 13).
-     */
-    private static long parseLong(final DirectBuffer buffer, final int at, final int length)
-    {
-        final boolean negative = length > 0 && buffer.getByte(at) == '-';
-        final int digits = negative ? length - 1 : length;
-        if (digits < 1 || digits > 18)
+        /**
+         * @param allow whether an empty string field is a value (true) or a bad record (false, the default).
+         * @return this.
+         */
+        public Builder allowEmptyStrings(final boolean allow)
         {
-            return NOT_A_NUMBER;
+            this.allowEmptyStrings = allow;
+            return this;
         }
-        long value = 0;
-        for (int i = length - digits; i < length; i++)
-        {
-            final int digit = buffer.getByte(at + i) - '0';
-            if (digit < 0 || digit > 9)
-            {
-                return NOT_A_NUMBER;
-            }
-            value = value * 10 + digit;
-        }
-        return negative ? -value : value;
-    }
 
-    private static boolean matches(final DirectBuffer buffer, final int at, final int length, final String word)
-    {
-        if (length != word.length())
+        /**
+         * @param name of an extra last column holding the original line, or null (the default) for none.
+         * @return this.
+         */
+        public Builder lineColumn(final String name)
         {
-            return false;
+            this.lineColumn = name;
+            return this;
         }
-        for (int i = 0; i < length; i++)
+
+        /**
+         * @param skip whether the first line of every input (each file, and standard input) is a header to skip;
+         *             default false, when a header is a bad record like any line that does not fit the schema.
+         * @return this.
+         */
+        public Builder header(final boolean skip)
         {
-            if (buffer.getByte(at + i) != word.charAt(i))
-            {
-                return false;
-            }
+            this.header = skip;
+            return this;
         }
-        return true;
-    }
 
-    private static String fieldError(
-        final Column column, final DirectBuffer buffer, final int at, final int length, final String problem)
-    {
-        return length == 0 ? "field '" + column.name() + "' is missing" :
-            "field '" + column.name() + "' is " + problem + ": " + text(buffer, at, Math.min(length, 64));
-    }
-
-    private static String text(final DirectBuffer buffer, final int at, final int length)
-    {
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(at, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        /**
+         * @return the source.
+         */
+        public CsvSource build()
+        {
+            return new CsvSource(this);
+        }
     }
 }

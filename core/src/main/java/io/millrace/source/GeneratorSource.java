@@ -6,7 +6,7 @@ import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 
 /**
- * Emits {@code count} events of an {@link EventGenerator} (DESIGN §8) as rows {@code (event_time, key)}, the
+ * Emits {@code count} events of an {@link EventGenerator} as rows {@code (event_time, key)}, the
  * same schema as {@link CsvSource#eventSchema()}. An event's offset is its index; the source can seek.
  */
 public final class GeneratorSource implements Source
@@ -68,6 +68,15 @@ public final class GeneratorSource implements Source
     public long position()
     {
         return generator.index() + 1;
+    }
+
+    /**
+     * @return true: all {@code count} events are available from the start.
+     */
+    @Override
+    public boolean endAtAvailableInput()
+    {
+        return true;
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class LineReader implements AutoCloseable
         boolean onOverlongLine(DirectBuffer buffer, int index, int length, long lineNumber, long totalLength);
     }
 
+    /** An input's limit when it is read to its end; see {@link #limitInputs}. */
+    public static final long NO_LIMIT = -1;
     /** Returned by {@link #read} once every input is exhausted. */
     public static final int END_OF_INPUT = -1;
     private static final int READ_CHUNK = 64 * 1024;
@@ -72,6 +74,9 @@ public final class LineReader implements AutoCloseable
     private long skipped = -1;
     private long lineNumber;
     private long consumedBeforeBuffer;
+    private long inputStart;
+    private long[] inputLimits;
+    private long inputRead;
 
     /**
      * @param inputs        files to read in order; {@code -} for standard input.
@@ -144,11 +149,35 @@ public final class LineReader implements AutoCloseable
     }
 
     /**
+     * Reads each input only up to a length, as if it ended there (a file that grows is not followed past it).
+     * Call before the first read or seek.
+     *
+     * @param limits bytes to read of each input, in order, or {@link #NO_LIMIT} to read it to its end.
+     */
+    public void limitInputs(final long[] limits)
+    {
+        if (limits.length != inputs.size())
+        {
+            throw new IllegalArgumentException(limits.length + " limits for " + inputs.size() + " inputs");
+        }
+        inputLimits = limits.clone();
+    }
+
+    /**
      * @return bytes consumed across all inputs up to the start of the next line.
      */
     public long position()
     {
         return consumedBeforeBuffer + start;
+    }
+
+    /**
+     * @return byte offset, from the start of the first input, where the input being read began: a line whose
+     * offset equals it is the first line of its input.
+     */
+    public long inputStart()
+    {
+        return inputStart;
     }
 
     /**
@@ -184,7 +213,7 @@ public final class LineReader implements AutoCloseable
             {
                 if (channel instanceof FileChannel)
                 {
-                    final long size = ((FileChannel)channel).size();
+                    final long size = limited(((FileChannel)channel).size());
                     if (remaining >= size && inputIndex + 1 < inputs.size())
                     {
                         remaining -= size;
@@ -193,6 +222,7 @@ public final class LineReader implements AutoCloseable
                     }
                     ((FileChannel)channel).position(Math.min(remaining, size));
                     consumedBeforeBuffer += Math.min(remaining, size);
+                    inputRead = Math.min(remaining, size);
                     return;
                 }
                 while (remaining > 0)
@@ -206,6 +236,7 @@ public final class LineReader implements AutoCloseable
                     }
                     remaining -= read;
                     consumedBeforeBuffer += read;
+                    inputRead += read;
                 }
                 return;
             }
@@ -304,6 +335,13 @@ public final class LineReader implements AutoCloseable
             start = 0;
         }
         byteBuffer.clear().position(end);
+        final long limit = limited(Long.MAX_VALUE);
+        if (inputRead >= limit)
+        {
+            inputEnded = true;
+            return 0;
+        }
+        byteBuffer.limit((int)Math.min(byteBuffer.capacity(), end + (limit - inputRead)));
         try
         {
             final int read = channel.read(byteBuffer);
@@ -313,6 +351,7 @@ public final class LineReader implements AutoCloseable
                 return 0;
             }
             end += read;
+            inputRead += read;
             return read;
         }
         catch (final IOException ex)
@@ -332,6 +371,8 @@ public final class LineReader implements AutoCloseable
         {
             return false;
         }
+        inputStart = consumedBeforeBuffer;
+        inputRead = 0;
         final Path path = inputs.get(++inputIndex);
         try
         {
@@ -344,6 +385,15 @@ public final class LineReader implements AutoCloseable
         }
         inputEnded = false;
         return true;
+    }
+
+    /**
+     * @return {@code length}, or the current input's limit when that is smaller.
+     */
+    private long limited(final long length)
+    {
+        return null == inputLimits || inputLimits[inputIndex] == NO_LIMIT ? length :
+            Math.min(length, inputLimits[inputIndex]);
     }
 
     private void closeChannel()

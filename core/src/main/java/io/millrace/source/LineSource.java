@@ -2,6 +2,9 @@ package io.millrace.source;
 
 import org.agrona.DirectBuffer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,6 +20,7 @@ abstract class LineSource implements Source, LineReader.LineHandler
     protected final int maxRecordSize;
     protected SourceOutput output;
     private LineReader reader;
+    private long[] inputLimits;
 
     LineSource(final List<Path> inputs, final int maxRecordSize)
     {
@@ -28,6 +32,37 @@ abstract class LineSource implements Source, LineReader.LineHandler
     public void open()
     {
         reader = new LineReader(inputs, maxRecordSize);
+        if (null != inputLimits)
+        {
+            reader.limitInputs(inputLimits);
+        }
+    }
+
+    /**
+     * Takes the length of every input file now; the source reads no further. Standard input has no length to
+     * take: it is read to its end.
+     *
+     * @return true.
+     * @throws java.io.UncheckedIOException when a file's length cannot be read.
+     */
+    @Override
+    public boolean endAtAvailableInput()
+    {
+        final long[] limits = new long[inputs.size()];
+        for (int i = 0; i < limits.length; i++)
+        {
+            final Path input = inputs.get(i);
+            try
+            {
+                limits[i] = "-".equals(input.toString()) ? LineReader.NO_LIMIT : Files.size(input);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot read the length of input " + input + ": " + ex.getMessage(), ex);
+            }
+        }
+        inputLimits = limits;
+        return true;
     }
 
     @Override
@@ -49,6 +84,15 @@ abstract class LineSource implements Source, LineReader.LineHandler
     public long lineNumber()
     {
         return null == reader ? 0 : reader.lineNumber();
+    }
+
+    /**
+     * @param offset of a line being delivered.
+     * @return whether it is the first line of its input file (or of standard input).
+     */
+    protected boolean isFirstLineOfInput(final long offset)
+    {
+        return offset == reader.inputStart();
     }
 
     @Override

@@ -63,7 +63,7 @@ public interface Source
 
     /**
      * Moves to a position returned by {@link #position()}, before the first poll; recovery uses it to rewind to an
-     * epoch's cut (DESIGN §5).
+     * epoch's cut.
      *
      * @param position   to read from next.
      * @param lineNumber what {@link #lineNumber()} returned at that position.
@@ -72,6 +72,19 @@ public interface Source
     default void seek(final long position, final long lineNumber)
     {
         throw new UnsupportedOperationException(this + " cannot rewind: journal its input to make it replayable");
+    }
+
+    /**
+     * Prepares the source for {@link io.millrace.Trigger#availableNow()}: from now on it reads only the input
+     * available at this call and then reports {@link SourceStatus#END_OF_INPUT}. Called once, on the thread
+     * starting the query, before {@link #open()}. A source that has no notion of the input available now (a
+     * socket, a queue that never ends) returns false, and the query is refused.
+     *
+     * @return whether the source will end after the input available now.
+     */
+    default boolean endAtAvailableInput()
+    {
+        return false;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.millrace.Publisher;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
+import io.millrace.Trigger;
 import io.millrace.function.RowTranslator;
 import io.millrace.sink.CollectingSink;
 
@@ -24,6 +25,11 @@ public final class TestQueries
 {
     /** Longest a test query may run. */
     public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A trigger whose one epoch ends with the input, for a publisher (which has no input available when its query
+     * starts, so cannot take {@link Trigger#availableNow()}): the interval is longer than any test runs.
+     */
+    public static final Trigger ONE_EPOCH = Trigger.processingTime(Duration.ofDays(1));
 
     private TestQueries()
     {

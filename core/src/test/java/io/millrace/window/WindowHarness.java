@@ -716,5 +716,11 @@ public final class WindowHarness
         {
             return next;
         }
+
+        @Override
+        public boolean endAtAvailableInput()
+        {
+            return true;
+        }
     }
 }

@@ -29,14 +29,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code millrace windowed-count}: counts {@code event_time_ms,key} events per key and event-time window
+ * {@code millrace windowed-count}: counts {@code event_time,key} events per key and event-time window
  * (DESIGN §6, §7); rows {@code start_ms,end_ms,key,count}.
  */
 @Command(
     name = "windowed-count",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Counts events per key and event-time window: tumbling (--window), sliding (--window --slide) or session (--session-gap). Input lines event_time_ms,key from files or stdin, or generated events. Prints rows start_ms,end_ms,key,count to stdout; progress to stderr.")
+    description = "Counts events per key and event-time window: tumbling (--window), sliding (--window --slide) or session (--session-gap). Input lines event_time,key (epoch milliseconds or ISO-8601 times) from files or stdin, or generated events. Prints rows start_ms,end_ms,key,count to stdout; progress to stderr.")
 final class WindowedCountCommand implements Callable<Integer>
 {
     private static final String LINE_COLUMN = "line";
@@ -97,6 +97,10 @@ final class WindowedCountCommand implements Callable<Integer>
         description = "File for late records (all of their windows closed), as their original lines.")
     private Path lateOutput;
 
+    @Option(names = "--header",
+        description = "The first line of every input file (and of standard input) is a header: skip it.")
+    private boolean header;
+
     @Option(names = "--throttle", paramLabel = "RECORDS_PER_SECOND", defaultValue = "0",
         description = "Read at most this many records per second (0: no limit).")
     private long throttle;
@@ -110,7 +114,10 @@ final class WindowedCountCommand implements Callable<Integer>
     static final class InputChoice
     {
         @Option(names = "--input", arity = "1..*", paramLabel = "PATH",
-            description = "Files of event_time_ms,key lines, in order; - for standard input.")
+            description = "Files of event_time,key lines, in order; - for standard input. Times are epoch " +
+                "milliseconds or ISO-8601 date-times with an offset (2023-11-14T22:13:20Z, " +
+                "2023-11-14T22:13:20.123Z, 2023-11-14T23:13:20+01:00); fields may be quoted (\"a,b\", " +
+                "\"say \"\"hi\"\"\").")
         List<Path> paths;
 
         @Option(names = "--generate", paramLabel = "N", converter = Counts.class,
@@ -261,8 +268,12 @@ final class WindowedCountCommand implements Callable<Integer>
             {
                 records.checkInputs(spec, input.paths);
             }
-            return new CsvSource(input.paths, CsvSource.eventSchema(), records.maxRecordSize(), false,
-                null == lateOutput ? null : LINE_COLUMN);
+            return CsvSource.builder(input.paths, CsvSource.eventSchema()).maxRecordSize(records.maxRecordSize())
+                .lineColumn(null == lateOutput ? null : LINE_COLUMN).header(header).build();
+        }
+        if (header)
+        {
+            throw bad("--header goes with --input, not --generate");
         }
         try
         {
@@ -288,6 +299,10 @@ final class WindowedCountCommand implements Callable<Integer>
             {
                 args.add("--input");
                 args.add("-".equals(path.toString()) ? "-" : path.toAbsolutePath().normalize().toString());
+            }
+            if (header)
+            {
+                args.add("--header");
             }
         }
         else
