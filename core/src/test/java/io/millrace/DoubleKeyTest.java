@@ -51,7 +51,7 @@ class DoubleKeyTest
         final Publisher publisher = new Publisher(READINGS);
         final CollectingSink sink = new CollectingSink();
         final StreamingQuery query = Millrace.readStream(publisher).groupBy("x").count().writeStream()
-            .outputMode(OutputMode.COMPLETE).trigger(Trigger.availableNow()).sink(sink)
+            .outputMode(OutputMode.COMPLETE).trigger(TestQueries.ONE_EPOCH).sink(sink)
             .threadingMode(ThreadingMode.INVOKER).start();
         TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, readings, WRITE);
 
@@ -80,7 +80,7 @@ class DoubleKeyTest
         final StreamingQuery query = Millrace.readStream(publisher)
             .withWatermark("time", Duration.ofMillis(10 * size))
             .groupBy(Window.window("time", Duration.ofMillis(size)), "x").count().writeStream()
-            .outputMode(OutputMode.APPEND).trigger(Trigger.availableNow()).sink(sink)
+            .outputMode(OutputMode.APPEND).trigger(TestQueries.ONE_EPOCH).sink(sink)
             .threadingMode(ThreadingMode.INVOKER).start();
         TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, readings, WRITE);
 
@@ -105,7 +105,7 @@ class DoubleKeyTest
         final Publisher publisher = new Publisher(READINGS);
         final CollectingSink sink = new CollectingSink();
         final StreamingQuery query = Millrace.readStream(publisher).dropDuplicates("x").writeStream()
-            .trigger(Trigger.availableNow()).sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+            .trigger(TestQueries.ONE_EPOCH).sink(sink).threadingMode(ThreadingMode.INVOKER).start();
         TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, readings, WRITE);
 
         final List<Long> passed = new ArrayList<>();

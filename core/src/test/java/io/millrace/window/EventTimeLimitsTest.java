@@ -5,7 +5,6 @@ import io.millrace.OutputMode;
 import io.millrace.Publisher;
 import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
-import io.millrace.Trigger;
 import io.millrace.function.RowTranslator;
 import io.millrace.reference.WindowModel;
 import io.millrace.reference.WindowModel.Event;
@@ -95,7 +94,7 @@ class EventTimeLimitsTest
             WindowHarness.assertLateMatches(context + " update", events, expected, update);
 
             final EngineRun complete = WindowHarness.run(
-                spec, events, OutputMode.COMPLETE, Trigger.availableNow(), ThreadingMode.INVOKER);
+                spec, events, OutputMode.COMPLETE, TestQueries.ONE_EPOCH, ThreadingMode.INVOKER);
             assertEquals(expected.completeTable(), complete.lastEpochRows(), context + ": complete table");
             WindowHarness.assertLateMatches(context + " complete", events, expected, complete);
         }
@@ -141,7 +140,7 @@ class EventTimeLimitsTest
         final StreamingQuery query = Millrace.readStream(publisher)
             .withWatermark("time", Duration.ofMillis(delay))
             .dropDuplicates("key")
-            .writeStream().trigger(Trigger.availableNow()).sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+            .writeStream().trigger(TestQueries.ONE_EPOCH).sink(sink).threadingMode(ThreadingMode.INVOKER).start();
         TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, write);
 
         final List<Event> passed = new ArrayList<>();

@@ -6,7 +6,6 @@ import io.millrace.Publisher;
 import io.millrace.QueryProgress;
 import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
-import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.function.RowTranslator;
 import io.millrace.reference.WindowModel;
@@ -55,7 +54,7 @@ class WindowStateSizeTest
         final StreamingQuery query = Millrace.readStream(publisher)
             .withWatermark("time", Duration.ofMillis(records + size))
             .groupBy(Window.window("time", Duration.ofMillis(size), Duration.ofMillis(slide)), "key").count()
-            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.availableNow()).sink(sink)
+            .writeStream().outputMode(OutputMode.APPEND).trigger(TestQueries.ONE_EPOCH).sink(sink)
             .threadingMode(ThreadingMode.INVOKER).start();
 
         // One record per ms, the keys in turn.
