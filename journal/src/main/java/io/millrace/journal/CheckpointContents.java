@@ -97,14 +97,6 @@ public final class CheckpointContents
     }
 
     /**
-     * @return the snapshot store, or null when the checkpoint has no snapshot directory.
-     */
-    SnapshotStore snapshots()
-    {
-        return snapshots;
-    }
-
-    /**
      * @return what makes the checkpoint unusable, most telling first; empty when it can be resumed (or is new). A
      *         torn last entry is not among them: see {@link #hasTornTail()}.
      */

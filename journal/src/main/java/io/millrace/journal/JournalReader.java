@@ -194,14 +194,6 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * @return the number the next intact entry should carry: the intact entries read so far, from the start.
-     */
-    long nextSequence()
-    {
-        return expectedSequence;
-    }
-
-    /**
      * @return the format version of the first entry read; this build's when none was read.
      */
     int firstVersion()
