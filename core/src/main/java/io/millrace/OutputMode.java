@@ -1,7 +1,7 @@
 package io.millrace;
 
 /**
- * What a query writes to its sink (DESIGN §6).
+ * What a query writes to its sink (docs/semantics.md).
  */
 public enum OutputMode
 {

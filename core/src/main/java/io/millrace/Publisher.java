@@ -5,8 +5,10 @@ import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
+import io.millrace.internal.CrashPoints;
 import io.millrace.internal.EpochLog;
 import io.millrace.internal.IngressProducer;
+import io.millrace.internal.IngressRing;
 import io.millrace.internal.JvmAccess;
 import io.millrace.internal.QueryControl;
 import io.millrace.row.RowWriter;
@@ -15,23 +17,41 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
  * An in-process source: the application offers rows straight into the query's ingress ring, from one thread at
  * a time (offers are not synchronised). A publisher feeds one query in its life: starting a second query on it,
  * while the first runs or after it has ended, throws {@link IllegalStateException}; build a new publisher for each
- * query (a restart from a checkpoint too). In continuous and processing-time
- * triggers, epochs are cut by the offering thread when an offer finds the interval passed, so an idle publisher
- * leaves its epoch open until the next offer or {@link #close()}.
+ * query (a restart from a checkpoint too). With continuous and processing-time triggers an epoch ends every
+ * interval once it holds rows: an offer that finds the interval passed cuts it, and while the publisher is idle
+ * the query's operator thread does (in {@link ThreadingMode#INVOKER} mode, the thread calling {@code invoke()}),
+ * so that the epoch's output is written and committed on time. An idle publisher's next epoch, holding nothing,
+ * stays open until rows come: an idle query writes nothing.
  * <p>
  * With a checkpoint, every offer that returns true has journaled its row before it entered the ring, so it is
- * not lost if the process dies (DESIGN §5). When the query starts again on the same checkpoint, the rows of the
- * epochs not committed are replayed from the journal before {@code start()} returns, and {@link #position()}
- * says how many rows the checkpoint holds: the application resumes offering from there.
+ * not lost if the process dies; every cut is journaled before its marker enters the ring, wherever it was taken.
+ * When the query starts again on the same checkpoint, the rows and cuts of the epochs not committed are replayed
+ * from the journal before {@code start()} returns, and {@link #position()} says how many rows the checkpoint
+ * holds: the application resumes offering from there.
  */
 public final class Publisher
 {
+    private static final VarHandle PRODUCING;
+
+    static
+    {
+        try
+        {
+            PRODUCING = MethodHandles.lookup().findVarHandle(Publisher.class, "producing", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final Schema schema;
     private final RowWriter writer;
@@ -44,7 +64,15 @@ public final class Publisher
     private boolean markerPending;
     private boolean finalCutLogged;
     private boolean checkpointFinished;
+    private boolean closing;
     private long position;
+    /**
+     * 1 while a thread produces into the ring: the offering thread, or the operator thread cutting the epoch an
+     * idle publisher leaves open. The fields above are only touched holding it, which orders them between the two.
+     */
+    private volatile int producing;
+    /** Whether epochs may be cut on the operator thread: once the journaled input has been replayed. */
+    private volatile boolean live;
 
     /**
      * @param schema of the rows offered.
@@ -81,22 +109,20 @@ public final class Publisher
             return false;
         }
         final IngressProducer ingress = started();
-        if (control.isTerminated() || ingress.isEnded())
+        acquireTurn();
+        try
         {
-            return false;
+            if (control.isTerminated() || ingress.isEnded() || !cutIfDue(ingress, System.nanoTime()))
+            {
+                return false;
+            }
+            translator.translate(writer.reset(), arg);
+            return null == journal ? publish(ingress) : publishJournaled(ingress);
         }
-        if (null != journal)
+        finally
         {
-            return offerJournaled(ingress, translator, arg);
+            releaseTurn();
         }
-        ingress.cutIfDue(System.nanoTime(), position);
-        translator.translate(writer.reset(), arg);
-        if (ingress.publish(writer, position + 1))
-        {
-            position++;
-            return true;
-        }
-        return false;
     }
 
     /**
@@ -107,23 +133,19 @@ public final class Publisher
         return position;
     }
 
-    private <A> boolean offerJournaled(final IngressProducer ingress, final RowTranslator<A> translator, final A arg)
+    private boolean publish(final IngressProducer ingress)
     {
-        final long now = System.nanoTime();
-        if (!markerPending && ingress.isCutDue(now))
+        if (!ingress.publish(writer, position + 1))
         {
-            epochLog.cut(ingress.epoch(), position, position, false);
-            markerPending = true;
+            return false;
         }
-        if (markerPending)
-        {
-            if (!ingress.cut(now, position))
-            {
-                return false;
-            }
-            markerPending = false;
-        }
-        translator.translate(writer.reset(), arg);
+        position++;
+        epochLog.recorded(position);
+        return true;
+    }
+
+    private boolean publishJournaled(final IngressProducer ingress)
+    {
         // Only journal a row the ring is sure to take: a journaled row must not be offered twice.
         if (!ingress.canPublish(writer.length()))
         {
@@ -137,6 +159,80 @@ public final class Publisher
         position++;
         epochLog.recorded(index);
         return true;
+    }
+
+    /**
+     * Cuts the open epoch when its interval has passed: logs the cut (once), then publishes its marker. Holding
+     * the turn.
+     *
+     * @return false while a due marker could not enter the full ring.
+     */
+    private boolean cutIfDue(final IngressProducer ingress, final long nowNanos)
+    {
+        if (!markerPending && ingress.isCutDue(nowNanos))
+        {
+            epochLog.cut(ingress.epoch(), position, position, false);
+            markerPending = true;
+        }
+        if (markerPending)
+        {
+            if (!ingress.cut(nowNanos, position))
+            {
+                return false;
+            }
+            markerPending = false;
+        }
+        return true;
+    }
+
+    /**
+     * Cuts the open epoch on the query's operator thread when its interval has passed, it holds records, the ring
+     * is drained and no offer is in progress; the replay of journaled input and the end of input leave it alone. The cut is
+     * logged holding the turn; the marker goes to the operator chain after, straight from this thread.
+     */
+    int cutWhenIdle(final long nowNanos, final IngressRing.SlotHandler consumer)
+    {
+        final IngressProducer ingress = producer;
+        if (!live || !ingress.isCutDue(nowNanos) || !PRODUCING.compareAndSet(this, 0, 1))
+        {
+            return 0;
+        }
+        final long epoch;
+        final long cutPosition;
+        try
+        {
+            // An epoch without records is not ended while idle: an idle query writes nothing, to the sink or the
+            // journal, until input comes again.
+            if (closing || markerPending || control.isTerminated() || epochLog.records() == 0 ||
+                !ingress.isCutDue(nowNanos) || !ingress.isDrained())
+            {
+                return 0;
+            }
+            cutPosition = position;
+            epochLog.cut(ingress.epoch(), position, position, false);
+            CrashPoints.passed("idle-cut-appended");
+            epoch = ingress.cutDrained(nowNanos);
+        }
+        finally
+        {
+            releaseTurn();
+        }
+        consumer.onMarker(epoch, cutPosition);
+        return 1;
+    }
+
+    private void acquireTurn()
+    {
+        while (!PRODUCING.compareAndSet(this, 0, 1))
+        {
+            // The operator thread holds it only to log one cut: a journal append at most.
+            Thread.onSpinWait();
+        }
+    }
+
+    private void releaseTurn()
+    {
+        PRODUCING.setRelease(this, 0);
     }
 
     /**
@@ -182,6 +278,23 @@ public final class Publisher
             return;
         }
         final IngressProducer ingress = started();
+        acquireTurn();
+        try
+        {
+            end(ingress);
+        }
+        finally
+        {
+            releaseTurn();
+        }
+    }
+
+    /**
+     * Publishes the last cut and the end of input. Holding the turn.
+     */
+    private void end(final IngressProducer ingress)
+    {
+        closing = true;
         idle.reset();
         while (markerPending && !ingress.cut(System.nanoTime(), position) && !control.isTerminated())
         {
@@ -218,6 +331,7 @@ public final class Publisher
         epochLog = new EpochLog(log);
         control = queryControl;
         producer = ingress;
+        live = null == log;
     }
 
     /**
@@ -232,9 +346,23 @@ public final class Publisher
 
     /**
      * Replays the journaled rows and cuts of the epochs not committed into the ring, on the thread starting the
-     * query, so that they are processed again before any new offer (DESIGN §5).
+     * query, so that they are processed again before any new offer, and cut on time after.
      */
     void recover(final Recovery recovery)
+    {
+        acquireTurn();
+        try
+        {
+            replay(recovery);
+        }
+        finally
+        {
+            releaseTurn();
+        }
+        live = true;
+    }
+
+    private void replay(final Recovery recovery)
     {
         if (recovery.isFresh())
         {
@@ -285,7 +413,7 @@ public final class Publisher
         if (finalCutLogged)
         {
             // The input had ended before the crash: end it again, as the first attempt did.
-            close();
+            end(ingress);
         }
     }
 

@@ -140,7 +140,7 @@ public final class Stream
     }
 
     /**
-     * Declares the event-time watermark (DESIGN §6): before each record, the watermark is the largest event time
+     * Declares the event-time watermark (docs/semantics.md): before each record, the watermark is the largest event time
      * of the records before it minus {@code delay}. Windows downstream close when the watermark reaches their
      * end, and records for closed windows are late.
      *

@@ -82,7 +82,7 @@ public final class StreamWriter
     }
 
     /**
-     * @param lateSink receiving the records all of whose windows were closed (DESIGN §6), as they reached the
+     * @param lateSink receiving the records all of whose windows were closed (docs/semantics.md), as they reached the
      *                 windowed aggregation, with their own {@code (epoch, sequence)} ids; without it they are only
      *                 counted.
      * @return this.
@@ -177,7 +177,7 @@ public final class StreamWriter
     }
 
     /**
-     * Gives the query a checkpoint (DESIGN §5): epoch cuts are logged before they take effect, operator state is
+     * Gives the query a checkpoint (docs/checkpoints.md): epoch cuts are logged before they take effect, operator state is
      * snapshotted and the epoch committed after the sink commits, and a restart with the same journal resumes
      * from the last committed epoch. Sources that cannot replay have their input journaled. The query closes the
      * journal when it terminates.

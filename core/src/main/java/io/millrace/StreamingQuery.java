@@ -78,6 +78,11 @@ public final class StreamingQuery implements AutoCloseable
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
         final Journal journal = settings.journal();
+        if (null != journal && journal.isNew())
+        {
+            // A new checkpoint over an output that holds parts would be refused after opening: refuse before.
+            checkSinkKnown(settings.sink(), journal, null);
+        }
         final Recovery recovery = null == journal ? null : journal.open(settings.identity());
         if (null != recovery && null != recovery.committedCut() && recovery.committedCut().endOfInput())
         {
@@ -122,7 +127,8 @@ public final class StreamingQuery implements AutoCloseable
             ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER, journal);
         }
         final QueryRuntime runtime = new QueryRuntime(
-            ingress.source(), checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
+            ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle, checkpoint,
+            producer, ring, chain, context, deadLetters, control, settings.throttle(),
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
         {
@@ -186,6 +192,12 @@ public final class StreamingQuery implements AutoCloseable
                 "checkpoint that wrote it");
         }
         journal.close();
+        if (null == recovery)
+        {
+            throw new CheckpointException(CheckpointException.Reason.DAMAGED, "the sink already holds output of " +
+                "epochs up to " + durable + ", and the checkpoint is new: write to an empty output, or resume from " +
+                "the checkpoint that wrote it. Nothing was written, and no checkpoint was created.");
+        }
         throw new CheckpointException(CheckpointException.Reason.DAMAGED, "the sink already holds output of " +
             "epoch " + durable + ", but the checkpoint records " + (committed == 0 ? "no committed epoch" :
             "epoch " + committed + " as the last committed one") + " and no cut of epoch " + durable + ": the " +

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * When a query produces results. Every trigger processes records as they arrive; they differ in where epochs are
- * cut and so when update and complete output is written and committed.
+ * cut and so when update and complete output is written and committed. Continuous and processing-time epochs end
+ * on time when the input falls silent, so an idle input's last rows are committed within an interval.
  */
 public final class Trigger
 {

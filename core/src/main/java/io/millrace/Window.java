@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * An event-time window for {@link Stream#groupBy(Window, String...)} (DESIGN §6): tumbling, sliding or session.
+ * An event-time window for {@link Stream#groupBy(Window, String...)} (docs/semantics.md): tumbling, sliding or session.
  * Windows are half-open {@code [start, end)} in epoch milliseconds; tumbling and sliding starts are multiples of
  * the slide, aligned to 0 (also below 0: a record at {@code t} is in every window with
  * {@code start <= t < start + size}). Immutable.

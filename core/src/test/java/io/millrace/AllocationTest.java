@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The hot path allocates nothing per record in steady state (DESIGN §3): a query driven on the test thread
+ * The hot path allocates nothing per record in steady state (docs/architecture.md): a query driven on the test thread
  * ({@link ThreadingMode#INVOKER}) is warmed up, then the bytes the thread allocates over the next million
  * records are measured with {@link com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()}.
  */

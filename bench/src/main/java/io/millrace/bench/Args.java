@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Plain command-line parsing for the harnesses: {@code --name value}, {@code --name=value} and flags without a
  * value. Counts take an optional {@code k}, {@code m} or {@code g} suffix (thousands, millions, billions) and
- * underscores; durations are {@code 250ms}, {@code 10s}, {@code 5m}, {@code 100us} or plain milliseconds (DESIGN
- * §7). A mistake throws {@link BadArgumentException} with a one-line reason.
+ * underscores; durations are {@code 250ms}, {@code 10s}, {@code 5m}, {@code 100us} or plain milliseconds (as on the
+ * command line). A mistake throws {@link BadArgumentException} with a one-line reason.
  */
 public final class Args
 {

@@ -8,7 +8,7 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 
 /**
- * Writes the current event of an {@link EventGenerator} (DESIGN §8) into a row with the columns of
+ * Writes the current event of an {@link EventGenerator} (defined in docs/command-line.md) into a row with the columns of
  * {@link CsvSource#eventSchema()}, byte for byte as {@link io.millrace.source.GeneratorSource} does. Allocates
  * nothing per row; not thread-safe.
  */

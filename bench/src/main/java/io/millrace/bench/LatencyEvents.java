@@ -8,7 +8,7 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 
 /**
- * The latency harness's input: the generator's events (DESIGN §8) with their intended send time,
+ * The latency harness's input: the generator's events (defined in docs/command-line.md) with their intended send time,
  * {@code (event_time TIMESTAMP, key STRING, sent_ns LONG)}. {@link #TRANSLATOR} writes the current event into an
  * offered row and captures nothing, so offering allocates nothing. Publisher thread only.
  */

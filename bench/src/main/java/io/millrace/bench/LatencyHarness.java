@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publish-to-sink latency of a windowed count at a fixed offered rate (DESIGN §9). The calling thread offers the
- * generator's events (DESIGN §8) through a {@link Publisher} on a fixed-rate schedule into
+ * Publish-to-sink latency of a windowed count at a fixed offered rate (bench/RESULTS.md). The calling thread offers the
+ * generator's events (defined in docs/command-line.md) through a {@link Publisher} on a fixed-rate schedule into
  * {@code withWatermark(event_time, 2s).groupBy(window(event_time, 10s), key).agg(count(), max(sent_ns))} in update
  * mode with a continuous trigger, on a dedicated operator thread: every record updates its group at once and the
  * sink receives one row carrying the record's own intended send time as {@code max(sent_ns)}. See
@@ -38,7 +38,7 @@ public final class LatencyHarness
     private static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.LatencyHarness [options]",
         "",
-        "Offers generated events (DESIGN 8) at a fixed rate through a Publisher into a windowed count",
+        "Offers generated events (windowed-count --generate) at a fixed rate through a Publisher into a windowed count",
         "(update mode, continuous trigger) and measures publish-to-sink latency, corrected for coordinated",
         "omission (each record carries its intended send time). Prints p50/p90/p99/p99.9/p99.99/max, the achieved",
         "rate, allocation per record on both threads and the collections during the run.",

@@ -45,10 +45,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fused stateless-plus-keyed operator chain (DESIGN §3) per record:
+ * The fused stateless-plus-keyed operator chain (docs/architecture.md) per record:
  * {@code filter(event_time >= 0) -> map(key, event_second) -> groupBy(key).count()} in update mode with a
  * continuous trigger, so every record updates its group and writes one row to the sink. Input is 65,536
- * generated events (DESIGN §8 defaults, 10,000 keys) replayed in a cycle.
+ * generated events (the generator's defaults, 10,000 keys) replayed in a cycle.
  * <ul>
  *   <li>{@link #operators()}: the operators chained directly, one row per call: the chain alone.</li>
  *   <li>{@link #query()}: the same plan as a query in {@link ThreadingMode#INVOKER}: {@value #BATCH} offers

@@ -24,9 +24,9 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Off-heap rows (DESIGN §3) of the event schema {@code (event_time TIMESTAMP, key STRING)}: writing one through a
+ * Off-heap rows (docs/architecture.md) of the event schema {@code (event_time TIMESTAMP, key STRING)}: writing one through a
  * reused {@link RowWriter}, reading it through a {@link RowView} flyweight and the column accessors, and
- * generating one from the DESIGN §8 generator (the per-record work of the generator source, to subtract from the
+ * generating one from the event generator (the per-record work of the generator source, to subtract from the
  * windowed-count figures). Zero allocation expected.
  */
 @State(Scope.Thread)

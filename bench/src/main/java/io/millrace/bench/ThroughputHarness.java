@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Throughput of a windowed count over generated events (DESIGN §8): {@code --events} events from a
+ * Throughput of a windowed count over generated events (defined in docs/command-line.md): {@code --events} events from a
  * {@link GeneratorSource} through {@code withWatermark(event_time, 2s).groupBy(window, key).count()} in append
  * mode with a continuous trigger, several runs in one JVM. A run's time is from {@code start()} to the query's
  * termination, so JVM start-up is excluded; the first run also pays for JIT compilation. Before each run the
@@ -33,7 +33,7 @@ public final class ThroughputHarness
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.ThroughputHarness " +
             "[options]",
         "",
-        "Counts generated events (DESIGN 8) per key and event-time window (append mode, continuous trigger) and",
+        "Counts generated events (windowed-count --generate) per key and event-time window (append mode, continuous trigger) and",
         "reports events/s from start() to termination, per run, with the output's row count and SHA-256 (sorted",
         "CSV rows, as 'millrace windowed-count --generate N ... | LC_ALL=C sort | sha256sum').",
         "",

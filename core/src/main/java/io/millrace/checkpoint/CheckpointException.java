@@ -21,6 +21,7 @@ public final class CheckpointException extends IllegalStateException
         IN_USE
     }
 
+    /** Why the checkpoint was refused. */
     private final Reason reason;
 
     /**

@@ -2,7 +2,7 @@ package io.millrace.checkpoint;
 
 /**
  * Where an epoch ended in its source: written to the journal as {@code EPOCH_BEGIN} before the epoch's marker
- * enters the ring, so that a recovery cuts the epoch again at exactly the same place (DESIGN §5).
+ * enters the ring, so that a recovery cuts the epoch again at exactly the same place (docs/checkpoints.md).
  *
  * @param epoch        the epoch that ends at this cut.
  * @param sourceOffset position of the source at the cut: the offset of the next record to read.

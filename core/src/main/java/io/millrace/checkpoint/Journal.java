@@ -3,7 +3,7 @@ package io.millrace.checkpoint;
 import org.agrona.DirectBuffer;
 
 /**
- * A query's write-ahead log and checkpoint store (DESIGN §5). The {@code journal} module implements it over
+ * A query's write-ahead log and checkpoint store (docs/checkpoints.md). The {@code journal} module implements it over
  * Chronicle Queue; core only sees this interface.
  * <p>
  * Threads: {@link #open} on the control thread before the query starts; {@link #appendRecord},
@@ -24,6 +24,15 @@ public interface Journal extends AutoCloseable
      *                               checkpoint is left untouched).
      */
     Recovery open(String identity);
+
+    /**
+     * @return whether the checkpoint holds nothing yet, so that {@link #open} would create it: a query that must
+     *         be refused is then refused before, leaving no checkpoint behind.
+     */
+    default boolean isNew()
+    {
+        return false;
+    }
 
     /**
      * Journals an input record before it is processed (the ingress journal).

@@ -5,7 +5,7 @@ import org.agrona.DirectBuffer;
 import java.util.List;
 
 /**
- * What a checkpoint says a restarting query must do (DESIGN §5): restore the snapshot of the last committed epoch,
+ * What a checkpoint says a restarting query must do (docs/checkpoints.md): restore the snapshot of the last committed epoch,
  * rewind the source to that epoch's cut, and cut the epochs the journal already logged after it at exactly their
  * logged places.
  *

@@ -37,6 +37,14 @@ public final class EpochLog
     }
 
     /**
+     * @return records published into the open epoch.
+     */
+    public long records()
+    {
+        return records;
+    }
+
+    /**
      * Logs the open epoch's cut, if there is a journal, and starts the next epoch's figures.
      *
      * @param epoch        that ends.

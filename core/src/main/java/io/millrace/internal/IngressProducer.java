@@ -6,14 +6,15 @@ import org.agrona.DirectBuffer;
 /**
  * The producer side of a query's ingress, shared by the polled-source agent and the in-process publisher:
  * publishes rows, cuts an epoch every interval with a marker carrying the source position, and at the end of
- * input publishes the last marker and the end. One producer thread at a time.
+ * input publishes the last marker and the end. One producer thread; {@link #isCutDue} may be asked from any
+ * thread, and the consumer may end an epoch itself ({@link #cutDrained}) while the producer side is held.
  */
 public final class IngressProducer
 {
     private final IngressRing ring;
     private final QueryCounters counters;
     private final long epochIntervalNanos;
-    private long nextCutNanos;
+    private volatile long nextCutNanos;
     private long epoch;
     private boolean endPublished;
     private boolean ended;
@@ -119,15 +120,28 @@ public final class IngressProducer
     }
 
     /**
-     * Cuts an epoch when its interval has passed.
+     * Ends the current epoch without a marker in the ring, for a consumer that has drained the ring and handles the
+     * marker itself, while the producer side is held so that nothing enters the ring meanwhile.
      *
-     * @param nowNanos current {@link System#nanoTime()}.
-     * @param position source position of the cut.
-     * @return 1 when a marker was published, else 0.
+     * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
+     * @return id of the epoch ended.
      */
-    public int cutIfDue(final long nowNanos, final long position)
+    public long cutDrained(final long nowNanos)
     {
-        return isCutDue(nowNanos) && cut(nowNanos, position) ? 1 : 0;
+        if (!ring.isDrained())
+        {
+            throw new IllegalStateException("the ring holds slots the cut would pass");
+        }
+        nextCutNanos = nowNanos + epochIntervalNanos;
+        return epoch++;
+    }
+
+    /**
+     * @return whether every slot published has been handled by the consumer; for the consumer thread.
+     */
+    public boolean isDrained()
+    {
+        return ring.isDrained();
     }
 
     /**

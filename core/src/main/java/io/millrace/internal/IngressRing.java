@@ -179,6 +179,14 @@ public final class IngressRing
     }
 
     /**
+     * @return whether every published slot has been handled; for the consumer thread.
+     */
+    public boolean isDrained()
+    {
+        return ring.getCursor() == consumed.get();
+    }
+
+    /**
      * Hands up to {@code limit} published slots to {@code handler}, in order.
      *
      * @param handler to call.

@@ -14,7 +14,8 @@ import java.util.List;
  * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
  * With a checkpoint, after a marker has gone through the chain (the sink has committed the epoch), it snapshots
  * every operator's state and commits the epoch to the journal. Ends itself once the end of input and the last
- * epoch's marker, which follows it, have gone through the chain.
+ * epoch's marker, which follows it, have gone through the chain. When the ring is empty it gives the producer's
+ * idle cut a chance, so that an idle input's epochs still end on time.
  */
 final class OperatorAgent implements Agent, IngressRing.SlotHandler
 {
@@ -28,6 +29,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     private final Checkpointing checkpoint;
     private final StateWriter snapshot = new StateWriter();
     private final Runnable onClose;
+    private final IdleCut idleCut;
     private final RowView view = new RowView();
     private boolean inputEnded;
     private boolean ended;
@@ -38,7 +40,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final OperatorContext context,
         final QueryControl control,
         final Checkpointing checkpoint,
-        final Runnable onClose)
+        final Runnable onClose,
+        final IdleCut idleCut)
     {
         this.ring = ring;
         this.chain = chain;
@@ -47,6 +50,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         this.control = control;
         this.checkpoint = checkpoint;
         this.onClose = onClose;
+        this.idleCut = idleCut;
     }
 
     @Override
@@ -60,7 +64,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         {
             throw new AgentTerminationException("query stopping");
         }
-        return ring.drain(this, BATCH_LIMIT);
+        final int drained = ring.drain(this, BATCH_LIMIT);
+        return drained > 0 || null == idleCut ? drained : idleCut.cutWhenIdle(System.nanoTime(), this);
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class QueryRuntime
      * Creates the agents and starts them per {@code mode}.
      *
      * @param source       polled by a source agent, or null when a publisher feeds the ring.
+     * @param idleCut      the publisher's cut of an epoch its idleness leaves open, or null for a source.
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators.
@@ -45,6 +46,7 @@ public final class QueryRuntime
      */
     public QueryRuntime(
         final Source source,
+        final IdleCut idleCut,
         final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
@@ -59,7 +61,7 @@ public final class QueryRuntime
     {
         this.control = control;
         this.checkpoint = checkpoint;
-        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, checkpoint, onClose);
+        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, checkpoint, onClose, idleCut);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
             source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED,
             null == checkpoint ? null : checkpoint.journal(),

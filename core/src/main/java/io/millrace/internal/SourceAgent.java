@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * Polls a {@link Source} into the ingress ring, at most {@link #BATCH_LIMIT} records per duty cycle, optionally
- * throttled, and cuts epochs (DESIGN §5).
+ * throttled, and cuts epochs (docs/checkpoints.md).
  * <p>
  * With a journal, every fresh cut is logged before its marker enters the ring. With input journaling, every
  * record is journaled before it is published and its journal index becomes its offset. On recovery the agent

@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * visible atomically when the epoch commits: rows go to a hidden temporary file, which is forced to disk and
  * renamed. An epoch with no rows writes no file. If the part of an epoch already exists (the epoch committed its
  * output before a crash and is being run again), its rows are discarded and the file is left as it is; with the
- * deterministic re-execution of DESIGN §5 they are the same rows, so the output is exactly-once.
+ * deterministic re-execution of docs/checkpoints.md they are the same rows, so the output is exactly-once.
  */
 public final class PartFileSink implements Sink
 {

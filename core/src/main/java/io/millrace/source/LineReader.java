@@ -7,20 +7,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Splits one or more inputs into lines without allocating per line. A line ends at {@code \n}, or at the end of
  * its input; one {@code \r} before the {@code \n} is dropped. Lines are numbered from 1 across all inputs in
  * order. A line longer than the maximum is not delivered as a line: it is set aside (up to
  * {@link #OVERLONG_KEPT_MAX} bytes, allocated only when such a line comes) and reported whole, with its full
- * length, so that it can be dead-lettered as it was. The input named {@code -} is standard input. Not
- * thread-safe.
+ * length, so that it can be dead-lettered as it was. The input named {@code -} is standard input, read without
+ * blocking: {@link #read} returns what has arrived. Not thread-safe.
  */
 public final class LineReader implements AutoCloseable
 {
@@ -56,6 +56,7 @@ public final class LineReader implements AutoCloseable
     /** Returned by {@link #read} once every input is exhausted. */
     public static final int END_OF_INPUT = -1;
     private static final int READ_CHUNK = 64 * 1024;
+    private static final long SEEK_WAIT_NANOS = 100_000;
     /** Most bytes of an over-long line kept to show it; longer lines are shown by their start. */
     public static final int OVERLONG_KEPT_MAX = 16 * 1024 * 1024;
 
@@ -234,6 +235,10 @@ public final class LineReader implements AutoCloseable
                         throw new UncheckedIOException(new IOException(
                             "standard input ended " + remaining + " bytes before position " + position));
                     }
+                    if (read == 0)
+                    {
+                        LockSupport.parkNanos(SEEK_WAIT_NANOS);
+                    }
                     remaining -= read;
                     consumedBeforeBuffer += read;
                     inputRead += read;
@@ -377,7 +382,7 @@ public final class LineReader implements AutoCloseable
         try
         {
             channel = "-".equals(path.toString()) ?
-                Channels.newChannel(System.in) : FileChannel.open(path, StandardOpenOption.READ);
+                StandardInput.channel() : FileChannel.open(path, StandardOpenOption.READ);
         }
         catch (final IOException ex)
         {
@@ -398,7 +403,7 @@ public final class LineReader implements AutoCloseable
 
     private void closeChannel()
     {
-        if (null != channel && !"-".equals(inputs.get(inputIndex).toString()))
+        if (null != channel)
         {
             try
             {

@@ -16,9 +16,9 @@ import java.util.List;
  */
 abstract class LineSource implements Source, LineReader.LineHandler
 {
-    protected final List<Path> inputs;
-    protected final int maxRecordSize;
-    protected SourceOutput output;
+    final List<Path> inputs;
+    final int maxRecordSize;
+    SourceOutput output;
     private LineReader reader;
     private long[] inputLimits;
 

@@ -5,7 +5,8 @@ import io.millrace.row.Schema;
 /**
  * A source polled by the query's source agent: it reads records, turns each into a row of {@link #schema()},
  * and reports its position so that epochs can be cut at exact offsets. All methods but {@link #schema()} are
- * called on the source thread. A poll never blocks for long (file reads may block briefly; stdin may block).
+ * called on the source thread. A poll never blocks for long (file reads may block briefly), so that epochs end
+ * on time while input is idle.
  * <p>
  * A source object feeds one query in its life: it holds that query's read position, so a second query on it
  * would share or inherit it. Starting a second query on a source, while the first runs or after it has ended,

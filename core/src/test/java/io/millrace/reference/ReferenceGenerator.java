@@ -6,31 +6,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An independent implementation of the event generator of DESIGN §8 ({@code --generate N}), for tests that compare
+ * An independent implementation of the event generator ({@code --generate N}, defined in docs/command-line.md), for tests that compare
  * the engine's generated input with the reference model.
  *
  * <p>For {@code i = 0..N-1}, {@code z} is the i-th output (0-based) of SplitMix64 seeded with {@code seed}; then
  * {@code key = "k" + unsignedRemainder(z, keys)}, {@code t = start + (i*1000)/rate}, and if {@code (z>>>40) % 100 <
  * disorder} then {@code t -= (z>>>20) % (maxDelay+1)}.
  *
- * <p>Instances are immutable; each {@code withX} returns a copy. Defaults are §8's:
+ * <p>Instances are immutable; each {@code withX} returns a copy. Defaults are the generator's:
  * <pre>{@code
  * List<Event> events = ReferenceGenerator.defaults().withSeed(7).withKeys(100).generate(1_000);
  * }</pre>
  */
 public final class ReferenceGenerator {
 
-    /** §8 default seed. */
+    /** Default seed. */
     public static final long DEFAULT_SEED = 42;
-    /** §8 default number of distinct keys. */
+    /** Default number of distinct keys. */
     public static final long DEFAULT_KEYS = 10_000;
-    /** §8 default rate, events per event-time second. */
+    /** Default rate, events per event-time second. */
     public static final long DEFAULT_RATE = 1_000_000;
-    /** §8 default disorder, percent of events moved back in time. */
+    /** Default disorder, percent of events moved back in time. */
     public static final long DEFAULT_DISORDER = 1;
-    /** §8 default maximum delay of a disordered event, ms. */
+    /** Default maximum delay of a disordered event, ms. */
     public static final long DEFAULT_MAX_DELAY = 2_000;
-    /** §8 default start, epoch ms. */
+    /** Default start, epoch ms. */
     public static final long DEFAULT_START = 1_700_000_000_000L;
 
     private final long seed;
@@ -52,7 +52,7 @@ public final class ReferenceGenerator {
         this.start = start;
     }
 
-    /** A generator with all of §8's defaults. */
+    /** A generator with all of the generator's defaults. */
     public static ReferenceGenerator defaults() {
         return new ReferenceGenerator(DEFAULT_SEED, DEFAULT_KEYS, DEFAULT_RATE, DEFAULT_DISORDER, DEFAULT_MAX_DELAY,
                 DEFAULT_START);

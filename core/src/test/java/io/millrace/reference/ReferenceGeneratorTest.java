@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins {@link ReferenceGenerator} to DESIGN §8. The pinned lines were computed outside Java (Python integers) and
+ * Pins {@link ReferenceGenerator} to the generator's definition (docs/command-line.md). The pinned lines were computed outside Java (Python integers) and
  * are re-derived here by a second, unrelated computation in {@link BigInteger} arithmetic, so a transcription error
  * in either the generator or the constants would be caught.
  */
@@ -24,7 +24,7 @@ class ReferenceGeneratorTest {
     private static final BigInteger M1 = new BigInteger("BF58476D1CE4E5B9", 16);
     private static final BigInteger M2 = new BigInteger("94D049BB133111EB", 16);
 
-    /** §8 with all defaults (seed 42, keys 10000, rate 1000000, disorder 1, max-delay 2000, start 1700000000000). */
+    /** The generator with all defaults (seed 42, keys 10000, rate 1000000, disorder 1, max-delay 2000, start 1700000000000). */
     private static final List<String> FIRST_10_SEED_42 = List.of(
             "1700000000000,k5413",
             "1700000000000,k2291",
@@ -53,7 +53,7 @@ class ReferenceGeneratorTest {
         return z.xor(z.shiftRight(31));
     }
 
-    /** §8's event i, computed in BigInteger arithmetic. */
+    /** The generator's event i, computed in BigInteger arithmetic. */
     private static String eventBig(long seed, long keys, long rate, long disorder, long maxDelay, long start, long i) {
         BigInteger z = zBig(seed, i);
         String key = "k" + z.mod(BigInteger.valueOf(keys));

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Reference model of Millrace's event-time semantics (DESIGN §6) for a keyed count per window.
+ * Reference model of Millrace's event-time semantics (docs/semantics.md) for a keyed count per window.
  *
- * <p>This is a deliberately plain model, written from §6 alone and independently of the engine, so that engine
+ * <p>This is a deliberately plain model, written from docs/semantics.md alone and independently of the engine, so that engine
  * runs can be compared with it row for row. It favours clarity over speed: plain maps and lists, one record at a
  * time, no incremental cleverness beyond keeping open windows in a map ordered by end so closing is cheap.
  *
@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * WindowModel.sessions(3_000, 1_000).run(events);
  * }</pre>
  *
- * <h2>How §6 is read here (every point the model depends on)</h2>
+ * <h2>How docs/semantics.md is read here (every point the model depends on)</h2>
  * <ol>
  *   <li><b>Watermark.</b> Before record {@code i} is processed, {@code W = max(time of records 0..i-1) - delay};
  *       before record 0 there is no watermark (minus infinity): nothing is closed and nothing is late. The watermark
@@ -61,14 +61,14 @@ import java.util.TreeMap;
  *       watermark like every record.</li>
  *   <li><b>End of input</b>: the watermark becomes +infinity, every open window closes and is emitted. Those rows
  *       carry {@code closedBefore == events.size()}.</li>
- *   <li><b>Emission order</b> within one closing step is not fixed by §6; the model emits by (end, start, key).
+ *   <li><b>Emission order</b> within one closing step is not fixed by the semantics; the model emits by (end, start, key).
  *       Tests should compare rows as multisets unless an order is fixed; only the closing step ({@link
- *       Emission#closedBefore()}) is §6's.</li>
+ *       Emission#closedBefore()}) is the semantics'.</li>
  *   <li><b>Update mode</b>: the model records every change of a window's count (continuous mode, one change per record
  *       per window it touched) in {@link Result#updates()}. The last update of each window equals its append row. When
  *       sessions merge, the sessions merged away stop existing: they have updates but no append row (listed in
- *       {@link Result#mergedAwaySessions()}); how the engine shows them in update mode is not fixed by §6.</li>
- *   <li><b>Complete mode</b>: §6's late-data rules are read as applying in every output mode (complete mode only
+ *       {@link Result#mergedAwaySessions()}); how the engine shows them in update mode is not fixed by the semantics.</li>
+ *   <li><b>Complete mode</b>: The late-data rules are read as applying in every output mode (complete mode only
  *       differs in never evicting), so the complete table at end of input equals the multiset of append rows. Before
  *       end of input ({@code run(events, false)}) it is the closed rows plus the open ones.</li>
  * </ol>

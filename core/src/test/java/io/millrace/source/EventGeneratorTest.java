@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link EventGenerator} and {@link GeneratorSource} against DESIGN §8 computed independently in the test.
+ * {@link EventGenerator} and {@link GeneratorSource} against the generator's definition computed independently in the test.
  */
 class EventGeneratorTest
 {
@@ -52,7 +52,7 @@ class EventGeneratorTest
     void shouldEmitTheFirstTwentyEventsOfSeed42WithDefaults()
     {
         final List<Event> expected = ReferenceEvents.events(42, 10_000, 1_000_000, 1, 2_000, 1_700_000_000_000L, 20);
-        assertEquals(new Event(1_700_000_000_000L, expected.get(0).key()), expected.get(0), "defaults per §8");
+        assertEquals(new Event(1_700_000_000_000L, expected.get(0).key()), expected.get(0), "the generator's defaults");
 
         final CollectingSink sink = new CollectingSink();
         TestQueries.runToEnd(Millrace.readStream(new GeneratorSource(EventGenerator.withDefaults(), 20))
@@ -135,7 +135,7 @@ class EventGeneratorTest
     void shouldRefuseEventTimesBeyondALong(
         final long start, final long count, final long rate, final long disorder, final long maxDelay)
     {
-        // DESIGN §8 in unbounded integers: event i is at start + (i * 1000) / rate, less up to maxDelay when
+        // The generator's definition in unbounded integers: event i is at start + (i * 1000) / rate, less up to maxDelay when
         // disorder may move it back; i * 1000 itself must be a long too.
         final BigInteger lastMillis = BigInteger.valueOf(count - 1).multiply(BigInteger.valueOf(1000));
         final BigInteger last = BigInteger.valueOf(start).add(lastMillis.divide(BigInteger.valueOf(rate)));

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The event generator of DESIGN §8, computed from its text with the tests' own {@link SplitMix64} and
+ * The event generator, computed from its text with the tests' own {@link SplitMix64} and
  * {@link BigInteger} arithmetic for the unsigned remainder.
  */
 public final class ReferenceEvents

@@ -21,7 +21,7 @@ import static io.millrace.window.WindowHarness.sorted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The boundary cases of DESIGN §6 worked out by hand in {@code WindowModelTest}, run through the engine: each
+ * The boundary cases of docs/semantics.md worked out by hand in {@code WindowModelTest}, run through the engine: each
  * case states the rows, the step at which each closes (before which record, or at the end of input), the late
  * records and the dropped contributions, and the engine must produce exactly those in every output mode.
  */

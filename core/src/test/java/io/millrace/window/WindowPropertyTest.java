@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Property tests: the engine's windowed count equals the reference {@link WindowModel} (DESIGN §6) on thousands
+ * Property tests: the engine's windowed count equals the reference {@link WindowModel} (docs/semantics.md) on thousands
  * of random seeded streams: every family of window (tumbling, sliding with a slide that divides the size or not,
  * sessions), watermark delays of zero and more, times in order, jittered, uniformly
  * scattered, drawn from a handful of values, or jumping; one key or many; around zero, negative, or epoch-sized.

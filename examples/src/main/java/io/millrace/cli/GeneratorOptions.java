@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 
 /**
- * The event generator's options (DESIGN §8), with its defaults.
+ * The event generator's options (defined in docs/command-line.md), with its defaults.
  */
 final class GeneratorOptions
 {

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code millrace journal epochs|dump|verify|replay|state}: inspect a checkpoint and re-run its epochs (DESIGN §7).
+ * {@code millrace journal epochs|dump|verify|replay|state}: inspect a checkpoint and re-run its epochs (docs/command-line.md).
  * None of them modifies the checkpoint.
  */
 @Command(

@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 
 /**
- * The {@code millrace} command line (DESIGN §7). Exit codes: 0 success, 2 bad arguments (with a one-line
+ * The {@code millrace} command line (docs/command-line.md). Exit codes: 0 success, 2 bad arguments (with a one-line
  * reason on stderr), 1 failure.
  */
 @Command(

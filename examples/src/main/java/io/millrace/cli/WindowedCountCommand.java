@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code millrace windowed-count}: counts {@code event_time,key} events per key and event-time window
- * (DESIGN §6, §7); rows {@code start_ms,end_ms,key,count}.
+ * (docs/semantics.md, docs/command-line.md); rows {@code start_ms,end_ms,key,count}.
  */
 @Command(
     name = "windowed-count",

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code millrace wordcount --input PATH...}: rows {@code word,count} at the end of input (DESIGN §7).
+ * {@code millrace wordcount --input PATH...}: rows {@code word,count} at the end of input (docs/command-line.md).
  */
 @Command(
     name = "wordcount",

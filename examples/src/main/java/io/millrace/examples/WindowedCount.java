@@ -9,7 +9,7 @@ import io.millrace.source.Source;
 import java.time.Duration;
 
 /**
- * Windowed count over {@code (event_time, key)} events (DESIGN §7): rows
+ * Windowed count over {@code (event_time, key)} events (docs/command-line.md): rows
  * {@code (window_start, window_end, key, count)}.
  */
 public final class WindowedCount

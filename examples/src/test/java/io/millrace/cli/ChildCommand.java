@@ -22,7 +22,7 @@ final class ChildCommand
 
     /**
      * @param stderr file that receives the child's stderr (appended); stdout is discarded.
-     * @param stdin  file to feed as standard input, or null for none.
+     * @param stdin  file to feed as standard input, or null for a pipe written through {@link #input()}.
      * @param args   command line arguments.
      * @return the running child.
      * @throws IOException when it cannot start.
@@ -63,8 +63,8 @@ final class ChildCommand
     }
 
     /**
-     * Starts a program as its users run it: without the test libraries on the class path, which some libraries
-     * look for to behave differently under test.
+     * Starts a program as an embedding application runs it: without the test libraries on the class path, which
+     * some libraries look for to behave differently under test, and without a logging provider.
      *
      * @param main       class whose {@code main} the child runs.
      * @param jvmOptions more options of the child JVM, such as system properties.
@@ -82,7 +82,7 @@ final class ChildCommand
         {
             final String name = Path.of(entry).getFileName().toString();
             if (!name.startsWith("junit") && !name.startsWith("opentest4j") && !name.startsWith("apiguardian") &&
-                !name.startsWith("surefire") && !name.startsWith("common-java5"))
+                !name.startsWith("surefire") && !name.startsWith("common-java5") && !name.startsWith("slf4j-simple"))
             {
                 classPath.add(entry);
             }
@@ -161,6 +161,14 @@ final class ChildCommand
             throw new IllegalStateException("child did not finish within " + seconds + " s");
         }
         return process.exitValue();
+    }
+
+    /**
+     * @return the child's standard input, when it was started without a file for it.
+     */
+    java.io.OutputStream input()
+    {
+        return process.getOutputStream();
     }
 
     /**

@@ -131,6 +131,40 @@ class FaultInjectionTest
         assertEquals(0, verify.exitCode(), verify::toString);
     }
 
+    static Stream<Arguments> idleCrashes()
+    {
+        final List<Arguments> cases = new ArrayList<>();
+        cases.add(Arguments.of("idle-cut-appended", 1));
+        cases.add(Arguments.of("idle-cut-appended", 3));
+        for (final String step : EPOCH_STEPS)
+        {
+            cases.add(Arguments.of(step, 4));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * A publisher that pauses after every few thousand events, so that the operator thread ends the epochs it
+     * leaves open: a crash aimed at the journaling of such a cut, and at each step of epochs among which those are.
+     */
+    @ParameterizedTest(name = "idle publisher, crash after {0}:{1}")
+    @MethodSource("idleCrashes")
+    @Timeout(120)
+    void shouldResumeExactlyAfterACrashAroundTheCutOfAnIdlePublisher(final String step, final int occurrence)
+        throws Exception
+    {
+        final Run run = Run.of(Input.PUBLISHER, false);
+        final int crashed = run.startPausing(List.of("-Dmillrace.crash-point=" + step + ":" + occurrence))
+            .waitFor(90);
+        assertEquals(CrashPoints.EXIT_STATUS, crashed, () -> "the run did not reach " + step + " " + occurrence +
+            " times: " + run.stderr());
+        assertEquals(0, run.restart(), run::stderr);
+        assertSameRows(run.reference(), rows(run.output), "after a crash right after " + step);
+        assertNoTemporaryFiles(run.output);
+        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
+        assertEquals(0, verify.exitCode(), verify::toString);
+    }
+
     static Stream<Arguments> damages()
     {
         final List<Arguments> cases = new ArrayList<>();
@@ -376,6 +410,8 @@ class FaultInjectionTest
         assertEquals(MillraceCommand.EXIT_FAILURE, unknown.exitCode(), unknown.err());
         assertTrue(unknown.err().contains("the sink already holds output of epoch"), unknown.err());
         assertEquals(output, Checkpoints.hashes(run.output));
+        assertFalse(Files.exists(dir.resolve("fresh").resolve("journal")) ||
+            Files.exists(dir.resolve("fresh").resolve("checkpoint")), "a refused new checkpoint is not created");
 
         assertEquals(0, run.restart(), run::stderr);
         assertSameRows(run.reference(), rows(run.output), "resumed with the original arguments");
@@ -542,6 +578,16 @@ class FaultInjectionTest
             }
             return ChildCommand.startMain(MillraceCommand.class, jvmOptions, stderr, stdin(),
                 args.toArray(new String[0]));
+        }
+
+        /**
+         * @return a publisher's run, offering as fast as it can but pausing for four epochs after every eighth of
+         *         the events.
+         */
+        ChildCommand startPausing(final List<String> jvmOptions) throws IOException
+        {
+            return ChildCommand.startMain(PublishedWindowedCount.class, jvmOptions, stderr, null,
+                checkpoint.toString(), output.toString(), "" + EVENTS, "" + Long.MAX_VALUE, "25", "" + EVENTS / 8);
         }
 
         /**

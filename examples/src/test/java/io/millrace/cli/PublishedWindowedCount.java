@@ -24,7 +24,9 @@ import java.time.Duration;
  * offers events {@code 0..count-1} (each a pure function of its index) at a bounded pace, and when started again on
  * the same checkpoint resumes offering from {@link Publisher#position()}, as an application using a journaled
  * publisher is meant to. Arguments: {@code CHECKPOINT OUTPUT COUNT [PER_MILLISECOND
- * [EPOCH_INTERVAL_MS]]}; without a checkpoint ({@code -}) it runs once, uninterrupted.
+ * [EPOCH_INTERVAL_MS [PAUSE_EVERY]]]}; without a checkpoint ({@code -}) it runs once, uninterrupted. With
+ * {@code PAUSE_EVERY}, it stops offering for four epoch intervals after every that many events, so that the
+ * query's operator thread ends the epochs left open.
  */
 public final class PublishedWindowedCount
 {
@@ -47,6 +49,7 @@ public final class PublishedWindowedCount
         final long count = Long.parseLong(args[2]);
         final long perMillisecond = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
         final long epochMillis = args.length > 4 ? Long.parseLong(args[4]) : 20;
+        final long pauseEvery = args.length > 5 ? Long.parseLong(args[5]) : 0;
         final Publisher publisher = new Publisher(EVENTS);
         final StreamWriter writer = Millrace.readStream(publisher)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(50))
@@ -69,6 +72,12 @@ public final class PublishedWindowedCount
                 throw new IllegalStateException("query ended while offering");
             }
             index[0]++;
+            if (pauseEvery > 0 && index[0] % pauseEvery == 0)
+            {
+                Thread.sleep(4 * epochMillis);
+                started = System.nanoTime();
+                offeredSinceStart = 0;
+            }
             if (++offeredSinceStart >= perMillisecond)
             {
                 offeredSinceStart = 0;

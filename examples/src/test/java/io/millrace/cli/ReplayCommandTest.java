@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code journal replay} (DESIGN §5, §7): for random windowed-count queries cut into many short epochs, replaying
+ * {@code journal replay} (docs/checkpoints.md, docs/command-line.md): for random windowed-count queries cut into many short epochs, replaying
  * the whole run or any range of epochs from the checkpoint writes exactly the original run's part files of those
  * epochs, byte for byte, and leaves the checkpoint as it was: from journaled input and from re-read input files,
  * from the beginning and from a kept snapshot, after a crash and recovery of the original run, and after the

@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code millrace windowed-count} (DESIGN §7) against the reference window model (§6) and the reference event
- * generator (§8): rows on stdout, the dead-letter file, the late-data file, and the exit code and message for bad
+ * {@code millrace windowed-count} (docs/command-line.md) against the reference window model (docs/semantics.md) and the reference event
+ * generator: rows on stdout, the dead-letter file, the late-data file, and the exit code and message for bad
  * arguments. Runs the command in-process through {@link MillraceCommand#execute}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -52,7 +52,7 @@ class WindowedCountCommandTest
         }
     }
 
-    // ---------------------------------------------------------------- generated input (§8)
+    // ---------------------------------------------------------------- generated input
 
     static Stream<Arguments> generated()
     {
@@ -119,7 +119,7 @@ class WindowedCountCommandTest
     @Test
     void shouldPrintThePinnedFirstRowsForSeed42()
     {
-        // §8, seed 42, 4 keys, otherwise defaults: events 0..999 at 1700000000000, 1000..1999 one ms later, and so
+        // The generator, seed 42, 4 keys, otherwise defaults: events 0..999 at 1700000000000, 1000..1999 one ms later, and so
         // on, 1% moved back up to 2 s, so behind a watermark of 0 those are late. Counts worked out with the
         // reference generator; 36 late records of 3000.
         final List<String> pinned = List.of(
@@ -194,7 +194,7 @@ class WindowedCountCommandTest
             assertEquals(3, fields.length, written.get(i));
             assertEquals(Integer.toString(badLines[i]), fields[0], written.get(i));
             assertTrue(fields[1].toLowerCase(Locale.ROOT).contains(reasons[i]), written.get(i));
-            // Every bad line is shown as it was, the over-long one too (DESIGN §7: the original line).
+            // Every bad line is shown as it was, the over-long one too (docs/command-line.md: the original line).
             assertEquals(lines.get(badLines[i] - 1), fields[2], "line " + badLines[i]);
         }
         assertFalse(written.get(5).split("\t")[1].contains("shown"), written.get(5));

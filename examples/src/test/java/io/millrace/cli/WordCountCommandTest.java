@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code millrace wordcount} end to end through {@link MillraceCommand#execute}, on tricky generated files,
- * against a naive word counter written from DESIGN §7: words are maximal runs of ASCII letters and digits,
+ * against a naive word counter written from docs/command-line.md: words are maximal runs of ASCII letters and digits,
  * lower-cased; lines longer than the maximum record size are dead letters and count no words.
  */
 class WordCountCommandTest
@@ -254,7 +254,7 @@ class WordCountCommandTest
 
     private List<Long> deadLetterLineNumbers(final Path file, final List<byte[]> inputs) throws IOException
     {
-        // Lines "line_number<TAB>reason<TAB>original line" (DESIGN §7); the original bytes hold no LF.
+        // Lines "line_number<TAB>reason<TAB>original line" (docs/command-line.md); the original bytes hold no LF.
         final List<byte[]> allLines = new ArrayList<>();
         inputs.forEach(input -> allLines.addAll(lines(input)));
         final List<Long> numbers = new ArrayList<>();

@@ -15,6 +15,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.slf4j.spi.SLF4JServiceProvider;
 import org.agrona.collections.LongHashSet;
 
 import java.io.IOException;
@@ -26,10 +27,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
 
 /**
- * A query's checkpoint directory (DESIGN §5): a Chronicle Queue journal in {@code journal/} holding the
+ * A query's checkpoint directory (docs/checkpoints.md): a Chronicle Queue journal in {@code journal/} holding the
  * identity, epoch cuts, journaled input records and epoch commits as raw, checksummed entries
  * ({@link JournalDescriptor}), and operator snapshots in {@code snapshots/} ({@link SnapshotStore}).
  * <p>
@@ -56,6 +58,7 @@ public final class ChronicleJournal implements Journal
     private static final int INDEX_SPACING = 256;
     /** Where an entry's payload starts in the scratch buffers: after its header. */
     private static final int PAYLOAD = JournalDescriptor.HEADER_LENGTH;
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 
     static
     {
@@ -64,6 +67,14 @@ public final class ChronicleJournal implements Journal
         System.setProperty("chronicle.analytics.disable", "true");
         // Nor does it print Chronicle's banner into the embedding application's log.
         System.setProperty("chronicle.announcer.disable", "true");
+        // Chronicle logs through SLF4J. An application without a logging provider has chosen to log nothing; SLF4J
+        // would still print three lines of warning on the first use, which are about the library's logging, not
+        // the application's. Its own setting, if made, wins.
+        if (null == System.getProperty(SLF4J_VERBOSITY) && ServiceLoader.load(
+            SLF4JServiceProvider.class, SLF4JServiceProvider.class.getClassLoader()).stream().findAny().isEmpty())
+        {
+            System.setProperty(SLF4J_VERBOSITY, "ERROR");
+        }
     }
 
     private final Path directory;
@@ -117,6 +128,13 @@ public final class ChronicleJournal implements Journal
     public Path directory()
     {
         return directory;
+    }
+
+    @Override
+    public boolean isNew()
+    {
+        return !Files.exists(directory.resolve(CheckpointFile.FILE)) &&
+            !Files.exists(directory.resolve(JournalScan.JOURNAL));
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Re-executes a range of recorded epochs of a query from its checkpoint (DESIGN §5): the query restores the
+ * Re-executes a range of recorded epochs of a query from its checkpoint (docs/checkpoints.md): the query restores the
  * newest kept snapshot before the range, re-reads the recorded input (the ingress journal when input was
  * journaled, the replayable source otherwise), is cut exactly where the original run was cut, and so writes the
  * same rows with the same {@code (epoch, sequence)} ids as the original run for the epochs of the range. The

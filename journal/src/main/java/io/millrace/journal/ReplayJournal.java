@@ -10,7 +10,7 @@ import org.agrona.DirectBuffer;
 import java.nio.file.Path;
 
 /**
- * A read-only view of a checkpoint that lets a query re-execute recorded epochs (DESIGN §5, replay): it
+ * A read-only view of a checkpoint that lets a query re-execute recorded epochs (docs/checkpoints.md): it
  * recovers to a chosen committed epoch's snapshot, replays the journaled input and cuts from there, and writes
  * nothing: commits are handed to a hook instead of being stored. The original checkpoint is never modified.
  */

@@ -92,6 +92,61 @@ class PublisherRecoveryTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldJournalTheCutsOfAnIdlePublisherAndCutTheSameEpochsAfterARestart() throws Exception
+    {
+        final Path reference = dir.resolve("reference");
+        final Publisher uninterrupted = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery once = start(uninterrupted, reference, null);
+        offer(uninterrupted, 0, EVENTS);
+        uninterrupted.close();
+        once.awaitTermination();
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Publisher publisher = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery query = start(publisher, output, checkpoint);
+        final long idleAt = offer(publisher, 0, EVENTS / 3);
+        // Nothing more is offered: the epoch holding the last offers still ends, and commits, on time.
+        final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!allOffersCommitted(checkpoint, idleAt, query.progress().committedEpoch()))
+        {
+            assertTrue(System.nanoTime() < deadline, "the offers of an idle publisher were not committed");
+            Thread.sleep(5);
+        }
+        offer(publisher, idleAt, EVENTS / 2);
+        query.stop();
+
+        final Publisher resumed = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery again = start(resumed, output, checkpoint);
+        offer(resumed, resumed.position(), EVENTS);
+        resumed.close();
+        again.awaitTermination();
+        assertTrue(again.isFinished());
+        assertEquals(rows(reference), rows(output));
+        final JournalScan scan = JournalScan.of(checkpoint);
+        long expected = 1;
+        for (final var cut : scan.cuts())
+        {
+            assertEquals(expected++, cut.epoch(), "every epoch cut once, in order: " + scan.cuts());
+        }
+    }
+
+    /**
+     * @return whether the checkpoint's committed epochs hold the first {@code offers} offers.
+     */
+    private static boolean allOffersCommitted(final Path checkpoint, final long offers, final long committedEpoch)
+    {
+        // A scan reads the journal read-only, beside the running query that writes it.
+        if (committedEpoch < 1)
+        {
+            return false;
+        }
+        final var cut = JournalScan.of(checkpoint).cut(committedEpoch);
+        return null != cut && cut.sourceOffset() >= offers;
+    }
+
+    @Test
     void shouldRefuseAJournaledPublisherWithoutAnOperatorThread()
     {
         final IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(

@@ -11,7 +11,7 @@ import io.millrace.row.Schema;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Session window aggregation (DESIGN §6). Sessions live in an off-heap {@link Slab}; each group key has an
+ * Session window aggregation (docs/semantics.md). Sessions live in an off-heap {@link Slab}; each group key has an
  * entry in a {@link KeyedTable} pointing at the list of its open sessions, and a {@link TimerHeap} orders
  * sessions by end so that the watermark closes them without scanning keys. Each session has one timer, set at
  * its first end: when it comes due, a session that has grown since is given a timer at its new end, one merged

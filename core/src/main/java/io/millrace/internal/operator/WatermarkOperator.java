@@ -6,7 +6,7 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 
 /**
- * Tracks the event-time watermark (DESIGN §6): before each row is passed on, the context's watermark is set to
+ * Tracks the event-time watermark (docs/semantics.md): before each row is passed on, the context's watermark is set to
  * the largest event time of the rows before it minus the delay; there is none before the first row.
  */
 public final class WatermarkOperator extends Operator

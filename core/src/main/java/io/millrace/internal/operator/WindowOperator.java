@@ -11,7 +11,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
 /**
- * Tumbling and sliding window aggregation (DESIGN §6). Each window start has its own off-heap
+ * Tumbling and sliding window aggregation (docs/semantics.md). Each window start has its own off-heap
  * {@link KeyedTable} from group key to an 8-byte flags word and the accumulators; it starts with room for a few
  * rows and doubles as it fills, so that state follows the rows rather than the number of open windows (many
  * windows open behind a long watermark delay may each hold a row or two). The starts present are kept
