@@ -52,12 +52,7 @@ class PublisherRecoveryTest
     @Timeout(120)
     void shouldReplayJournaledOffersAfterAStopAndResumeWhereTheCheckpointEnds() throws Exception
     {
-        final Path reference = dir.resolve("reference");
-        final Publisher uninterrupted = new Publisher(EVENTS_SCHEMA);
-        final StreamingQuery once = start(uninterrupted, reference, null);
-        offer(uninterrupted, 0, EVENTS);
-        uninterrupted.close();
-        once.awaitTermination();
+        final Path reference = uninterruptedRun();
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
@@ -95,12 +90,7 @@ class PublisherRecoveryTest
     @Timeout(120)
     void shouldJournalTheCutsOfAnIdlePublisherAndCutTheSameEpochsAfterARestart() throws Exception
     {
-        final Path reference = dir.resolve("reference");
-        final Publisher uninterrupted = new Publisher(EVENTS_SCHEMA);
-        final StreamingQuery once = start(uninterrupted, reference, null);
-        offer(uninterrupted, 0, EVENTS);
-        uninterrupted.close();
-        once.awaitTermination();
+        final Path reference = uninterruptedRun();
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
@@ -155,6 +145,20 @@ class PublisherRecoveryTest
                 .sink((row, epoch, sequence) -> { })
                 .checkpoint(new ChronicleJournal(dir.resolve("checkpoint"), quiet())).start());
         assertTrue(error.getMessage().contains("operator thread"), error.getMessage());
+    }
+
+    /**
+     * @return the output directory of a run of every event without a checkpoint.
+     */
+    private Path uninterruptedRun() throws InterruptedException
+    {
+        final Path reference = dir.resolve("reference");
+        final Publisher uninterrupted = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery once = start(uninterrupted, reference, null);
+        offer(uninterrupted, 0, EVENTS);
+        uninterrupted.close();
+        once.awaitTermination();
+        return reference;
     }
 
     private static StreamingQuery start(final Publisher publisher, final Path output, final Path checkpoint)
