@@ -187,8 +187,8 @@ public final class Publisher
 
     /**
      * Cuts the open epoch on the query's operator thread when its interval has passed, it holds records, the ring
-     * is drained and no offer is in progress; the replay of journaled input and the end of input leave it alone. The cut is
-     * logged holding the turn; the marker goes to the operator chain after, straight from this thread.
+     * is drained and no offer is in progress; the replay of journaled input and the end of input leave it alone. The
+     * cut is logged holding the turn; the marker goes to the operator chain after, straight from this thread.
      */
     int cutWhenIdle(final long nowNanos, final IngressRing.SlotHandler consumer)
     {

@@ -140,8 +140,8 @@ public final class Stream
     }
 
     /**
-     * Declares the event-time watermark (docs/semantics.md): before each record, the watermark is the largest event time
-     * of the records before it minus {@code delay}. Windows downstream close when the watermark reaches their
+     * Declares the event-time watermark (docs/semantics.md): before each record, the watermark is the largest event
+     * time of the records before it minus {@code delay}. Windows downstream close when the watermark reaches their
      * end, and records for closed windows are late.
      *
      * @param timeColumn LONG or TIMESTAMP column of event times.

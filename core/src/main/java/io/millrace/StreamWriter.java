@@ -177,8 +177,8 @@ public final class StreamWriter
     }
 
     /**
-     * Gives the query a checkpoint (docs/checkpoints.md): epoch cuts are logged before they take effect, operator state is
-     * snapshotted and the epoch committed after the sink commits, and a restart with the same journal resumes
+     * Gives the query a checkpoint (docs/checkpoints.md): epoch cuts are logged before they take effect, operator state
+     * is snapshotted and the epoch committed after the sink commits, and a restart with the same journal resumes
      * from the last committed epoch. Sources that cannot replay have their input journaled. The query closes the
      * journal when it terminates.
      *

@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * Keeps every output row as its CSV line (the command line's format, docs/command-line.md) in one off-heap buffer, each line
- * after its 4-byte length, so that after the run the rows can be counted and checksummed: {@link #sha256()} is the
+ * Keeps every output row as its CSV line (the command line's format, docs/command-line.md) in one off-heap buffer, each
+ * line after its 4-byte length, so that after the run the rows can be counted and checksummed: {@link #sha256()} is the
  * SHA-256 of the lines sorted bytewise, the same as {@code LC_ALL=C sort | sha256sum} over the command line's
  * output. Per row it formats and copies the line; on the heap it allocates only a buffer object when the
  * off-heap buffer grows, so it barely shows in the operator thread's allocation figure. Operator thread; read the

@@ -8,8 +8,8 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 
 /**
- * Writes the current event of an {@link EventGenerator} (defined in docs/command-line.md) into a row with the columns of
- * {@link CsvSource#eventSchema()}, byte for byte as {@link io.millrace.source.GeneratorSource} does. Allocates
+ * Writes the current event of an {@link EventGenerator} (defined in docs/command-line.md) into a row with the columns
+ * of {@link CsvSource#eventSchema()}, byte for byte as {@link io.millrace.source.GeneratorSource} does. Allocates
  * nothing per row; not thread-safe.
  */
 public final class EventRows

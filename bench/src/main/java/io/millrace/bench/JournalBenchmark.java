@@ -27,9 +27,9 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The journal's per-record cost (docs/checkpoints.md): {@link #appendRecord()} journals one event row (the ingress journal
- * with {@code --journal-input}) into a real Chronicle Queue checkpoint, checksum included; {@link #appendEpochCut()}
- * logs an epoch cut. Zero allocation expected.
+ * The journal's per-record cost (docs/checkpoints.md): {@link #appendRecord()} journals one event row (the ingress
+ * journal with {@code --journal-input}) into a real Chronicle Queue checkpoint, checksum included;
+ * {@link #appendEpochCut()} logs an epoch cut. Zero allocation expected.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -22,8 +22,8 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The off-heap {@link KeyedTable} (docs/architecture.md) as the aggregation uses it: hash a key encoded as the key codec
- * encodes a string column (4-byte length, then {@code k} and the key number in ASCII), find or insert its entry,
+ * The off-heap {@link KeyedTable} (docs/architecture.md) as the aggregation uses it: hash a key encoded as the key
+ * codec encodes a string column (4-byte length, then {@code k} and the key number in ASCII), find or insert its entry,
  * add one to an 8-byte count. Keys are the generator's (seed 42) over {@link #keys} distinct keys,
  * all inserted in setup, so the figure is the steady-state update; {@link #hash()} is the hash alone. Zero
  * allocation expected.

@@ -22,8 +22,8 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hand-off through the {@link IngressRing} (docs/architecture.md) on one thread: publish a copy of an event row into a slot,
- * then drain it to a handler that reads it, as the operator agent does. {@link #publishAndDrain()} hands over one
+ * Hand-off through the {@link IngressRing} (docs/architecture.md) on one thread: publish a copy of an event row into a
+ * slot, then drain it to a handler that reads it, as the operator agent does. {@link #publishAndDrain()} hands over one
  * row at a time (the latency path: every row crosses alone); {@link #publishAndDrainBatch()} publishes
  * {@value #BATCH} rows then drains them in one call (the throughput path: the consumer catches up in batches).
  * Cross-thread cost (cache-line transfer of the cursor and the slot) is not in these figures; the latency harness

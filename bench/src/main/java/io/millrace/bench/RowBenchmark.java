@@ -24,8 +24,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Off-heap rows (docs/architecture.md) of the event schema {@code (event_time TIMESTAMP, key STRING)}: writing one through a
- * reused {@link RowWriter}, reading it through a {@link RowView} flyweight and the column accessors, and
+ * Off-heap rows (docs/architecture.md) of the event schema {@code (event_time TIMESTAMP, key STRING)}: writing one
+ * through a reused {@link RowWriter}, reading it through a {@link RowView} flyweight and the column accessors, and
  * generating one from the event generator (the per-record work of the generator source, to subtract from the
  * windowed-count figures). Zero allocation expected.
  */

@@ -26,10 +26,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An epoch snapshot of {@link #rows} window rows (docs/architecture.md, docs/checkpoints.md): {@link #copy()} is the operator thread's bulk copy
- * of the off-heap table into the snapshot buffer; {@link #commit()} also writes it to its file, forces it to disk
- * and journals the commit, as each epoch of a checkpointed query does. Keys are window-count keys
- * ({@code k} and a number, with a 4-byte length: inline in the table), values a flags word and a count.
+ * An epoch snapshot of {@link #rows} window rows (docs/architecture.md, docs/checkpoints.md): {@link #copy()} is the
+ * operator thread's bulk copy of the off-heap table into the snapshot buffer; {@link #commit()} also writes it to its
+ * file, forces it to disk and journals the commit, as each epoch of a checkpointed query does. Keys are window-count
+ * keys ({@code k} and a number, with a 4-byte length: inline in the table), values a flags word and a count.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -14,8 +14,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Throughput of a windowed count over generated events (defined in docs/command-line.md): {@code --events} events from a
- * {@link GeneratorSource} through {@code withWatermark(event_time, 2s).groupBy(window, key).count()} in append
+ * Throughput of a windowed count over generated events (defined in docs/command-line.md): {@code --events} events from
+ * a {@link GeneratorSource} through {@code withWatermark(event_time, 2s).groupBy(window, key).count()} in append
  * mode with a continuous trigger, several runs in one JVM. A run's time is from {@code start()} to the query's
  * termination, so JVM start-up is excluded; the first run also pays for JIT compilation. Before each run the
  * harness asks for a collection ({@link System#gc()}, outside the timed part), so that a collection counted in a
@@ -33,9 +33,9 @@ public final class ThroughputHarness
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.ThroughputHarness " +
             "[options]",
         "",
-        "Counts generated events (windowed-count --generate) per key and event-time window (append mode, continuous trigger) and",
-        "reports events/s from start() to termination, per run, with the output's row count and SHA-256 (sorted",
-        "CSV rows, as 'millrace windowed-count --generate N ... | LC_ALL=C sort | sha256sum').",
+        "Counts generated events (windowed-count --generate) per key and event-time window (append mode, continuous",
+        "trigger) and reports events/s from start() to termination, per run, with the output's row count and",
+        "SHA-256 (sorted CSV rows, as 'millrace windowed-count --generate N ... | LC_ALL=C sort | sha256sum').",
         "",
         "  --events N             events per run (default 50000000; 10m, 1g accepted)",
         "  --runs N               runs in this JVM (default 3)",

@@ -42,8 +42,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Windowed count per record (docs/semantics.md) over the generator's events (the generator's defaults: seed 42, 10,000 keys,
- * 1,000,000 events per event-time second, 1% disorder up to 2 s), watermark 2 s, append mode, so a window's
+ * Windowed count per record (docs/semantics.md) over the generator's events (the generator's defaults: seed 42, 10,000
+ * keys, 1,000,000 events per event-time second, 1% disorder up to 2 s), watermark 2 s, append mode, so a window's
  * 10,000 rows go to the sink when it closes. {@link #window}: {@code tumbling-10s}, {@code sliding-10s-5s} (two
  * windows per record), {@code session-10ms} (a key recurs every 10 ms on average, so sessions are opened,
  * extended, merged and closed all the time) and {@code session-1s} (a key's events keep extending one session).

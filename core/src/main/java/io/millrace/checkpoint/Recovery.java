@@ -5,8 +5,8 @@ import org.agrona.DirectBuffer;
 import java.util.List;
 
 /**
- * What a checkpoint says a restarting query must do (docs/checkpoints.md): restore the snapshot of the last committed epoch,
- * rewind the source to that epoch's cut, and cut the epochs the journal already logged after it at exactly their
+ * What a checkpoint says a restarting query must do (docs/checkpoints.md): restore the snapshot of the last committed
+ * epoch, rewind the source to that epoch's cut, and cut the epochs the journal already logged after it at exactly their
  * logged places.
  *
  * @param committedEpoch last committed epoch; 0 when none (a fresh start).

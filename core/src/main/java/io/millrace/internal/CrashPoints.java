@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * renamed), {@code part-renamed}, {@code snapshot-written} (forced, not yet renamed), {@code snapshot-renamed},
  * {@code commit-appended} ({@code EPOCH_COMMIT} journaled), {@code snapshot-pruned} (an old snapshot deleted);
  * {@code idle-cut-appended} (the cut of an idle publisher's epoch journaled by the operator thread, before the
- * marker is handled; it is a {@code cut-appended} too); and once, when a checkpoint is created, {@code identity-appended} and {@code checkpoint-file-written}.
+ * marker is handled; it is a {@code cut-appended} too); and once, when a checkpoint is created,
+ * {@code identity-appended} and {@code checkpoint-file-written}.
  */
 public final class CrashPoints
 {

@@ -3,7 +3,8 @@ package io.millrace.source;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The deterministic event generator (defined in docs/command-line.md), shared by {@link GeneratorSource} and the benchmarks: event
+ * The deterministic event generator (defined in docs/command-line.md), shared by {@link GeneratorSource} and the
+ * benchmarks: event
  * {@code i} is drawn from the i-th output of SplitMix64 seeded with {@code seed}. Not thread-safe.
  */
 public final class EventGenerator

@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CSV in the shapes of {@code windowed-count} (docs/command-line.md): input lines {@code event_time_ms,key} and output rows
+ * CSV in the shapes of {@code windowed-count} (docs/command-line.md): input lines {@code event_time_ms,key} and output
+ * rows
  * {@code start_ms,end_ms,key,count}, no header, {@code \n} line ends. No validation beyond what the test generators
  * produce: keys must not contain commas or line breaks. Bad input is not modelled (it throws here, while the engine
  * sends it to its dead-letter output).

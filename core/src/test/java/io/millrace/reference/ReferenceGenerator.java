@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An independent implementation of the event generator ({@code --generate N}, defined in docs/command-line.md), for tests that compare
- * the engine's generated input with the reference model.
+ * An independent implementation of the event generator ({@code --generate N}, defined in docs/command-line.md), for
+ * tests that compare the engine's generated input with the reference model.
  *
  * <p>For {@code i = 0..N-1}, {@code z} is the i-th output (0-based) of SplitMix64 seeded with {@code seed}; then
  * {@code key = "k" + unsignedRemainder(z, keys)}, {@code t = start + (i*1000)/rate}, and if {@code (z>>>40) % 100 <

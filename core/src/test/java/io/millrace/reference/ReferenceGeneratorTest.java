@@ -13,9 +13,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins {@link ReferenceGenerator} to the generator's definition (docs/command-line.md). The pinned lines were computed outside Java (Python integers) and
- * are re-derived here by a second, unrelated computation in {@link BigInteger} arithmetic, so a transcription error
- * in either the generator or the constants would be caught.
+ * Pins {@link ReferenceGenerator} to the generator's definition (docs/command-line.md). The pinned lines were computed
+ * outside Java (Python integers) and are re-derived here by a second, unrelated computation in {@link BigInteger}
+ * arithmetic, so a transcription error in either the generator or the constants would be caught.
  */
 class ReferenceGeneratorTest {
 
@@ -24,7 +24,7 @@ class ReferenceGeneratorTest {
     private static final BigInteger M1 = new BigInteger("BF58476D1CE4E5B9", 16);
     private static final BigInteger M2 = new BigInteger("94D049BB133111EB", 16);
 
-    /** The generator with all defaults (seed 42, keys 10000, rate 1000000, disorder 1, max-delay 2000, start 1700000000000). */
+    /** The generator with all defaults: seed 42, keys 10000, rate 1000000, disorder 1, max-delay 2000, start 1.7e12. */
     private static final List<String> FIRST_10_SEED_42 = List.of(
             "1700000000000,k5413",
             "1700000000000,k2291",

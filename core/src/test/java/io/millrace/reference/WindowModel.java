@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * Reference model of Millrace's event-time semantics (docs/semantics.md) for a keyed count per window.
  *
- * <p>This is a deliberately plain model, written from docs/semantics.md alone and independently of the engine, so that engine
- * runs can be compared with it row for row. It favours clarity over speed: plain maps and lists, one record at a
+ * <p>This is a deliberately plain model, written from docs/semantics.md alone and independently of the engine, so that
+ * engine runs can be compared with it row for row. It favours clarity over speed: plain maps and lists, one record at a
  * time, no incremental cleverness beyond keeping open windows in a map ordered by end so closing is cheap.
  *
  * <h2>Usage</h2>
@@ -61,13 +61,15 @@ import java.util.TreeMap;
  *       watermark like every record.</li>
  *   <li><b>End of input</b>: the watermark becomes +infinity, every open window closes and is emitted. Those rows
  *       carry {@code closedBefore == events.size()}.</li>
- *   <li><b>Emission order</b> within one closing step is not fixed by the semantics; the model emits by (end, start, key).
+ *   <li><b>Emission order</b> within one closing step is not fixed by the semantics; the model emits by (end, start,
+ * key).
  *       Tests should compare rows as multisets unless an order is fixed; only the closing step ({@link
  *       Emission#closedBefore()}) is the semantics'.</li>
  *   <li><b>Update mode</b>: the model records every change of a window's count (continuous mode, one change per record
  *       per window it touched) in {@link Result#updates()}. The last update of each window equals its append row. When
  *       sessions merge, the sessions merged away stop existing: they have updates but no append row (listed in
- *       {@link Result#mergedAwaySessions()}); how the engine shows them in update mode is not fixed by the semantics.</li>
+ *       {@link Result#mergedAwaySessions()}); how the engine shows them in update mode is not fixed by the
+ * semantics.</li>
  *   <li><b>Complete mode</b>: The late-data rules are read as applying in every output mode (complete mode only
  *       differs in never evicting), so the complete table at end of input equals the multiset of append rows. Before
  *       end of input ({@code run(events, false)}) it is the closed rows plus the open ones.</li>

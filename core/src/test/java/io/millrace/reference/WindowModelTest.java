@@ -17,8 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Boundary cases of docs/semantics.md. Every expected value here was worked out by hand from those rules (the working is in the
- * comments, {@code W} being the watermark before the record), not by running the model.
+ * Boundary cases of docs/semantics.md. Every expected value here was worked out by hand from those rules (the working
+ * is in the comments, {@code W} being the watermark before the record), not by running the model.
  */
 class WindowModelTest {
 

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link EventGenerator} and {@link GeneratorSource} against the generator's definition computed independently in the test.
+ * {@link EventGenerator} and {@link GeneratorSource} against the generator's definition computed independently in the
+ * test.
  */
 class EventGeneratorTest
 {
@@ -135,8 +136,8 @@ class EventGeneratorTest
     void shouldRefuseEventTimesBeyondALong(
         final long start, final long count, final long rate, final long disorder, final long maxDelay)
     {
-        // The generator's definition in unbounded integers: event i is at start + (i * 1000) / rate, less up to maxDelay when
-        // disorder may move it back; i * 1000 itself must be a long too.
+        // The generator's definition in unbounded integers: event i is at start + (i * 1000) / rate, less up to
+        // maxDelay when disorder may move it back; i * 1000 itself must be a long too.
         final BigInteger lastMillis = BigInteger.valueOf(count - 1).multiply(BigInteger.valueOf(1000));
         final BigInteger last = BigInteger.valueOf(start).add(lastMillis.divide(BigInteger.valueOf(rate)));
         final BigInteger first = BigInteger.valueOf(start).subtract(BigInteger.valueOf(disorder > 0 ? maxDelay : 0));

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes dead letters as lines {@code line_number<TAB>reason<TAB>original line} (docs/command-line.md); a record rejected
- * after parsing has its source position in the first field ({@link DeadLetterLines#onDeadLine}). Tabs and line
+ * Writes dead letters as lines {@code line_number<TAB>reason<TAB>original line} (docs/command-line.md); a record
+ * rejected after parsing has its source position in the first field ({@link DeadLetterLines#onDeadLine}). Tabs and line
  * breaks in the reason become spaces so that each entry stays one line of three fields; the original bytes are
  * written as they were. Thread-safe.
  */

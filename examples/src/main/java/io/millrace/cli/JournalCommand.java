@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code millrace journal epochs|dump|verify|replay|state}: inspect a checkpoint and re-run its epochs (docs/command-line.md).
- * None of them modifies the checkpoint.
+ * {@code millrace journal epochs|dump|verify|replay|state}: inspect a checkpoint and re-run its epochs
+ * (docs/command-line.md). None of them modifies the checkpoint.
  */
 @Command(
     name = "journal",

@@ -35,10 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exactly-once through crashes (docs/checkpoints.md, docs/command-line.md): the command line runs in a child JVM that is killed with SIGKILL
- * at random moments and restarted with the same arguments and checkpoint; the union of its part files must equal
- * an uninterrupted run's output, no row missing and none twice. Kills per scenario: {@code millrace.crash.kills}
- * (the crash-soak profile raises it).
+ * Exactly-once through crashes (docs/checkpoints.md, docs/command-line.md): the command line runs in a child JVM that
+ * is killed with SIGKILL at random moments and restarted with the same arguments and checkpoint; the union of its part
+ * files must equal an uninterrupted run's output, no row missing and none twice. Kills per scenario:
+ * {@code millrace.crash.kills} (the crash-soak profile raises it).
  */
 class CrashRecoveryTest
 {

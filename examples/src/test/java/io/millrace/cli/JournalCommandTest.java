@@ -37,11 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code journal epochs|dump|verify|state} (docs/checkpoints.md, docs/command-line.md) on the checkpoint of one journaled windowed-count run
- * over a file with bad lines, cut into many short epochs: the epochs and the dump agree with each other and with
- * the input, the state of an epoch is the reference model's open windows after that epoch's records, verify finds
- * damage in the journal and in snapshots and names it, replay and state refuse epochs behind a damaged entry, and
- * no command modifies the checkpoint.
+ * {@code journal epochs|dump|verify|state} (docs/checkpoints.md, docs/command-line.md) on the checkpoint of one
+ * journaled windowed-count run over a file with bad lines, cut into many short epochs: the epochs and the dump agree
+ * with each other and with the input, the state of an epoch is the reference model's open windows after that epoch's
+ * records, verify finds damage in the journal and in snapshots and names it, replay and state refuse epochs behind a
+ * damaged entry, and no command modifies the checkpoint.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JournalCommandTest

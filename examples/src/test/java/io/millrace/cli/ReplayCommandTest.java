@@ -29,11 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code journal replay} (docs/checkpoints.md, docs/command-line.md): for random windowed-count queries cut into many short epochs, replaying
- * the whole run or any range of epochs from the checkpoint writes exactly the original run's part files of those
- * epochs, byte for byte, and leaves the checkpoint as it was: from journaled input and from re-read input files,
- * from the beginning and from a kept snapshot, after a crash and recovery of the original run, and after the
- * standard input that fed the original run is gone. The checkpoint of a killed run can be verified and replayed up
+ * {@code journal replay} (docs/checkpoints.md, docs/command-line.md): for random windowed-count queries cut into many
+ * short epochs, replaying the whole run or any range of epochs from the checkpoint writes exactly the original run's
+ * part files of those epochs, byte for byte, and leaves the checkpoint as it was: from journaled input and from re-read
+ * input files, from the beginning and from a kept snapshot, after a crash and recovery of the original run, and after
+ * the standard input that fed the original run is gone. The checkpoint of a killed run can be verified and replayed up
  * to its last committed epoch before the run resumes, and its journal holds journaled input once, in order.
  */
 class ReplayCommandTest

@@ -33,9 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code millrace windowed-count} (docs/command-line.md) against the reference window model (docs/semantics.md) and the reference event
- * generator: rows on stdout, the dead-letter file, the late-data file, and the exit code and message for bad
- * arguments. Runs the command in-process through {@link MillraceCommand#execute}.
+ * {@code millrace windowed-count} (docs/command-line.md) against the reference window model (docs/semantics.md) and the
+ * reference event generator: rows on stdout, the dead-letter file, the late-data file, and the exit code and message
+ * for bad arguments. Runs the command in-process through {@link MillraceCommand#execute}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class WindowedCountCommandTest
@@ -119,8 +119,8 @@ class WindowedCountCommandTest
     @Test
     void shouldPrintThePinnedFirstRowsForSeed42()
     {
-        // The generator, seed 42, 4 keys, otherwise defaults: events 0..999 at 1700000000000, 1000..1999 one ms later, and so
-        // on, 1% moved back up to 2 s, so behind a watermark of 0 those are late. Counts worked out with the
+        // The generator, seed 42, 4 keys, otherwise defaults: events 0..999 at 1700000000000, 1000..1999 one ms later,
+        // and so on, 1% moved back up to 2 s, so behind a watermark of 0 those are late. Counts worked out with the
         // reference generator; 36 late records of 3000.
         final List<String> pinned = List.of(
             "1700000000000,1700000000001,k0,258",

@@ -42,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The {@link Replay} API (docs/checkpoints.md): a windowed count over a CSV file runs with a checkpoint, cut into many short
- * epochs; replaying a range of its epochs calls the row hook with exactly the original rows of the range (same
+ * The {@link Replay} API (docs/checkpoints.md): a windowed count over a CSV file runs with a checkpoint, cut into many
+ * short epochs; replaying a range of its epochs calls the row hook with exactly the original rows of the range (same
  * ids, same values, same order) and the marker hook with exactly the range's epochs, and {@link Replay#stateAt}
  * gives the state the original run committed at each epoch, whether its snapshot was kept or pruned.
  */
