@@ -178,11 +178,13 @@ public final class StreamingQuery implements AutoCloseable
         {
             return;
         }
-        final boolean logged = null != recovery && !recovery.loggedCuts().isEmpty() &&
-            recovery.loggedCuts().get(0).epoch() == durable;
-        if (durable == committed + 1 && logged)
+        // Epochs are committed behind the sink, so the sink may hold the output of a few epochs past the last commit:
+        // written just before a crash that came before their commits. Recovery cuts each again at the same place.
+        final long ahead = durable - committed;
+        final boolean logged = null != recovery && ahead <= recovery.loggedCuts().size() &&
+            recovery.loggedCuts().get((int)ahead - 1).epoch() == durable;
+        if (logged)
         {
-            // Written just before a crash that came before its commit: recovery cuts it again at the same place.
             return;
         }
         if (null == journal)

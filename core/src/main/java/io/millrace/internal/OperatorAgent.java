@@ -7,13 +7,16 @@ import io.millrace.row.RowView;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.List;
 
 /**
  * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
- * With a checkpoint, after a marker has gone through the chain (the sink has committed the epoch), it snapshots
- * every operator's state and commits the epoch to the journal. Ends itself once the end of input and the last
+ * With a checkpoint, after a marker has gone through the chain (the sink has committed the epoch), it writes
+ * every operator's state into a snapshot buffer and hands it to the {@link EpochCommitter}, which makes it durable
+ * and commits the epoch behind this thread. Ends itself once the end of input and the last
  * epoch's marker, which follows it, have gone through the chain. When the ring is empty it gives the producer's
  * idle cut a chance, so that an idle input's epochs still end on time.
  */
@@ -26,8 +29,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     private final Operator head;
     private final OperatorContext context;
     private final QueryControl control;
-    private final Checkpointing checkpoint;
-    private final StateWriter snapshot = new StateWriter();
+    private final EpochCommitter committer;
+    private final IdleStrategy commitWait = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
     private final Runnable onClose;
     private final IdleCut idleCut;
     private final RowView view = new RowView();
@@ -39,7 +42,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final List<Operator> chain,
         final OperatorContext context,
         final QueryControl control,
-        final Checkpointing checkpoint,
+        final EpochCommitter committer,
         final Runnable onClose,
         final IdleCut idleCut)
     {
@@ -48,7 +51,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         this.head = chain.get(0);
         this.context = context;
         this.control = control;
-        this.checkpoint = checkpoint;
+        this.committer = committer;
         this.onClose = onClose;
         this.idleCut = idleCut;
     }
@@ -81,16 +84,20 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         context.position(position);
         head.onMarker(epoch);
         context.commitLate(epoch);
-        if (null != checkpoint)
+        if (null != committer)
         {
-            snapshot.reset();
+            final StateWriter snapshot = committer.claim(epoch, commitWait);
+            if (null == snapshot)
+            {
+                throw new AgentTerminationException("query ended while epoch " + epoch + " waited to commit");
+            }
             for (final Operator operator : chain)
             {
                 snapshot.beginSection();
                 operator.writeState(snapshot);
                 snapshot.endSection();
             }
-            checkpoint.journal().commit(epoch, snapshot.buffer(), 0, snapshot.length());
+            committer.submit();
         }
         ended = inputEnded;
     }
@@ -105,6 +112,12 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     @Override
     public void onClose()
     {
+        if (null != committer)
+        {
+            // The query's end is its last epoch committed: wait for the committer (at most IN_FLIGHT epochs).
+            committer.awaitCommitted(commitWait);
+            committer.finish();
+        }
         onClose.run();
         if (ended)
         {

@@ -26,6 +26,7 @@ public final class QueryRuntime
     private final Checkpointing checkpoint;
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AgentInvoker invoker;
+    private final AgentRunner committerRunner;
 
     /**
      * Creates the agents and starts them per {@code mode}.
@@ -61,7 +62,8 @@ public final class QueryRuntime
     {
         this.control = control;
         this.checkpoint = checkpoint;
-        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, checkpoint, onClose, idleCut);
+        final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control);
+        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, committer, onClose, idleCut);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
             source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED,
             null == checkpoint ? null : checkpoint.journal(),
@@ -99,6 +101,12 @@ public final class QueryRuntime
             }
         }
 
+        // The committer has a thread of its own in every mode: it waits for disks, which nothing else should.
+        committerRunner = null == committer ? null : new AgentRunner(idleStrategy.get(), errorHandler, null, committer);
+        if (null != committerRunner)
+        {
+            AgentRunner.startOnThread(committerRunner);
+        }
         for (final AgentRunner runner : runners)
         {
             AgentRunner.startOnThread(runner);
@@ -139,6 +147,11 @@ public final class QueryRuntime
         if (null != invoker)
         {
             invoker.close();
+        }
+        // After the operator agent, whose close waits for the epochs it handed over to be committed.
+        if (null != committerRunner)
+        {
+            committerRunner.close();
         }
         if (null != checkpoint)
         {
