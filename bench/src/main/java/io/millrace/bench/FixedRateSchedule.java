@@ -12,8 +12,14 @@ public final class FixedRateSchedule
 {
     private final long startNanos;
     private final long rate;
+    /** A gap this long between two clock reads of the spinning thread means it was descheduled. */
+    public static final long STALL_NANOS = 50_000;
+
     private long backPressured;
     private long maxLagNanos;
+    private long stalls;
+    private long stalledNanos;
+    private long spunNanos;
 
     /**
      * @param startNanos {@link System#nanoTime()} at which record 0 is due.
@@ -63,10 +69,20 @@ public final class FixedRateSchedule
         for (long i = from; i < to; i++)
         {
             final long intended = intendedNanos(i);
-            long now;
-            while ((now = System.nanoTime()) - intended < 0)
+            long now = System.nanoTime();
+            long last = now;
+            while (now - intended < 0)
             {
                 Thread.onSpinWait();
+                now = System.nanoTime();
+                // Nothing but the scheduler stops a spinning thread this long: count it as noise.
+                if (now - last > STALL_NANOS)
+                {
+                    stalls++;
+                    stalledNanos += now - last;
+                }
+                spunNanos += now - last;
+                last = now;
             }
             maxLagNanos = Math.max(maxLagNanos, now - intended);
             events.next(intended);
@@ -96,6 +112,41 @@ public final class FixedRateSchedule
     public long backPressured()
     {
         return backPressured;
+    }
+
+    /**
+     * @return how often the offering thread, spinning until a record was due, was stopped for longer than
+     *         {@link #STALL_NANOS}: the machine's noise, not the engine's cost.
+     */
+    public long stalls()
+    {
+        return stalls;
+    }
+
+    /**
+     * @return the time those stalls took, ns.
+     */
+    public long stalledNanos()
+    {
+        return stalledNanos;
+    }
+
+    /**
+     * @return the time spent spinning until records were due, stalls included, ns.
+     */
+    public long spunNanos()
+    {
+        return spunNanos;
+    }
+
+    /**
+     * Starts the stall figures again, for the measured part of a run.
+     */
+    public void resetStalls()
+    {
+        stalls = 0;
+        stalledNanos = 0;
+        spunNanos = 0;
     }
 
     /**

@@ -41,7 +41,8 @@ public final class LatencyHarness
         "Offers generated events (windowed-count --generate) at a fixed rate through a Publisher into a windowed count",
         "(update mode, continuous trigger) and measures publish-to-sink latency, corrected for coordinated",
         "omission (each record carries its intended send time). Prints p50/p90/p99/p99.9/p99.99/max, the achieved",
-        "rate, allocation per record on both threads and the collections during the run.",
+        "rate, allocation per record on both threads, the collections during the run, and how noisy the machine",
+        "was: how often the offering thread, spinning between records, was stopped for more than 50 us.",
         "",
         "  --rate N               records offered per second (default 1000000; 100k, 1m accepted)",
         "  --seconds N            measured seconds (default 60)",
@@ -154,6 +155,7 @@ public final class LatencyHarness
         schedule.offer(publisher, events, 0, warmupRecords, query, invoke);
         final long publisherAllocatedBefore = JvmStats.currentThreadAllocatedBytes();
         final long firstMeasuredNanos = schedule.intendedNanos(warmupRecords);
+        schedule.resetStalls();
         schedule.offer(publisher, events, warmupRecords, totalRecords, query, invoke);
         final long lastSentNanos = System.nanoTime();
         final long publisherAllocated = JvmStats.currentThreadAllocatedBytes() - publisherAllocatedBefore;
@@ -176,6 +178,12 @@ public final class LatencyHarness
         System.out.printf(Locale.ROOT, "achieved rate %,.0f records/s (%,d records in %.3f s); back-pressured " +
             "offers %,d; largest lag behind schedule %.1f us%n", measuredRecords / seconds, measuredRecords, seconds,
             schedule.backPressured(), schedule.maxLagNanos() / 1e3);
+        System.out.printf(Locale.ROOT, "noise: the offering thread, spinning between records, was stopped %,d times " +
+            "for more than %d us, %.1f ms in all (%.2f%% of %.3f s spinning); load average %.2f%n",
+            schedule.stalls(), FixedRateSchedule.STALL_NANOS / 1000, schedule.stalledNanos() / 1e6,
+            schedule.spunNanos() == 0 ? 0.0 : 100.0 * schedule.stalledNanos() / schedule.spunNanos(),
+            schedule.spunNanos() / 1e9, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
         printLatency(recorder, totalRecords, allSeen);
         if (!invoke)
         {
