@@ -3,7 +3,6 @@ package io.millrace;
 import io.millrace.checkpoint.Journal;
 import io.millrace.sink.Sink;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
@@ -25,9 +24,8 @@ public final class StreamWriter
     public static final long OVERSIZE_BUDGET_DEFAULT = 16L * 1024 * 1024;
     /** Default trigger: continuous, an epoch a second. */
     public static final Trigger TRIGGER_DEFAULT = Trigger.continuous(Duration.ofSeconds(1));
-    /** Default idle strategy: spin briefly, yield, then park up to 100 µs; kind to 2-core hosts. */
-    public static final Supplier<IdleStrategy> IDLE_STRATEGY_DEFAULT =
-        () -> new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+    /** Default idle strategy: {@link IdleMode#BACKOFF}, kind to 2-core hosts. */
+    public static final Supplier<IdleStrategy> IDLE_STRATEGY_DEFAULT = IdleMode.BACKOFF.strategies();
 
     private final Stream stream;
     private OutputMode outputMode = OutputMode.APPEND;

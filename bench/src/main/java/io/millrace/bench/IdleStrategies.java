@@ -1,14 +1,12 @@
 package io.millrace.bench;
 
-import io.millrace.StreamWriter;
-import org.agrona.concurrent.BusySpinIdleStrategy;
+import io.millrace.IdleMode;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.util.function.Supplier;
 
 /**
- * The idle strategies the harnesses offer for the query's threads, by name.
+ * The idle strategies the harnesses offer for the query's threads, by {@link IdleMode} name.
  */
 public final class IdleStrategies
 {
@@ -26,12 +24,13 @@ public final class IdleStrategies
      */
     public static Supplier<IdleStrategy> byName(final String name)
     {
-        switch (name)
+        try
         {
-            case "backoff": return StreamWriter.IDLE_STRATEGY_DEFAULT;
-            case "yield": return YieldingIdleStrategy::new;
-            case "busy": return BusySpinIdleStrategy::new;
-            default: throw new Args.BadArgumentException("--idle must be backoff, yield or busy: '" + name + "'");
+            return IdleMode.named(name).strategies();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new Args.BadArgumentException("--idle must be backoff, yield or busy: '" + name + "'");
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.millrace.cli;
 
+import io.millrace.IdleMode;
 import io.millrace.OutputMode;
 import io.millrace.Stream;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
+import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.checkpoint.CheckpointException;
@@ -104,6 +106,16 @@ final class WindowedCountCommand implements Callable<Integer>
     @Option(names = "--throttle", paramLabel = "RECORDS_PER_SECOND", defaultValue = "0",
         description = "Read at most this many records per second (0: no limit).")
     private long throttle;
+
+    @Option(names = "--threading", paramLabel = "MODE", defaultValue = "dedicated",
+        description = "dedicated (a source thread and an operator thread) or shared (both on one thread). " +
+            "Default: dedicated.")
+    private String threading;
+
+    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "backoff",
+        description = "What idle threads do: backoff (spin, yield, then park; kind to hosts whose cores are " +
+            "shared), yield, or busy (spin: for threads with a core each). Default: backoff.")
+    private String idle;
 
     @CommandLine.Mixin
     private RecordOptions records;
@@ -230,6 +242,21 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             throw bad("--throttle must not be negative");
         }
+        final ThreadingMode threadingMode = switch (threading)
+        {
+            case "dedicated" -> ThreadingMode.DEDICATED;
+            case "shared" -> ThreadingMode.SHARED;
+            default -> throw bad("--threading must be dedicated or shared: '" + threading + "'");
+        };
+        final IdleMode idleMode;
+        try
+        {
+            idleMode = IdleMode.named(idle);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad("--idle must be backoff, yield or busy: '" + idle + "'");
+        }
         final Source source = source();
         final Stream plan;
         try
@@ -246,6 +273,8 @@ final class WindowedCountCommand implements Callable<Integer>
             .outputMode(mode)
             .trigger(trigger(mode))
             .throttle(throttle)
+            .threadingMode(threadingMode)
+            .idleStrategy(idleMode.strategies())
             .sink(sink)
             .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
             .journalInput(journalInput)

@@ -64,6 +64,9 @@ class WindowedCountCommandTest
         return Stream.of(
             Arguments.of("defaults, 10ms windows", "--generate 20000 --window 10ms",
                 defaults.generate(20_000), WindowModel.tumbling(10, 0)),
+            Arguments.of("defaults, 10ms windows, one shared thread that yields when idle",
+                "--generate 20000 --window 10ms --threading shared --idle yield",
+                defaults.generate(20_000), WindowModel.tumbling(10, 0)),
             Arguments.of("defaults, 1ms windows, 1ms watermark", "--generate 5000 --window 1 --watermark 1",
                 defaults.generate(5_000), WindowModel.tumbling(1, 1)),
             Arguments.of("defaults, seed 9, 5s windows behind a 2s watermark",
@@ -384,6 +387,8 @@ class WindowedCountCommandTest
             Arguments.of("generated times moved back below a long",
                 "--generate 10 --window 1s --start -9223372036854775800 --max-delay 100"),
             Arguments.of("an unknown output mode", "--generate 10 --window 1s --output-mode upsert"),
+            Arguments.of("an unknown threading mode", "--generate 10 --window 1s --threading invoker"),
+            Arguments.of("an unknown idle mode", "--generate 10 --window 1s --idle spin"),
             Arguments.of("no input", "--window 1s"),
             Arguments.of("both --input and --generate", "--generate 10 --input x.csv --window 1s"),
             Arguments.of("--checkpoint without --output, whose rows could repeat after a crash",
