@@ -95,7 +95,8 @@ public final class Publisher
     /**
      * Offers one row, written by {@code translator}.
      *
-     * @param translator writes the row from {@code arg}; called only when there is room.
+     * @param translator writes the row from {@code arg}; called only when there is room, and must not itself
+     *                   offer to or close this publisher.
      * @param arg        passed to the translator.
      * @param <A>        type of the argument.
      * @return true when published; false on back-pressure (the ring is full) or when the query has ended (also
@@ -201,16 +202,27 @@ public final class Publisher
         final long cutPosition;
         try
         {
-            // An epoch without records is not ended while idle: an idle query writes nothing, to the sink or the
-            // journal, until input comes again.
-            if (closing || markerPending || control.isTerminated() || epochLog.records() == 0 ||
-                !ingress.isCutDue(nowNanos) || !ingress.isDrained())
+            if (closing || control.isTerminated() || !ingress.isDrained())
             {
                 return 0;
             }
+            if (markerPending)
+            {
+                // An offer logged this cut but found the ring full for its marker: the ring has room now.
+                markerPending = false;
+            }
+            else
+            {
+                // An epoch without records is not ended while idle: an idle query writes nothing, to the sink or
+                // the journal, until input comes again.
+                if (epochLog.records() == 0 || !ingress.isCutDue(nowNanos))
+                {
+                    return 0;
+                }
+                epochLog.cut(ingress.epoch(), position, position, false);
+                CrashPoints.passed("idle-cut-appended");
+            }
             cutPosition = position;
-            epochLog.cut(ingress.epoch(), position, position, false);
-            CrashPoints.passed("idle-cut-appended");
             epoch = ingress.cutDrained(nowNanos);
         }
         finally
@@ -219,6 +231,15 @@ public final class Publisher
         }
         consumer.onMarker(epoch, cutPosition);
         return 1;
+    }
+
+    /**
+     * Waits for an offer in progress on another thread to end; the query has ended, so none starts after it.
+     */
+    void awaitOffer()
+    {
+        acquireTurn();
+        releaseTurn();
     }
 
     private void acquireTurn()

@@ -4,9 +4,10 @@ import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.Checkpointing;
+import io.millrace.internal.EpochCommitter;
 import io.millrace.internal.IngressProducer;
-import io.millrace.internal.InputClaims;
 import io.millrace.internal.IngressRing;
+import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.QueryRuntime;
@@ -127,8 +128,8 @@ public final class StreamingQuery implements AutoCloseable
             ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER, journal);
         }
         final QueryRuntime runtime = new QueryRuntime(
-            ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle, checkpoint,
-            producer, ring, chain, context, deadLetters, control, settings.throttle(),
+            ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
+            null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
             () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
         {
@@ -178,10 +179,12 @@ public final class StreamingQuery implements AutoCloseable
         {
             return;
         }
-        // Epochs are committed behind the sink, so the sink may hold the output of a few epochs past the last commit:
-        // written just before a crash that came before their commits. Recovery cuts each again at the same place.
+        // Epochs are committed behind the sink, so the sink may hold the output of up to IN_FLIGHT + 1 epochs past the
+        // last commit: written just before a crash that came before their commits. Recovery cuts each again at the
+        // same place. More than that means commits were lost.
         final long ahead = durable - committed;
-        final boolean logged = null != recovery && ahead <= recovery.loggedCuts().size() &&
+        final boolean logged = null != recovery && ahead <= EpochCommitter.IN_FLIGHT + 1 &&
+            ahead <= recovery.loggedCuts().size() &&
             recovery.loggedCuts().get((int)ahead - 1).epoch() == durable;
         if (logged)
         {

@@ -7,8 +7,9 @@ import org.agrona.DirectBuffer;
  * Chronicle Queue; core only sees this interface.
  * <p>
  * Threads: {@link #open} on the control thread before the query starts; {@link #appendRecord},
- * {@link #appendEpochCut} and {@link #readIngress} on the source thread; {@link #commit} on the operator thread;
- * {@link #close} once both have stopped.
+ * {@link #appendEpochCut} and {@link #readIngress} on the producer's thread (the source thread, or the thread
+ * offering to a publisher, whose idle epochs the operator thread cuts while holding the publisher's turn: one
+ * thread at a time); {@link #commit} on the query's committer thread; {@link #close} once all have stopped.
  * <p>
  * Durability: an entry returned from an append survives the process being killed at any moment. A commit is
  * durable when it returns: its snapshot is written and forced to disk before the commit entry is appended.

@@ -36,6 +36,7 @@ public final class EpochCommitter implements Agent
     private final OneToOneConcurrentArrayQueue<Pending> submitted = new OneToOneConcurrentArrayQueue<>(IN_FLIGHT);
     private Pending claimed;
     private volatile boolean finishing;
+    private volatile boolean closed;
 
     /**
      * @param journal to commit to.
@@ -91,14 +92,15 @@ public final class EpochCommitter implements Agent
     }
 
     /**
-     * Waits until every epoch handed over is committed, or the query has failed. Operator thread.
+     * Waits until every epoch handed over is committed, the query has failed, or the committer has ended.
+     * Operator thread.
      *
      * @param idle to wait with.
      */
     public void awaitCommitted(final IdleStrategy idle)
     {
         idle.reset();
-        while (free.size() < IN_FLIGHT && null == control.error())
+        while (free.size() < IN_FLIGHT && null == control.error() && !closed)
         {
             idle.idle();
         }
@@ -137,6 +139,12 @@ public final class EpochCommitter implements Agent
         submitted.poll();
         free.offer(pending);
         return 1;
+    }
+
+    @Override
+    public void onClose()
+    {
+        closed = true;
     }
 
     @Override

@@ -119,7 +119,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
             committer.finish();
         }
         onClose.run();
-        if (ended)
+        if (ended && null == control.error())
         {
             control.finished();
         }

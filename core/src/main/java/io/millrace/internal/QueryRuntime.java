@@ -27,12 +27,15 @@ public final class QueryRuntime
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AgentInvoker invoker;
     private final AgentRunner committerRunner;
+    private final Runnable producerQuiesce;
+    private boolean closed;
 
     /**
      * Creates the agents and starts them per {@code mode}.
      *
      * @param source       polled by a source agent, or null when a publisher feeds the ring.
      * @param idleCut      the publisher's cut of an epoch its idleness leaves open, or null for a source.
+     * @param quiesce      waits for a producer outside the agents (a publisher's offer) to leave the journal alone.
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators.
@@ -48,6 +51,7 @@ public final class QueryRuntime
     public QueryRuntime(
         final Source source,
         final IdleCut idleCut,
+        final Runnable quiesce,
         final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
@@ -62,6 +66,7 @@ public final class QueryRuntime
     {
         this.control = control;
         this.checkpoint = checkpoint;
+        this.producerQuiesce = quiesce;
         final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control);
         final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, committer, onClose, idleCut);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
@@ -132,10 +137,16 @@ public final class QueryRuntime
     }
 
     /**
-     * Asks the agents to end and waits for their threads.
+     * Asks the agents to end and waits for their threads. Callers on several threads are served one after another:
+     * a later one returns once the first has closed everything.
      */
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         if (!control.isTerminated())
         {
             control.stop();
@@ -148,13 +159,17 @@ public final class QueryRuntime
         {
             invoker.close();
         }
-        // After the operator agent, whose close waits for the epochs it handed over to be committed.
+        // After the operator agent, whose close waits for the epochs it handed over to be committed and then lets
+        // the committer end itself: this only waits for its thread.
         if (null != committerRunner)
         {
             committerRunner.close();
         }
         if (null != checkpoint)
         {
+            // An offer in progress on the application's thread may be appending to the journal: let it finish
+            // (the query is stopped, so the next offer returns false) before the journal closes.
+            producerQuiesce.run();
             checkpoint.journal().close();
         }
     }

@@ -361,7 +361,8 @@ public final class LineReader implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot read " + inputs.get(inputIndex), ex);
+            throw new UncheckedIOException("cannot read " + ("-".equals(inputs.get(inputIndex).toString()) ?
+                "standard input" : inputs.get(inputIndex)) + ": " + ex.getMessage(), ex);
         }
     }
 

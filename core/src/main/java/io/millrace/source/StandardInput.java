@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.ReadableByteChannel;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Standard input as a channel whose reads never block: a daemon thread copies {@link System#in} into a pipe
@@ -17,15 +19,14 @@ import java.nio.channels.ReadableByteChannel;
 final class StandardInput implements ReadableByteChannel
 {
     private static final int CHUNK = 64 * 1024;
-    private static StandardInput instance;
+    /** One channel per stream ever set as {@code System.in}, so that setting an earlier one back continues it. */
+    private static final Map<InputStream, StandardInput> CHANNELS = new WeakHashMap<>();
 
-    private final InputStream in;
     private final Pipe.SourceChannel pipe;
     private volatile IOException failure;
 
-    private StandardInput(final InputStream in, final Pipe.SourceChannel pipe)
+    private StandardInput(final Pipe.SourceChannel pipe)
     {
-        this.in = in;
         this.pipe = pipe;
     }
 
@@ -35,16 +36,18 @@ final class StandardInput implements ReadableByteChannel
     static synchronized ReadableByteChannel channel()
     {
         final InputStream in = System.in;
-        if (null == instance || instance.in != in)
+        StandardInput instance = CHANNELS.get(in);
+        if (null == instance)
         {
             try
             {
                 final Pipe pipe = Pipe.open();
                 pipe.source().configureBlocking(false);
-                final StandardInput input = new StandardInput(in, pipe.source());
+                final StandardInput input = new StandardInput(pipe.source());
                 final Thread pump = new Thread(() -> input.copy(in, pipe.sink()), "millrace-stdin");
                 pump.setDaemon(true);
                 pump.start();
+                CHANNELS.put(in, input);
                 instance = input;
             }
             catch (final IOException ex)
@@ -88,7 +91,7 @@ final class StandardInput implements ReadableByteChannel
     {
         final byte[] chunk = new byte[CHUNK];
         final ByteBuffer buffer = ByteBuffer.wrap(chunk);
-        try (sink)
+        try
         {
             int read;
             while ((read = in.read(chunk)) >= 0)
@@ -100,10 +103,21 @@ final class StandardInput implements ReadableByteChannel
                 }
             }
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            // Seen by the reader at the end of the pipe, so that a failed read is not taken for the input's end.
-            failure = ex;
+            // Set before the pipe closes, so that the reader takes the failure, not the input's end.
+            failure = ex instanceof IOException io ? io : new IOException("standard input failed: " + ex, ex);
+        }
+        finally
+        {
+            try
+            {
+                sink.close();
+            }
+            catch (final IOException ignore)
+            {
+                // The reading end sees the pipe's end either way.
+            }
         }
     }
 }

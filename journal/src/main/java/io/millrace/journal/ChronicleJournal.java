@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * The one damage that is repaired is a damaged last entry, as a crash in the middle of an append leaves it: it is
  * cut off, with a line on stderr saying so.
  * <p>
- * Appends come from the source thread (records, cuts) and the operator thread (commits); each thread has its own
+ * Appends come from the producer's thread (records, cuts; for a publisher, the offering thread or the operator
+ * thread cutting an idle epoch, one at a time) and the committer thread (commits); each thread has its own
  * appender.
  */
 public final class ChronicleJournal implements Journal

@@ -137,6 +137,46 @@ class PublisherRecoveryTest
     }
 
     @Test
+    @Timeout(120)
+    void shouldStopFromTwoThreadsAtOnceAndResumeExactly() throws Exception
+    {
+        final Path reference = uninterruptedRun();
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        long next = 0;
+        for (int stop = 0; stop < 8; stop++)
+        {
+            final Publisher publisher = new Publisher(EVENTS_SCHEMA);
+            final StreamingQuery query = start(publisher, output, checkpoint);
+            next = offer(publisher, publisher.position(), Math.min(EVENTS, publisher.position() + EVENTS / 10));
+            // One thread waits for the query's end while another stops it: both must return, the commits
+            // handed over must end, and the checkpoint must be closed for the next start.
+            final Thread waiter = new Thread(() ->
+            {
+                try
+                {
+                    query.awaitTermination();
+                }
+                catch (final Exception ignore)
+                {
+                    // A stop is not a failure; the assertions below judge the outcome.
+                }
+            });
+            waiter.start();
+            query.stop();
+            waiter.join(30_000);
+            assertFalse(waiter.isAlive(), "awaitTermination did not return after stop()");
+        }
+        final Publisher last = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery query = start(last, output, checkpoint);
+        assertEquals(next, last.position());
+        offer(last, next, EVENTS);
+        last.close();
+        query.awaitTermination();
+        assertEquals(rows(reference), rows(output));
+    }
+
+    @Test
     void shouldRefuseAJournaledPublisherWithoutAnOperatorThread()
     {
         final IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
