@@ -65,15 +65,7 @@ class PublisherRecoveryTest
             next = offer(publisher, next, next + EVENTS / 4);
             query.stop();
         }
-        final Publisher last = new Publisher(EVENTS_SCHEMA);
-        final StreamingQuery query = start(last, output, checkpoint);
-        assertEquals(next, last.position());
-        offer(last, next, EVENTS);
-        last.close();
-        query.awaitTermination();
-        assertTrue(query.isFinished());
-
-        assertEquals(rows(reference), rows(output));
+        resumeToTheEnd(next, output, checkpoint, reference);
 
         // Started again on the finished checkpoint: it holds every offer, and takes no more.
         final Publisher again = new Publisher(EVENTS_SCHEMA);
@@ -167,13 +159,7 @@ class PublisherRecoveryTest
             waiter.join(30_000);
             assertFalse(waiter.isAlive(), "awaitTermination did not return after stop()");
         }
-        final Publisher last = new Publisher(EVENTS_SCHEMA);
-        final StreamingQuery query = start(last, output, checkpoint);
-        assertEquals(next, last.position());
-        offer(last, next, EVENTS);
-        last.close();
-        query.awaitTermination();
-        assertEquals(rows(reference), rows(output));
+        resumeToTheEnd(next, output, checkpoint, reference);
     }
 
     @Test
@@ -199,6 +185,23 @@ class PublisherRecoveryTest
         uninterrupted.close();
         once.awaitTermination();
         return reference;
+    }
+
+    /**
+     * Starts the query again on the checkpoint, offers the rest of the events and checks the output is exactly an
+     * uninterrupted run's.
+     */
+    private static void resumeToTheEnd(final long next, final Path output, final Path checkpoint, final Path reference)
+        throws Exception
+    {
+        final Publisher last = new Publisher(EVENTS_SCHEMA);
+        final StreamingQuery query = start(last, output, checkpoint);
+        assertEquals(next, last.position(), "the checkpoint holds every offer accepted before the stop");
+        offer(last, next, EVENTS);
+        last.close();
+        query.awaitTermination();
+        assertTrue(query.isFinished());
+        assertEquals(rows(reference), rows(output));
     }
 
     private static StreamingQuery start(final Publisher publisher, final Path output, final Path checkpoint)
