@@ -137,7 +137,8 @@ final class SourceAgent implements Agent, SourceOutput, IngressHandler
             return finish();
         }
         final long now = System.nanoTime();
-        if (nextForcedCut >= forcedCuts.size() && producer.isCutDue(now))
+        // An epoch without records is not cut: an idle source's query writes nothing until input comes again.
+        if (nextForcedCut >= forcedCuts.size() && epochLog.records() > 0 && producer.isCutDue(now))
         {
             cutFresh(now);
             return 1;

@@ -1,5 +1,6 @@
 package io.millrace.cli;
 
+import io.millrace.journal.JournalScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code windowed-count --input -} reading standard input that stays open without sending more: the epochs still
- * end every interval, so the windows the input closed are committed to part files while the writer is silent,
- * and closing standard input ends the run with every window written once.
+ * end on time, so the windows the input closed are committed to part files while the writer is silent; the
+ * epoch after, holding nothing, is not cut, so nothing more is journaled; and closing standard input ends the run
+ * with every window written once.
  */
 class StandardInputCommandTest
 {
@@ -46,6 +48,13 @@ class StandardInputCommandTest
                 rows(output) + "; stderr: " + Files.readString(dir.resolve("stderr")));
             Thread.sleep(20);
         }
+        // The epoch after it holds nothing: while standard input stays silent no epoch is cut, so nothing more is
+        // journaled.
+        final Path checkpoint = dir.resolve("checkpoint");
+        Thread.sleep(300); // the commit of the part's epoch follows its part, on the committer thread
+        final long entries = JournalScan.of(checkpoint).entries();
+        Thread.sleep(800);
+        assertEquals(entries, JournalScan.of(checkpoint).entries(), "an idle query journals nothing");
         stdin.write("1400,a\n".getBytes(StandardCharsets.US_ASCII));
         stdin.close();
         assertEquals(0, child.waitFor(60), Files.readString(dir.resolve("stderr")));
