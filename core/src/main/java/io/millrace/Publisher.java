@@ -1,19 +1,14 @@
 package io.millrace;
 
 import io.millrace.function.RowTranslator;
-import io.millrace.checkpoint.EpochCut;
-import io.millrace.checkpoint.IngressHandler;
-import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.CrashPoints;
-import io.millrace.internal.EpochLog;
 import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.JvmAccess;
 import io.millrace.internal.QueryControl;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -59,10 +54,6 @@ public final class Publisher
     private volatile IngressProducer producer;
     private volatile QueryControl control;
     private volatile boolean drivenByCaller;
-    private Journal journal;
-    private EpochLog epochLog;
-    private boolean markerPending;
-    private boolean finalCutLogged;
     private boolean checkpointFinished;
     private boolean closing;
     private long position;
@@ -118,7 +109,7 @@ public final class Publisher
                 return false;
             }
             translator.translate(writer.reset(), arg);
-            return null == journal ? publish(ingress) : publishJournaled(ingress);
+            return publish(ingress);
         }
         finally
         {
@@ -134,56 +125,39 @@ public final class Publisher
         return position;
     }
 
+    /**
+     * Publishes the row written, journaled first when the query journals its input, only if the ring takes it now:
+     * an offer that returns false has taken nothing, so a row is never journaled twice. Holding the turn.
+     */
     private boolean publish(final IngressProducer ingress)
     {
-        if (!ingress.publish(writer, position + 1))
-        {
-            return false;
-        }
-        position++;
-        epochLog.recorded(position);
-        return true;
-    }
-
-    private boolean publishJournaled(final IngressProducer ingress)
-    {
-        // Only journal a row the ring is sure to take: a journaled row must not be offered twice.
         if (!ingress.canPublish(writer.length()))
         {
             return false;
         }
-        final long index = journal.appendRecord(position + 1, position + 1, writer.buffer(), 0, writer.length());
-        if (!ingress.publish(writer, index))
+        final boolean published = ingress.journalsRecords() ?
+            ingress.add(writer.buffer(), 0, writer.length()) && ingress.flush(position + 1, position + 1) :
+            ingress.publish(writer.buffer(), 0, writer.length(), position + 1);
+        if (!published)
         {
-            throw new IllegalStateException("the ring refused a journaled row it had room for");
+            throw new IllegalStateException("the ring refused a row it had room for");
         }
         position++;
-        epochLog.recorded(index);
         return true;
     }
 
     /**
-     * Cuts the open epoch when its interval has passed: logs the cut (once), then publishes its marker. Holding
-     * the turn.
+     * Cuts the open epoch when its interval has passed: logs the cut, then publishes its marker. Holding the turn.
      *
-     * @return false while a due marker could not enter the full ring.
+     * @return false while a cut's marker could not enter the full ring.
      */
     private boolean cutIfDue(final IngressProducer ingress, final long nowNanos)
     {
-        if (!markerPending && ingress.isCutDue(nowNanos))
+        if (ingress.isWaiting())
         {
-            epochLog.cut(ingress.epoch(), position, position, false);
-            markerPending = true;
+            return ingress.publishWaiting();
         }
-        if (markerPending)
-        {
-            if (!ingress.cut(nowNanos, position))
-            {
-                return false;
-            }
-            markerPending = false;
-        }
-        return true;
+        return !ingress.isCutDue(nowNanos) || ingress.cut(nowNanos, position, position);
     }
 
     /**
@@ -206,24 +180,20 @@ public final class Publisher
             {
                 return 0;
             }
-            if (markerPending)
+            // A cut an offer logged, whose marker found the ring full, ends here: the ring has room now. Otherwise
+            // an epoch without records is not ended while idle: an idle query writes nothing, to the sink or the
+            // journal, until input comes again.
+            final boolean logged = ingress.isMarkerWaiting();
+            if (!logged && (ingress.records() == 0 || !ingress.isCutDue(nowNanos)))
             {
-                // An offer logged this cut but found the ring full for its marker: the ring has room now.
-                markerPending = false;
-            }
-            else
-            {
-                // An epoch without records is not ended while idle: an idle query writes nothing, to the sink or
-                // the journal, until input comes again.
-                if (epochLog.records() == 0 || !ingress.isCutDue(nowNanos))
-                {
-                    return 0;
-                }
-                epochLog.cut(ingress.epoch(), position, position, false);
-                CrashPoints.passed("idle-cut-appended");
+                return 0;
             }
             cutPosition = position;
-            epoch = ingress.cutDrained(nowNanos);
+            epoch = ingress.cutDrained(nowNanos, position, position);
+            if (!logged)
+            {
+                CrashPoints.passed("idle-cut-appended");
+            }
         }
         finally
         {
@@ -317,18 +287,8 @@ public final class Publisher
     {
         closing = true;
         idle.reset();
-        while (markerPending && !ingress.cut(System.nanoTime(), position) && !control.isTerminated())
-        {
-            checkSomeoneDrains();
-            idle.idle();
-        }
-        markerPending = false;
-        if (null != journal && !finalCutLogged && !ingress.isEndPublished())
-        {
-            epochLog.cut(ingress.epoch(), position, position, true);
-            finalCutLogged = true;
-        }
-        while (!ingress.finish(position) && !control.isTerminated() && !Thread.currentThread().isInterrupted())
+        while (!ingress.finish(position, position) && !control.isTerminated() &&
+            !Thread.currentThread().isInterrupted())
         {
             checkSomeoneDrains();
             idle.idle();
@@ -344,15 +304,12 @@ public final class Publisher
         }
     }
 
-    void bind(
-        final IngressProducer ingress, final QueryControl queryControl, final boolean invokerMode, final Journal log)
+    void bind(final IngressProducer ingress, final QueryControl queryControl, final boolean invokerMode)
     {
         drivenByCaller = invokerMode;
-        journal = log;
-        epochLog = new EpochLog(log);
         control = queryControl;
         producer = ingress;
-        live = null == log;
+        live = !ingress.journalsRecords();
     }
 
     /**
@@ -390,48 +347,27 @@ public final class Publisher
             return;
         }
         final IngressProducer ingress = producer;
-        position = null == recovery.committedCut() ? 0 : recovery.committedCut().sourceOffset();
-        final IngressHandler replay = new IngressHandler()
-        {
-            public boolean onRecord(
-                final long index, final long sourceOffset, final long lineNumber, final DirectBuffer row,
-                final int offset, final int length)
-            {
-                idle.reset();
-                while (!ingress.publish(row, offset, length, index))
-                {
-                    awaitRoom();
-                }
-                position = sourceOffset;
-                epochLog.recorded(index);
-                return true;
-            }
-
-            public boolean onEpochCut(final long index, final EpochCut cut)
-            {
-                epochLog.reset();
-                position = cut.sourceOffset();
-                if (cut.endOfInput())
-                {
-                    finalCutLogged = true;
-                    return false;
-                }
-                idle.reset();
-                while (!ingress.cut(System.nanoTime(), index))
-                {
-                    awaitRoom();
-                }
-                return true;
-            }
-        };
-        while (!finalCutLogged && journal.readIngress(replay, 1024) >= 0)
+        final long committed = null == recovery.committedCut() ? 0 : recovery.committedCut().sourceOffset();
+        ingress.resumeAt(committed, committed);
+        idle.reset();
+        int replayed;
+        while ((replayed = ingress.replayJournal(1024)) >= 0)
         {
             if (control.isTerminated())
             {
                 return;
             }
+            if (replayed == 0)
+            {
+                awaitRoom();
+            }
+            else
+            {
+                idle.reset();
+            }
         }
-        if (finalCutLogged)
+        position = ingress.resumeOffset();
+        if (ingress.journalEndedInput())
         {
             // The input had ended before the crash: end it again, as the first attempt did.
             end(ingress);

@@ -121,11 +121,11 @@ public final class StreamingQuery implements AutoCloseable
         final IngressRing ring = new IngressRing(
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
         final long intervalNanos = settings.trigger().interval().toNanos();
-        final IngressProducer producer =
-            new IngressProducer(ring, counters, intervalNanos, firstEpoch, System.nanoTime());
+        final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,
+            System.nanoTime(), journal, null != checkpoint && checkpoint.journalInput());
         if (null != ingress.publisher())
         {
-            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER, journal);
+            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
@@ -381,7 +381,9 @@ public final class StreamingQuery implements AutoCloseable
             counters.droppedContributions.get(),
             counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get(),
             counters.watermark.get(),
-            counters.committedEpoch.get());
+            counters.committedEpoch.get(),
+            new QueryProgress.Stages(counters.serviceTime.take(), counters.marker.take(), counters.commitWait.take(),
+                counters.snapshotCopy.take(), counters.commitWrite.take(), counters.commitForce.take()));
     }
 
     private static void closeAll(final Sink sink, final Sink lateSink)

@@ -1,6 +1,7 @@
 package io.millrace;
 
 import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.RecordBatch;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
@@ -129,8 +130,7 @@ class OneQueryPerInputTest
             throw error;
         }
 
-        public long appendRecord(
-            final long sourceOffset, final long lineNumber, final DirectBuffer row, final int offset, final int length)
+        public long appendRecords(final long sourceOffset, final long lineNumber, final RecordBatch records)
         {
             throw new UnsupportedOperationException();
         }
@@ -145,7 +145,7 @@ class OneQueryPerInputTest
             throw new UnsupportedOperationException();
         }
 
-        public void commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
+        public long commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
         {
             throw new UnsupportedOperationException();
         }

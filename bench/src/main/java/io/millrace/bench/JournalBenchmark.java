@@ -1,6 +1,7 @@
 package io.millrace.bench;
 
 import io.millrace.checkpoint.EpochCut;
+import io.millrace.checkpoint.RecordBatch;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowWriter;
@@ -12,6 +13,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -27,9 +29,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The journal's per-record cost (docs/checkpoints.md): {@link #appendRecord()} journals one event row (the ingress
- * journal with {@code --journal-input}) into a real Chronicle Queue checkpoint, checksum included;
- * {@link #appendEpochCut()} logs an epoch cut. Zero allocation expected.
+ * The journal's per-record cost (docs/checkpoints.md), into a real Chronicle Queue checkpoint, checksum included:
+ * {@link #appendRecord()} journals one event row as its own entry (what each offer to a journaled publisher
+ * does), {@link #appendBatch()} gathers {@value #BATCH} rows into one entry (what a poll of a journaled source
+ * does), reported per row; {@link #appendEpochCut()} logs an epoch cut. Zero allocation expected.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +48,10 @@ public class JournalBenchmark
 {
     private Path directory;
     private ChronicleJournal journal;
+    static final int BATCH = 1024;
+
+    private final RecordBatch single = new RecordBatch();
+    private final RecordBatch batch = new RecordBatch();
     private RowWriter row;
     private long offset;
     private long epoch;
@@ -80,13 +87,31 @@ public class JournalBenchmark
     }
 
     /**
-     * @return the record's journal index.
+     * @return the record's offset.
      */
     @Benchmark
     public long appendRecord()
     {
         offset += 20;
-        return journal.appendRecord(offset, offset, row.buffer(), 0, row.length());
+        single.clear();
+        single.add(row.buffer(), 0, row.length());
+        return journal.appendRecords(offset, offset, single);
+    }
+
+    /**
+     * @return the first record's offset.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long appendBatch()
+    {
+        batch.clear();
+        for (int i = 0; i < BATCH; i++)
+        {
+            batch.add(row.buffer(), 0, row.length());
+        }
+        offset += 20 * BATCH;
+        return journal.appendRecords(offset, offset, batch);
     }
 
     /**

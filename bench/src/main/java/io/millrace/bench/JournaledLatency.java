@@ -3,6 +3,7 @@ package io.millrace.bench;
 import io.millrace.Aggregate;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
+import io.millrace.QueryProgress;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.Window;
@@ -66,11 +67,25 @@ final class JournaledLatency
             .start();
         try
         {
+            final long measureFromNanos = schedule.intendedNanos(warmupRecords);
+            while (System.nanoTime() - measureFromNanos < 0)
+            {
+                Thread.sleep(1);
+            }
+            // From here the stages cover what is measured: the warm-up's are taken and dropped.
+            query.progress();
             final long expectedEndNanos = schedule.intendedNanos(totalRecords);
             final boolean allSeen = LatencyHarness.awaitRows(recorder, totalRecords,
                 Math.max(0, expectedEndNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(30));
+            final QueryProgress.Stages stages = query.progress().stages();
             query.awaitTermination(Duration.ofSeconds(30));
+            // The source thread idles under its backoff strategy between due records, so no thread spins here to
+            // time its own stops; the load average says how busy the machine was.
+            System.out.printf(Locale.ROOT, "noise: load average %.2f (no spinning thread to time stops in a " +
+                "journaled run)%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
             LatencyHarness.printLatency(recorder, totalRecords, allSeen);
+            LatencyHarness.printStages(stages);
             LatencyHarness.printGcAndDistribution(settings, recorder, JvmStats.gcCount() - gcCountBefore,
                 JvmStats.gcMillis() - gcMillisBefore);
             return allSeen ? 0 : 1;

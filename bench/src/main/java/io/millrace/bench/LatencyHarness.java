@@ -3,6 +3,7 @@ package io.millrace.bench;
 import io.millrace.Aggregate;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
+import io.millrace.QueryProgress;
 import io.millrace.Publisher;
 import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
@@ -153,6 +154,9 @@ public final class LatencyHarness
         final FixedRateSchedule schedule = new FixedRateSchedule(startNanos, settings.rate());
         final boolean invoke = settings.threading() == ThreadingMode.INVOKER;
         schedule.offer(publisher, events, 0, warmupRecords, query, invoke);
+        // From here the stages cover what is measured: the warm-up's are taken and dropped (before the allocation
+        // count starts: reading them allocates).
+        query.progress();
         final long publisherAllocatedBefore = JvmStats.currentThreadAllocatedBytes();
         final long firstMeasuredNanos = schedule.intendedNanos(warmupRecords);
         schedule.resetStalls();
@@ -161,6 +165,7 @@ public final class LatencyHarness
         final long publisherAllocated = JvmStats.currentThreadAllocatedBytes() - publisherAllocatedBefore;
 
         final boolean allSeen = awaitRows(recorder, totalRecords, TimeUnit.SECONDS.toNanos(30));
+        final QueryProgress.Stages stages = query.progress().stages();
         final long operatorAllocated = recorder.threadId() == 0 ? -1 :
             JvmStats.threadAllocatedBytes(recorder.threadId()) - recorder.allocatedAtMeasureStart();
         final long gcCount = JvmStats.gcCount() - gcCountBefore;
@@ -185,6 +190,7 @@ public final class LatencyHarness
             schedule.spunNanos() / 1e9, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
         printLatency(recorder, totalRecords, allSeen);
+        printStages(stages);
         if (!invoke)
         {
             System.out.printf(Locale.ROOT, "allocated while measuring: publisher thread %,d B (%.4f B/record), " +
@@ -211,6 +217,26 @@ public final class LatencyHarness
             histogram.getTotalCount(), percentile(histogram, 50), percentile(histogram, 90),
             percentile(histogram, 99), percentile(histogram, 99.9), percentile(histogram, 99.99),
             histogram.getMaxValue() / 1e3);
+    }
+
+    /**
+     * Prints where the engine's own time went while measuring, from {@link StreamingQuery#progress()}: the
+     * service time of a record (no queueing) and each epoch's marker, step by step.
+     */
+    static void printStages(final QueryProgress.Stages stages)
+    {
+        System.out.println("engine stages while measuring (each measured by the thread that runs it):");
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "service time, ring to sink, no queueing (1 record in 64)",
+            stages.serviceTime());
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "epoch marker through the operators and the part commit",
+            stages.marker());
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "operator thread waiting for a free snapshot buffer",
+            stages.commitWait());
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "snapshot copy on the operator thread", stages.snapshotCopy());
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "commit write on the committer thread (force excluded)",
+            stages.commitWrite());
+        System.out.printf(Locale.ROOT, "  %-58s %s%n", "commit force (fsync) on the committer thread",
+            stages.commitForce());
     }
 
     static void printGcAndDistribution(

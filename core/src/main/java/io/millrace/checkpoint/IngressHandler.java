@@ -9,15 +9,16 @@ import org.agrona.DirectBuffer;
 public interface IngressHandler
 {
     /**
-     * @param index        journal index of the record: its offset.
-     * @param sourceOffset position of the original source after the record.
-     * @param lineNumber   records the original source had read after the record.
+     * @param recordOffset the record's offset, as {@link Journal#appendRecords} gave it.
+     * @param sourceOffset position of the original source after the entry holding the record (records journaled
+     *                     together share it).
+     * @param lineNumber   records the original source had read after the entry holding the record.
      * @param row          buffer holding the row.
      * @param offset       of the row in {@code row}.
      * @param length       of the row.
      * @return false to stop reading after this entry (back-pressure).
      */
-    boolean onRecord(long index, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
+    boolean onRecord(long recordOffset, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
 
     /**
      * @param index journal index of the cut.

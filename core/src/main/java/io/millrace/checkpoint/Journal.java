@@ -6,7 +6,7 @@ import org.agrona.DirectBuffer;
  * A query's write-ahead log and checkpoint store (docs/checkpoints.md). The {@code journal} module implements it over
  * Chronicle Queue; core only sees this interface.
  * <p>
- * Threads: {@link #open} on the control thread before the query starts; {@link #appendRecord},
+ * Threads: {@link #open} on the control thread before the query starts; {@link #appendRecords},
  * {@link #appendEpochCut} and {@link #readIngress} on the producer's thread (the source thread, or the thread
  * offering to a publisher, whose idle epochs the operator thread cuts while holding the publisher's turn: one
  * thread at a time); {@link #commit} on the query's committer thread; {@link #close} once all have stopped.
@@ -36,16 +36,15 @@ public interface Journal extends AutoCloseable
     }
 
     /**
-     * Journals an input record before it is processed (the ingress journal).
+     * Journals input records before they are processed (the ingress journal), all in one entry: a crash keeps all
+     * of them or none. Records get consecutive offsets, growing from one entry to the next.
      *
-     * @param sourceOffset position of the source after the record.
-     * @param lineNumber   records the source had read after the record.
-     * @param row          buffer holding the row.
-     * @param offset       of the row.
-     * @param length       of the row.
-     * @return the journal index of the record, which becomes its offset.
+     * @param sourceOffset position of the source after the last record.
+     * @param lineNumber   records the source had read after the last record.
+     * @param records      the rows, at least one.
+     * @return the offset of the first record; the record at place {@code i} in the batch has this plus {@code i}.
      */
-    long appendRecord(long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
+    long appendRecords(long sourceOffset, long lineNumber, RecordBatch records);
 
     /**
      * Logs an epoch cut ({@code EPOCH_BEGIN}) before its marker enters the ring.
@@ -72,8 +71,10 @@ public interface Journal extends AutoCloseable
      * @param snapshot operator state at the end of the epoch.
      * @param offset   of the snapshot in {@code snapshot}.
      * @param length   of the snapshot.
+     * @return nanoseconds of the commit spent waiting for the disk to hold the snapshot (forcing it and its
+     *         directory entry), for the query's figures; 0 when nothing was forced.
      */
-    void commit(long epoch, DirectBuffer snapshot, int offset, int length);
+    long commit(long epoch, DirectBuffer snapshot, int offset, int length);
 
     @Override
     void close();

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code NAME} (the first time the step is passed) or {@code NAME:N} (the N-th time); the check is then a compare
  * with a constant null, which the JIT removes.
  * <p>
- * The steps, in the order an epoch passes them: {@code record-appended} (an input record journaled),
+ * The steps, in the order an epoch passes them: {@code record-appended} (an input record journaled;
+ * records journaled in one entry pass it together),
  * {@code cut-appended} ({@code EPOCH_BEGIN} journaled), {@code part-written} (the part file forced, not yet
  * renamed), {@code part-renamed}, {@code snapshot-written} (forced, not yet renamed), {@code snapshot-renamed},
  * {@code commit-appended} ({@code EPOCH_COMMIT} journaled), {@code snapshot-pruned} (an old snapshot deleted);
@@ -56,6 +57,25 @@ public final class CrashPoints
         if (null != POINT && POINT.equals(step) && PASSED.incrementAndGet() == AT)
         {
             Runtime.getRuntime().halt(EXIT_STATUS);
+        }
+    }
+
+    /**
+     * Marks that the process has just passed a step several times at once (e.g. journaled several records in one
+     * entry); stops it there when the chosen occurrence is among them.
+     *
+     * @param step  name of the step.
+     * @param times how many times it was passed.
+     */
+    public static void passed(final String step, final int times)
+    {
+        if (null != POINT && POINT.equals(step))
+        {
+            final long after = PASSED.addAndGet(times);
+            if (after >= AT && after - times < AT)
+            {
+                Runtime.getRuntime().halt(EXIT_STATUS);
+            }
         }
     }
 }

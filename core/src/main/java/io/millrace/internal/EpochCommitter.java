@@ -32,6 +32,7 @@ public final class EpochCommitter implements Agent
 
     private final Journal journal;
     private final QueryControl control;
+    private final QueryCounters counters;
     private final OneToOneConcurrentArrayQueue<Pending> free = new OneToOneConcurrentArrayQueue<>(IN_FLIGHT);
     private final OneToOneConcurrentArrayQueue<Pending> submitted = new OneToOneConcurrentArrayQueue<>(IN_FLIGHT);
     private Pending claimed;
@@ -40,13 +41,15 @@ public final class EpochCommitter implements Agent
 
     /**
      * @param journal to commit to.
-     * @param control of the query: a failed commit fails the query; the operator thread stops waiting once the
-     *                query has ended.
+     * @param control  of the query: a failed commit fails the query; the operator thread stops waiting once the
+     *                 query has ended.
+     * @param counters of the query: the commit's stages are timed there.
      */
-    public EpochCommitter(final Journal journal, final QueryControl control)
+    public EpochCommitter(final Journal journal, final QueryControl control, final QueryCounters counters)
     {
         this.journal = journal;
         this.control = control;
+        this.counters = counters;
         for (int i = 0; i < IN_FLIGHT; i++)
         {
             free.offer(new Pending());
@@ -128,7 +131,10 @@ public final class EpochCommitter implements Agent
         }
         try
         {
-            journal.commit(pending.epoch, pending.snapshot.buffer(), 0, pending.snapshot.length());
+            final long start = System.nanoTime();
+            final long forcing = journal.commit(pending.epoch, pending.snapshot.buffer(), 0, pending.snapshot.length());
+            counters.commitWrite.record(System.nanoTime() - start - forcing);
+            counters.commitForce.record(forcing);
         }
         catch (final RuntimeException ex)
         {

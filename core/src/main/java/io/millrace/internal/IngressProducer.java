@@ -1,23 +1,72 @@
 package io.millrace.internal;
 
-import io.millrace.row.RowWriter;
+import io.millrace.checkpoint.EpochCut;
+import io.millrace.checkpoint.IngressHandler;
+import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.RecordBatch;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableDirectByteBuffer;
+
+import java.util.List;
 
 /**
- * The producer side of a query's ingress, shared by the polled-source agent and the in-process publisher:
- * publishes rows, cuts an epoch every interval with a marker carrying the source position, and at the end of
- * input publishes the last marker and the end. One producer thread; {@link #isCutDue} may be asked from any
- * thread, and the consumer may end an epoch itself ({@link #cutDrained}) while the producer side is held.
+ * The producer protocol of a query's ingress, one for both kinds of input (the polled-source agent and the
+ * in-process publisher): it publishes rows into the ring, journals them first when the input is journaled, cuts
+ * an epoch every interval (logging the cut before its marker enters the ring), and ends the input with the last
+ * marker. On recovery it replays what the journal holds of the epochs not committed: the journaled rows and cuts,
+ * or, for a replayable source, cuts each logged epoch again where the next row's offset reaches the logged cut.
+ * <p>
+ * Journaled rows are gathered into a {@link RecordBatch} and journaled as one entry when the caller says the batch
+ * is complete ({@link #flush}: after each poll of a source, after each offer to a publisher) or when it reaches
+ * {@link #BATCH_BYTES}; only then do they enter the ring, each with the offset the journal gave it.
+ * <p>
+ * Back-pressure is the same for every caller: a call that could not put everything into the full ring keeps what
+ * is left (a cut's marker, a row, the rest of a journaled batch) and returns false; the caller calls
+ * {@link #publishWaiting} until it returns true before producing anything else. Nothing accepted is dropped.
+ * <p>
+ * One producer thread at a time; {@link #isCutDue} may be asked from any thread, and the consumer may end an epoch
+ * itself ({@link #cutDrained}) while the producer side is held.
  */
-public final class IngressProducer
+public final class IngressProducer implements IngressHandler
 {
+    /** Most bytes of rows journaled in one entry: a poll that reads more journals them in several. */
+    public static final int BATCH_BYTES = 64 * 1024;
+
     private final IngressRing ring;
     private final QueryCounters counters;
     private final long epochIntervalNanos;
+    private final Journal journal;
+    private final boolean journalRecords;
+    private final RecordBatch batch = new RecordBatch();
+    private final ExpandableDirectByteBuffer held = new ExpandableDirectByteBuffer(256);
     private volatile long nextCutNanos;
     private long epoch;
+
+    // The open epoch's figures, logged with its cut.
+    private long records;
+    private long firstOffset = -1;
+    private long lastOffset = -1;
+
+    // What waits for room in the ring, published before anything else.
+    private boolean markerWaiting;
+    private long markerPosition;
+    private boolean rowWaiting;
+    private int heldLength;
+    private long heldOffset;
+    private int batchFrame = -1;
+    private long batchOffset;
+
+    // The end of input.
+    private boolean finalCutLogged;
     private boolean endPublished;
     private boolean ended;
+
+    // Replay of the journaled input.
+    private long resumeOffset;
+    private long resumeLineNumber;
+    private boolean journalEnded;
+    private List<EpochCut> loggedCuts = List.of();
+    private int nextLoggedCut;
 
     /**
      * @param ring               to publish into.
@@ -25,19 +74,37 @@ public final class IngressProducer
      * @param epochIntervalNanos between cuts; 0 cuts only at the end of input.
      * @param firstEpoch         id of the first epoch.
      * @param nowNanos           current {@link System#nanoTime()}.
+     * @param journal            the checkpoint's journal, where cuts are logged; null without a checkpoint.
+     * @param journalRecords     whether rows are journaled before they are published.
      */
     public IngressProducer(
         final IngressRing ring,
         final QueryCounters counters,
         final long epochIntervalNanos,
         final long firstEpoch,
-        final long nowNanos)
+        final long nowNanos,
+        final Journal journal,
+        final boolean journalRecords)
     {
+        if (journalRecords && null == journal)
+        {
+            throw new IllegalArgumentException("rows can only be journaled with a journal");
+        }
         this.ring = ring;
         this.counters = counters;
         this.epochIntervalNanos = epochIntervalNanos;
         this.epoch = firstEpoch;
         this.nextCutNanos = nowNanos + epochIntervalNanos;
+        this.journal = journal;
+        this.journalRecords = journalRecords;
+    }
+
+    /**
+     * @return whether rows are journaled before they are published.
+     */
+    public boolean journalsRecords()
+    {
+        return journalRecords;
     }
 
     /**
@@ -49,39 +116,185 @@ public final class IngressProducer
     }
 
     /**
-     * @param row      to publish a copy of.
-     * @param position source position after it.
-     * @return false on back-pressure.
-     */
-    public boolean publish(final RowWriter row, final long position)
-    {
-        return publish(row.buffer(), 0, row.length(), position);
-    }
-
-    /**
-     * @param buffer   holding a row.
-     * @param offset   of the row.
-     * @param length   of the row.
-     * @param position source offset of the row.
-     * @return false on back-pressure.
-     */
-    public boolean publish(final DirectBuffer buffer, final int offset, final int length, final long position)
-    {
-        if (ring.tryPublishRow(buffer, offset, length, position))
-        {
-            counters.recordsIn.increment();
-            return true;
-        }
-        return false;
-    }
-
-    /**
      * @param length of a row.
-     * @return whether {@link #publish} would take it now.
+     * @return whether the ring would take it now; nothing waits for room when this is asked.
      */
     public boolean canPublish(final int length)
     {
         return ring.canPublish(length);
+    }
+
+    /**
+     * Publishes what an earlier call left waiting for room: a cut's marker, a row, the rest of a journaled batch.
+     *
+     * @return true when nothing waits any more.
+     */
+    public boolean publishWaiting()
+    {
+        if (!publishMarker())
+        {
+            return false;
+        }
+        if (rowWaiting)
+        {
+            if (!publishAfterLoggedCuts(held, 0, heldLength, heldOffset))
+            {
+                return false;
+            }
+            rowWaiting = false;
+        }
+        return batchFrame < 0 || publishBatch();
+    }
+
+    private boolean publishMarker()
+    {
+        if (!markerWaiting)
+        {
+            return true;
+        }
+        if (!ring.tryPublishMarker(epoch, markerPosition))
+        {
+            return false;
+        }
+        markerWaiting = false;
+        epoch++;
+        return true;
+    }
+
+    /**
+     * @return whether something waits for room ({@link #publishWaiting}).
+     */
+    public boolean isWaiting()
+    {
+        return markerWaiting || rowWaiting || batchFrame >= 0;
+    }
+
+    /**
+     * Publishes a row that is not journaled; the ring keeps a copy.
+     *
+     * @param buffer holding the row.
+     * @param offset of the row.
+     * @param length of the row.
+     * @param recordOffset source offset of the row.
+     * @return false when the ring was full: the row waits, and the caller must stop producing.
+     */
+    public boolean publish(final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+    {
+        if (rowWaiting)
+        {
+            throw new IllegalStateException("a row still waits for room: publishWaiting() first");
+        }
+        if (!markerWaiting && batchFrame < 0 && publishAfterLoggedCuts(buffer, offset, length, recordOffset))
+        {
+            return true;
+        }
+        held.putBytes(0, buffer, offset, length);
+        heldLength = length;
+        heldOffset = recordOffset;
+        rowWaiting = true;
+        return false;
+    }
+
+    /**
+     * Adds a row to the batch to be journaled; it enters the ring once the batch is journaled.
+     *
+     * @param buffer holding the row.
+     * @param offset of the row.
+     * @param length of the row.
+     * @return false when the batch has reached {@link #BATCH_BYTES}: the caller must {@link #flush} it now.
+     */
+    public boolean add(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (batchFrame >= 0)
+        {
+            throw new IllegalStateException("the last batch still waits for room: publishWaiting() first");
+        }
+        batch.add(buffer, offset, length);
+        return batch.length() < BATCH_BYTES;
+    }
+
+    /**
+     * Journals the rows added since the last flush as one entry, then publishes them.
+     *
+     * @param sourceOffset position of the source after the last of them.
+     * @param lineNumber   records the source had read after the last of them.
+     * @return false when the ring could not take them all (or an earlier batch still waits): the rest waits, and the
+     *         caller must stop producing.
+     */
+    public boolean flush(final long sourceOffset, final long lineNumber)
+    {
+        if (batchFrame >= 0)
+        {
+            return false;
+        }
+        if (batch.isEmpty())
+        {
+            return true;
+        }
+        batchOffset = journal.appendRecords(sourceOffset, lineNumber, batch);
+        CrashPoints.passed("record-appended", batch.count());
+        batchFrame = batch.first();
+        return publishBatch();
+    }
+
+    private boolean publishBatch()
+    {
+        final DirectBuffer rows = batch.buffer();
+        final int end = batch.length();
+        int frame = batchFrame;
+        while (frame < end)
+        {
+            if (!publishAfterLoggedCuts(rows, batch.rowOffset(frame), batch.rowLength(frame), batchOffset))
+            {
+                batchFrame = frame;
+                return false;
+            }
+            batchOffset++;
+            frame = batch.next(frame);
+        }
+        batchFrame = -1;
+        batch.clear();
+        return true;
+    }
+
+    /**
+     * Publishes a row, first cutting every epoch an earlier run logged as ending before it.
+     */
+    private boolean publishAfterLoggedCuts(
+        final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+    {
+        while (nextLoggedCut < loggedCuts.size() && recordOffset >= loggedCuts.get(nextLoggedCut).sourceOffset())
+        {
+            if (!cutLogged(System.nanoTime(), loggedCuts.get(nextLoggedCut++).sourceOffset()))
+            {
+                return false;
+            }
+        }
+        return tryPublish(buffer, offset, length, recordOffset);
+    }
+
+    private boolean tryPublish(final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+    {
+        if (!ring.tryPublishRow(buffer, offset, length, recordOffset))
+        {
+            return false;
+        }
+        counters.recordsIn.increment();
+        records++;
+        if (firstOffset < 0)
+        {
+            firstOffset = recordOffset;
+        }
+        lastOffset = recordOffset;
+        return true;
+    }
+
+    /**
+     * @return records published into the open epoch.
+     */
+    public long records()
+    {
+        return records;
     }
 
     /**
@@ -102,38 +315,87 @@ public final class IngressProducer
     }
 
     /**
-     * Ends the current epoch now with a marker.
+     * Ends the open epoch: logs its cut to the journal, if there is one, then publishes its marker.
      *
-     * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
-     * @param position source position of the cut.
-     * @return false when the ring is full.
+     * @param nowNanos     current {@link System#nanoTime()}, from which the next interval runs.
+     * @param sourceOffset position of the source at the cut.
+     * @param lineNumber   records the source had read at the cut.
+     * @return false when the ring was full: the marker waits, and the caller must stop producing.
      */
-    public boolean cut(final long nowNanos, final long position)
+    public boolean cut(final long nowNanos, final long sourceOffset, final long lineNumber)
     {
-        if (ring.tryPublishMarker(epoch, position))
-        {
-            epoch++;
-            nextCutNanos = nowNanos + epochIntervalNanos;
-            return true;
-        }
-        return false;
+        logCut(sourceOffset, lineNumber, false);
+        return cutLogged(nowNanos, sourceOffset);
     }
 
     /**
-     * Ends the current epoch without a marker in the ring, for a consumer that has drained the ring and handles the
-     * marker itself, while the producer side is held so that nothing enters the ring meanwhile.
+     * Ends the open epoch where an earlier run logged its cut: publishes its marker without logging it again.
      *
      * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
+     * @param position of the cut, carried by the marker.
+     * @return false when the ring was full: the marker waits, and the caller must stop producing.
+     */
+    public boolean cutLogged(final long nowNanos, final long position)
+    {
+        resetFigures();
+        nextCutNanos = nowNanos + epochIntervalNanos;
+        markerWaiting = true;
+        markerPosition = position;
+        return publishMarker();
+    }
+
+    /**
+     * Makes the epochs an earlier run logged end where they ended then: each is cut when the next row's offset
+     * reaches its cut's source offset, and at the end of input, for a source that replays from the committed cut.
+     *
+     * @param cuts logged after the committed epoch's, in order.
+     */
+    public void cutAgainAt(final List<EpochCut> cuts)
+    {
+        loggedCuts = cuts;
+        nextLoggedCut = 0;
+    }
+
+    /**
+     * @return whether epochs an earlier run logged are still to be cut again; no fresh cut is taken before.
+     */
+    public boolean cutsAgain()
+    {
+        return nextLoggedCut < loggedCuts.size();
+    }
+
+    /**
+     * Ends the open epoch without a marker in the ring, for a consumer that has drained the ring and handles the
+     * marker itself, while the producer side is held so that nothing enters the ring meanwhile. Logs the cut unless
+     * a cut whose marker waits for room logged it already.
+     *
+     * @param nowNanos     current {@link System#nanoTime()}, from which the next interval runs.
+     * @param sourceOffset position of the source at the cut.
+     * @param lineNumber   records the source had read at the cut.
      * @return id of the epoch ended.
      */
-    public long cutDrained(final long nowNanos)
+    public long cutDrained(final long nowNanos, final long sourceOffset, final long lineNumber)
     {
-        if (!ring.isDrained())
+        if (!ring.isDrained() || rowWaiting || batchFrame >= 0)
         {
-            throw new IllegalStateException("the ring holds slots the cut would pass");
+            throw new IllegalStateException("the ring holds slots, or rows wait for it, that the cut would pass");
         }
+        if (!markerWaiting)
+        {
+            logCut(sourceOffset, lineNumber, false);
+        }
+        markerWaiting = false;
+        resetFigures();
         nextCutNanos = nowNanos + epochIntervalNanos;
         return epoch++;
+    }
+
+    /**
+     * @return whether a cut's marker waits for room: the cut is logged already.
+     */
+    public boolean isMarkerWaiting()
+    {
+        return markerWaiting;
     }
 
     /**
@@ -145,6 +407,50 @@ public final class IngressProducer
     }
 
     /**
+     * Ends the input: logs the last epoch's cut (unless an earlier run did, or an earlier call), publishes the end
+     * of input, then the last epoch's marker (so that what the end of input flushes, such as windows closed by the
+     * final watermark, belongs to the last epoch); call again while it returns false.
+     *
+     * @param sourceOffset position of the source at the end.
+     * @param lineNumber   records the source had read at the end.
+     * @return true once all is published.
+     */
+    public boolean finish(final long sourceOffset, final long lineNumber)
+    {
+        if (!publishWaiting())
+        {
+            return false;
+        }
+        while (nextLoggedCut < loggedCuts.size())
+        {
+            final EpochCut cut = loggedCuts.get(nextLoggedCut++);
+            if (cut.endOfInput())
+            {
+                // The earlier run logged its last cut already: the same epoch ends the same way.
+                finalCutLogged = true;
+            }
+            else if (!cutLogged(System.nanoTime(), cut.sourceOffset()))
+            {
+                return false;
+            }
+        }
+        if (!finalCutLogged)
+        {
+            logCut(sourceOffset, lineNumber, true);
+            finalCutLogged = true;
+        }
+        if (!endPublished && ring.tryPublishEnd())
+        {
+            endPublished = true;
+        }
+        if (endPublished && !ended && ring.tryPublishMarker(epoch, sourceOffset))
+        {
+            ended = true;
+        }
+        return ended;
+    }
+
+    /**
      * @return whether the end of input has been published (the last marker may still be pending).
      */
     public boolean isEndPublished()
@@ -153,30 +459,123 @@ public final class IngressProducer
     }
 
     /**
-     * Publishes the end of input, then the last epoch's marker (so that what the end of input flushes, such as
-     * windows closed by the final watermark, belongs to the last epoch); call again while it returns false.
-     *
-     * @param position source position at the end.
-     * @return true once both are published.
-     */
-    public boolean finish(final long position)
-    {
-        if (!endPublished && ring.tryPublishEnd())
-        {
-            endPublished = true;
-        }
-        if (endPublished && !ended && ring.tryPublishMarker(epoch, position))
-        {
-            ended = true;
-        }
-        return ended;
-    }
-
-    /**
      * @return whether the end of input is published.
      */
     public boolean isEnded()
     {
         return ended;
+    }
+
+    /**
+     * Replays journaled input of the epochs not committed, from where the last call stopped: its rows with their
+     * journaled offsets, its cuts as markers.
+     *
+     * @param limit most rows and cuts to replay.
+     * @return rows and cuts replayed, 0 while the ring is full, -1 once the journal holds no more (or held the end
+     *         of input: {@link #journalEndedInput()}).
+     */
+    public int replayJournal(final int limit)
+    {
+        if (journalEnded)
+        {
+            return -1;
+        }
+        if (!publishWaiting())
+        {
+            return 0;
+        }
+        final int replayed = journal.readIngress(this, Math.min(limit, Math.max(1, ring.remainingCapacity())));
+        if (replayed < 0)
+        {
+            journalEnded = true;
+        }
+        return journalEnded ? -1 : replayed;
+    }
+
+    /**
+     * @return whether the journal held the cut of the last epoch: the input had ended before the crash.
+     */
+    public boolean journalEndedInput()
+    {
+        return finalCutLogged && journalEnded;
+    }
+
+    /**
+     * @return the source position after the last row or cut replayed from the journal (or given to
+     *         {@link #resumeAt}).
+     */
+    public long resumeOffset()
+    {
+        return resumeOffset;
+    }
+
+    /**
+     * @return the source's line number after the last row or cut replayed from the journal.
+     */
+    public long resumeLineNumber()
+    {
+        return resumeLineNumber;
+    }
+
+    /**
+     * @param sourceOffset where the committed epoch's cut left the source.
+     * @param lineNumber   records the source had read there.
+     */
+    public void resumeAt(final long sourceOffset, final long lineNumber)
+    {
+        resumeOffset = sourceOffset;
+        resumeLineNumber = lineNumber;
+    }
+
+    @Override
+    public boolean onRecord(
+        final long recordOffset,
+        final long sourceOffset,
+        final long lineNumber,
+        final DirectBuffer row,
+        final int offset,
+        final int length)
+    {
+        resumeOffset = sourceOffset;
+        resumeLineNumber = lineNumber;
+        return publish(row, offset, length, recordOffset);
+    }
+
+    @Override
+    public boolean onEpochCut(final long index, final EpochCut cut)
+    {
+        if (cut.epoch() != epoch)
+        {
+            throw new IllegalStateException("journal holds the cut of epoch " + cut.epoch() + " where epoch " +
+                epoch + " was expected");
+        }
+        resumeOffset = cut.sourceOffset();
+        resumeLineNumber = cut.lineNumber();
+        if (cut.endOfInput())
+        {
+            // The input had ended: it ends again the same way, with no more input read.
+            resetFigures();
+            finalCutLogged = true;
+            journalEnded = true;
+            return false;
+        }
+        return cutLogged(System.nanoTime(), index);
+    }
+
+    private void logCut(final long sourceOffset, final long lineNumber, final boolean endOfInput)
+    {
+        if (null != journal)
+        {
+            journal.appendEpochCut(
+                new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset, endOfInput));
+        }
+        resetFigures();
+    }
+
+    private void resetFigures()
+    {
+        records = 0;
+        firstOffset = -1;
+        lastOffset = -1;
     }
 }

@@ -34,6 +34,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     private final Runnable onClose;
     private final IdleCut idleCut;
     private final RowView view = new RowView();
+    private final QueryCounters counters;
+    private long rows;
     private boolean inputEnded;
     private boolean ended;
 
@@ -54,6 +56,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         this.committer = committer;
         this.onClose = onClose;
         this.idleCut = idleCut;
+        this.counters = context.counters();
     }
 
     @Override
@@ -75,15 +78,26 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     public void onRow(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         context.position(position);
+        if ((++rows & (QueryCounters.SERVICE_TIME_SAMPLE - 1)) != 0)
+        {
+            head.onRow(view.wrap(buffer, offset, length));
+            return;
+        }
+        // Timing every record would cost two clock reads per record: one in SERVICE_TIME_SAMPLE is timed.
+        final long start = System.nanoTime();
         head.onRow(view.wrap(buffer, offset, length));
+        counters.serviceTime.record(System.nanoTime() - start);
     }
 
     @Override
     public void onMarker(final long epoch, final long position)
     {
         context.position(position);
+        final long start = System.nanoTime();
         head.onMarker(epoch);
         context.commitLate(epoch);
+        final long marked = System.nanoTime();
+        counters.marker.record(marked - start);
         if (null != committer)
         {
             final StateWriter snapshot = committer.claim(epoch, commitWait);
@@ -91,6 +105,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
             {
                 throw new AgentTerminationException("query ended while epoch " + epoch + " waited to commit");
             }
+            final long claimed = System.nanoTime();
+            counters.commitWait.record(claimed - marked);
             for (final Operator operator : chain)
             {
                 snapshot.beginSection();
@@ -98,6 +114,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
                 snapshot.endSection();
             }
             committer.submit();
+            counters.snapshotCopy.record(System.nanoTime() - claimed);
         }
         ended = inputEnded;
     }

@@ -2,7 +2,7 @@ package io.millrace.internal;
 
 /**
  * The live figures of one query. Each counter has one writer: the source thread (records in, source dead
- * letters), the operator thread (everything else).
+ * letters), the committer thread (the commit's stages), the operator thread (everything else).
  */
 public final class QueryCounters
 {
@@ -26,4 +26,19 @@ public final class QueryCounters
     public final Counter watermark = new Counter(Long.MIN_VALUE);
     /** Last epoch the sink committed, 0 before the first. */
     public final Counter committedEpoch = new Counter(0);
+    /** One record in {@link #SERVICE_TIME_SAMPLE} from the operator thread taking it to the sink having it. */
+    public final StageRecorder serviceTime = new StageRecorder();
+    /** A marker through the operators and the sink's commit of the epoch's output. */
+    public final StageRecorder marker = new StageRecorder();
+    /** The operator thread waiting for a free snapshot buffer: epochs in flight to the committer. */
+    public final StageRecorder commitWait = new StageRecorder();
+    /** The operator thread writing the state into a snapshot buffer. */
+    public final StageRecorder snapshotCopy = new StageRecorder();
+    /** The committer writing the snapshot and journaling the commit, the disk's forcing excluded. */
+    public final StageRecorder commitWrite = new StageRecorder();
+    /** The committer waiting for the disk to hold the snapshot. */
+    public final StageRecorder commitForce = new StageRecorder();
+
+    /** Records per service-time measurement: a power of two. */
+    public static final int SERVICE_TIME_SAMPLE = 64;
 }

@@ -67,12 +67,10 @@ public final class QueryRuntime
         this.control = control;
         this.checkpoint = checkpoint;
         this.producerQuiesce = quiesce;
-        final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control);
+        final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control, context.counters());
         final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, committer, onClose, idleCut);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
             source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED,
-            null == checkpoint ? null : checkpoint.journal(),
-            null != checkpoint && checkpoint.journalInput(),
             null == checkpoint ? null : checkpoint.recovery());
         // Agrona reports an agent ending itself to the error handler too; that is not a failure.
         final ErrorHandler errorHandler = error ->

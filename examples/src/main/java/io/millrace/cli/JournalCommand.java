@@ -148,7 +148,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = "Every journal entry, one per line: index (hex), type, epoch and fields; journaled records decoded with the query's schema.")
+        description = "Every journal entry, one per line: index (hex), type, epoch and fields; journaled records decoded with the query's schema, one RECORD line each with its offset.")
     static final class Dump extends JournalSubcommand
     {
         @Option(names = "--from-epoch", paramLabel = "A", defaultValue = "0", description = "First epoch shown.")
@@ -180,10 +180,21 @@ final class JournalCommand implements Runnable
                     }
                     else if (entry.isRecord())
                     {
-                        final int length = rows.format(view.wrap(entry.rowBuffer(), entry.rowOffset(), entry.rowLength()));
-                        out.println(index + " RECORD epoch=" + epoch + " source_offset=" + entry.recordSourceOffset() +
-                            " line=" + entry.recordLineNumber() + " row=" +
-                            rows.buffer().getStringWithoutLengthUtf8(0, length - 1));
+                        if (entry.isRecordBatch())
+                        {
+                            out.println(index + " RECORD_BATCH epoch=" + epoch + " records=" + entry.recordCount() +
+                                " first_offset=" + entry.recordOffsetOfFirst() + " source_offset=" +
+                                entry.recordSourceOffset() + " line=" + entry.recordLineNumber());
+                        }
+                        while (entry.nextRecord())
+                        {
+                            final int length =
+                                rows.format(view.wrap(entry.rowBuffer(), entry.rowOffset(), entry.rowLength()));
+                            out.println(index + " RECORD epoch=" + epoch + " offset=" + entry.recordOffset() +
+                                (entry.isRecordBatch() ? "" : " source_offset=" + entry.recordSourceOffset() +
+                                " line=" + entry.recordLineNumber()) + " row=" +
+                                rows.buffer().getStringWithoutLengthUtf8(0, length - 1));
+                        }
                     }
                     else if (entry.isEpochBegin())
                     {

@@ -458,8 +458,8 @@ class FaultInjectionTest
                 RUNS.put(input, run);
             }
             run.singleEpoch = singleEpoch;
-            deleteTree(run.checkpoint);
-            deleteTree(run.output);
+            Checkpoints.deleteTree(run.checkpoint);
+            Checkpoints.deleteTree(run.output);
             Files.deleteIfExists(run.stderr);
             return run;
         }
@@ -642,7 +642,7 @@ class FaultInjectionTest
         final Path path = resolve(checkpoint, target);
         if (Files.isDirectory(path))
         {
-            deleteTree(path);
+            Checkpoints.deleteTree(path);
             return "deleted " + target;
         }
         final long length = Files.size(path);
@@ -732,23 +732,8 @@ class FaultInjectionTest
 
     private static void restore(final Path pristine, final Path target) throws IOException
     {
-        deleteTree(target);
+        Checkpoints.deleteTree(target);
         Checkpoints.copy(pristine, target);
-    }
-
-    private static void deleteTree(final Path path) throws IOException
-    {
-        if (!Files.exists(path))
-        {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path))
-        {
-            for (final Path file : walk.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
     }
 
     /** The lock file carries nothing; a run that finds it deleted makes it again. */

@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,12 +118,32 @@ class JournalCommandTest
         final Map<Long, List<DumpLine>> recordsByEpoch = new TreeMap<>();
         final Map<Long, Integer> begins = new TreeMap<>();
         final Map<Long, Integer> commits = new TreeMap<>();
+        final Pattern batchRecords = Pattern.compile(".* records=(\\d+) first_offset=(\\d+) .*");
+        long nextOffset = 0;
+        int batchLeft = 0;
+        long batchIndex = -1;
         for (final DumpLine line : dump.subList(1, dump.size()))
         {
+            if (!line.type().equals("RECORD"))
+            {
+                assertEquals(0, batchLeft, () -> "records of the batch before " + line.line());
+            }
             switch (line.type())
             {
+                case "RECORD_BATCH" ->
+                {
+                    final Matcher batch = batchRecords.matcher(line.line());
+                    assertTrue(batch.matches(), line.line());
+                    batchLeft = Integer.parseInt(batch.group(1));
+                    batchIndex = line.index();
+                    assertEquals(nextOffset, Long.parseLong(batch.group(2)), () -> "first offset of " + line.line());
+                }
                 case "RECORD" ->
                 {
+                    assertEquals(batchIndex, line.index(), () -> "a record line follows its batch: " + line.line());
+                    assertEquals(nextOffset, line.offset(), () -> "records are numbered in order: " + line.line());
+                    nextOffset++;
+                    batchLeft--;
                     rows.add(line.row());
                     recordsByEpoch.computeIfAbsent(line.epoch(), e -> new ArrayList<>()).add(line);
                 }
@@ -137,8 +159,8 @@ class JournalCommandTest
             assertEquals(epoch.records(), records.size(), () -> "RECORD lines of epoch " + epoch);
             if (!records.isEmpty())
             {
-                assertEquals(epoch.firstOffset(), records.get(0).index(), () -> "first offset of " + epoch);
-                assertEquals(epoch.lastOffset(), records.get(records.size() - 1).index(),
+                assertEquals(epoch.firstOffset(), records.get(0).offset(), () -> "first offset of " + epoch);
+                assertEquals(epoch.lastOffset(), records.get(records.size() - 1).offset(),
                     () -> "last offset of " + epoch);
             }
             assertEquals(1, begins.getOrDefault(epoch.epoch(), 0), () -> "one EPOCH_BEGIN for " + epoch);
@@ -147,8 +169,9 @@ class JournalCommandTest
         assertEquals(epochs.size(), begins.size(), "EPOCH_BEGIN only for listed epochs");
         for (int i = 1; i < dump.size(); i++)
         {
-            assertTrue(Long.compareUnsigned(dump.get(i - 1).index(), dump.get(i).index()) < 0,
-                "entries in index order: " + dump.get(i).line());
+            final int order = Long.compareUnsigned(dump.get(i - 1).index(), dump.get(i).index());
+            assertTrue(dump.get(i).type().equals("RECORD") ? order == 0 : order < 0,
+                "entries in index order, each batch's records after it: " + dump.get(i).line());
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,28 @@ public final class Checkpoints
      * One line of {@code journal dump}.
      *
      * @param index the entry's journal index.
-     * @param type  IDENTITY, RECORD, EPOCH_BEGIN, EPOCH_COMMIT or DAMAGED.
+     * @param type  IDENTITY, RECORD_BATCH, RECORD (one per record, after its batch's line), EPOCH_BEGIN,
+     *              EPOCH_COMMIT or DAMAGED.
      * @param epoch it belongs to; 0 for the identity and damaged entries.
      * @param row   the decoded row of a RECORD, else null.
      * @param line  the whole line.
      */
     public record DumpLine(long index, String type, long epoch, String row, String line)
     {
+        private static final Pattern OFFSET = Pattern.compile(".* offset=(\\d+) .*");
+
+        /**
+         * @return the record's offset, for a RECORD line.
+         */
+        public long offset()
+        {
+            final Matcher offset = OFFSET.matcher(line);
+            if (!"RECORD".equals(type) || !offset.matches())
+            {
+                throw new AssertionError("not a record line with an offset: " + line);
+            }
+            return Long.parseLong(offset.group(1));
+        }
     }
 
     /**
@@ -469,6 +485,30 @@ public final class Checkpoints
                 last--;
             }
             flipByte(newest, last);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Deletes a file or a directory tree, if there.
+     *
+     * @param path to delete.
+     */
+    public static void deleteTree(final Path path)
+    {
+        if (!Files.exists(path))
+        {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path))
+        {
+            for (final Path file : walk.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
         }
         catch (final IOException ex)
         {

@@ -4,6 +4,7 @@ import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.RecordBatch;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.CrashPoints;
 import io.millrace.internal.JvmAccess;
@@ -89,6 +90,7 @@ public final class ChronicleJournal implements Journal
     private final Checksum operatorChecksum = new Checksum();
     private final PointerBytesStore sourcePayload = new PointerBytesStore();
     private final PointerBytesStore operatorPayload = new PointerBytesStore();
+    private final PointerBytesStore recordsView = new PointerBytesStore();
     private final JournalEntry ingressEntry = new JournalEntry();
     private CheckpointLock lock;
     private ChronicleQueue queue;
@@ -98,6 +100,8 @@ public final class ChronicleJournal implements Journal
     private LongHashSet cutOff;
     private long ingressStart;
     private long ingressStartSequence;
+    /** Offset of the next record journaled; producer thread. */
+    private long nextRecordOffset;
     private boolean closed;
 
     /**
@@ -200,23 +204,25 @@ public final class ChronicleJournal implements Journal
         }
         final EpochCut committedCut = scan.cut(committed);
         cutOff = scan.cutOff();
+        nextRecordOffset = scan.nextRecordOffset();
         ingressStart = committed == 0 ? -1 : scan.cutIndex(committed);
         ingressStartSequence = committed == 0 ? 0 : scan.cutSequence(committed);
         return new Recovery(committed, committedCut, snapshot, scan.cutsAfter(committed));
     }
 
     @Override
-    public long appendRecord(
-        final long sourceOffset, final long lineNumber, final DirectBuffer row, final int offset, final int length)
+    public long appendRecords(final long sourceOffset, final long lineNumber, final RecordBatch records)
     {
         final ExpandableDirectByteBuffer entry = sourceScratch;
-        entry.putLong(PAYLOAD, sourceOffset);
-        entry.putLong(PAYLOAD + 8, lineNumber);
-        entry.putBytes(PAYLOAD + JournalDescriptor.RECORD_HEADER_LENGTH, row, offset, length);
-        final long index = append(JournalDescriptor.RECORD, entry, sourceChecksum, sourcePayload,
-            JournalDescriptor.RECORD_HEADER_LENGTH + length);
-        CrashPoints.passed("record-appended");
-        return index;
+        final long first = nextRecordOffset;
+        entry.putLong(PAYLOAD, first);
+        entry.putLong(PAYLOAD + 8, sourceOffset);
+        entry.putLong(PAYLOAD + 16, lineNumber);
+        entry.putInt(PAYLOAD + 24, records.count());
+        append(JournalDescriptor.RECORD_BATCH, entry, sourceChecksum, sourcePayload,
+            JournalDescriptor.RECORD_BATCH_HEADER_LENGTH, records.buffer(), records.length());
+        nextRecordOffset = first + records.count();
+        return first;
     }
 
     @Override
@@ -249,7 +255,7 @@ public final class ChronicleJournal implements Journal
     }
 
     @Override
-    public void commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
+    public long commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
     {
         final int crc = snapshots.write(epoch, nextSequence, snapshot, offset, length);
         final ExpandableDirectByteBuffer entry = operatorScratch;
@@ -260,6 +266,7 @@ public final class ChronicleJournal implements Journal
             JournalDescriptor.EPOCH_COMMIT_LENGTH);
         CrashPoints.passed("commit-appended");
         snapshots.prune();
+        return snapshots.lastForceNanos();
     }
 
     @Override
@@ -288,8 +295,19 @@ public final class ChronicleJournal implements Journal
         }
     }
 
+    private long append(
+        final byte type,
+        final ExpandableDirectByteBuffer entry,
+        final Checksum checksum,
+        final PointerBytesStore entryView,
+        final int payloadLength)
+    {
+        return append(type, entry, checksum, entryView, payloadLength, null, 0);
+    }
+
     /**
-     * Appends an entry whose payload the caller put at {@link #PAYLOAD} in {@code entry}: fills in the header,
+     * Appends an entry whose payload the caller put at {@link #PAYLOAD} in {@code entry}, followed by
+     * {@code tailLength} bytes of {@code tail} (a batch's rows, written from where they lie): fills in the header,
      * numbered and checksummed while Chronicle's write lock is held, so that the numbers follow the journal's order
      * whichever thread appends.
      */
@@ -298,7 +316,9 @@ public final class ChronicleJournal implements Journal
         final ExpandableDirectByteBuffer entry,
         final Checksum checksum,
         final PointerBytesStore entryView,
-        final int payloadLength)
+        final int payloadLength,
+        final DirectBuffer tail,
+        final int tailLength)
     {
         final int length = JournalDescriptor.HEADER_LENGTH + payloadLength;
         final ExcerptAppender appender = appender();
@@ -307,13 +327,24 @@ public final class ChronicleJournal implements Journal
             entry.putByte(JournalDescriptor.TYPE_OFFSET, type);
             entry.putByte(JournalDescriptor.VERSION_OFFSET, (byte)JournalDescriptor.FORMAT_VERSION);
             entry.putShort(JournalDescriptor.VERSION_OFFSET + 1, (short)0);
-            entry.putInt(JournalDescriptor.LENGTH_OFFSET, payloadLength);
+            entry.putInt(JournalDescriptor.LENGTH_OFFSET, payloadLength + tailLength);
             entry.putLong(JournalDescriptor.SEQUENCE_OFFSET, nextSequence);
             entry.putLong(JournalDescriptor.CRC_OFFSET, 0L);
-            entry.putInt(JournalDescriptor.CRC_OFFSET, checksum.compute(entry, 0, length));
-            // One copy of the entry from our off-heap scratch buffer into the mapped journal.
+            int crc = checksum.compute(entry, 0, length);
+            if (tailLength > 0)
+            {
+                crc = checksum.update(tail, 0, tailLength);
+            }
+            entry.putInt(JournalDescriptor.CRC_OFFSET, crc);
+            // One copy of the entry from off-heap buffers into the mapped journal.
             entryView.set(entry.addressOffset(), length);
-            dc.wire().bytes().write(entryView, 0L, length);
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(entryView, 0L, length);
+            if (tailLength > 0)
+            {
+                recordsView.set(tail.addressOffset(), tailLength);
+                bytes.write(recordsView, 0L, tailLength);
+            }
             nextSequence++;
         }
         catch (final InternalError ex)

@@ -26,9 +26,15 @@ package io.millrace.journal;
  *  IDENTITY     payload: the query's identity, UTF-8
  *  EPOCH_BEGIN  payload: epoch, source offset, line number, records, first offset, last offset (8 bytes each),
  *                        end of input (1 byte)
- *  RECORD       payload: source offset after the record, line number (8 bytes each), the row's bytes
+ *  RECORD       payload: source offset after the record, line number (8 bytes each), the row's bytes; written
+ *               by earlier builds, one entry per input record, whose offset is the entry's Chronicle index
  *  EPOCH_COMMIT payload: epoch, snapshot length (8 bytes each), snapshot CRC32C (4 bytes)
+ *  RECORD_BATCH payload: offset of the first record, source offset and line number after the last record (8 bytes
+ *               each), record count (4 bytes), then each record: the row's length (4 bytes) and its bytes. The
+ *               record at place i has offset first + i; offsets grow from one batch to the next
  * </pre>
+ * This build writes RECORD_BATCH and reads both record layouts, so a checkpoint written by an earlier build
+ * resumes, replays and is inspected as it is, with no migration.
  */
 final class JournalDescriptor
 {
@@ -42,6 +48,7 @@ final class JournalDescriptor
     static final byte EPOCH_BEGIN = 2;
     static final byte RECORD = 3;
     static final byte EPOCH_COMMIT = 4;
+    static final byte RECORD_BATCH = 5;
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 1;
@@ -53,6 +60,7 @@ final class JournalDescriptor
     static final int EPOCH_BEGIN_LENGTH = 6 * Long.BYTES + 1;
     static final int RECORD_HEADER_LENGTH = 2 * Long.BYTES;
     static final int EPOCH_COMMIT_LENGTH = 2 * Long.BYTES + Integer.BYTES;
+    static final int RECORD_BATCH_HEADER_LENGTH = 3 * Long.BYTES + Integer.BYTES;
 
     private JournalDescriptor()
     {
@@ -66,8 +74,18 @@ final class JournalDescriptor
             case EPOCH_BEGIN: return "EPOCH_BEGIN";
             case RECORD: return "RECORD";
             case EPOCH_COMMIT: return "EPOCH_COMMIT";
+            case RECORD_BATCH: return "RECORD_BATCH";
             default: return "UNKNOWN(" + type + ")";
         }
+    }
+
+    /**
+     * @param type as stored in an entry.
+     * @return whether this build knows it.
+     */
+    static boolean isKnownType(final byte type)
+    {
+        return type >= IDENTITY && type <= RECORD_BATCH;
     }
 
     /**

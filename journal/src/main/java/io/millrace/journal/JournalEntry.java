@@ -4,11 +4,14 @@ import io.millrace.checkpoint.EpochCut;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * One journal entry as read back, reused entry after entry by a {@link JournalReader}: its index, type and
- * payload (layout in {@link JournalDescriptor}), with decoders for each type.
+ * payload (layout in {@link JournalDescriptor}), with decoders for each type. The input records an entry holds
+ * (one in a RECORD entry, several in a RECORD_BATCH) are visited in order with {@link #nextRecord()}; the record
+ * accessors describe the record it reached.
  */
 public final class JournalEntry
 {
@@ -16,12 +19,54 @@ public final class JournalEntry
     private long index;
     private byte type;
     private int length;
+    private int place;
+    private int rowOffset;
+    private int rowLength;
 
     void set(final long entryIndex, final byte entryType, final int payloadLength)
     {
         index = entryIndex;
         type = entryType;
         length = payloadLength;
+        place = -1;
+    }
+
+    /**
+     * Checks that a RECORD_BATCH entry's records fill its payload exactly, as its writer laid them out.
+     *
+     * @return what is wrong, or null when the framing is intact (and for other types).
+     */
+    String checkRecords()
+    {
+        if (type != JournalDescriptor.RECORD_BATCH)
+        {
+            return type == JournalDescriptor.RECORD && length < JournalDescriptor.RECORD_HEADER_LENGTH ?
+                "record entry of " + length + " bytes is shorter than its header" : null;
+        }
+        if (length < JournalDescriptor.RECORD_BATCH_HEADER_LENGTH)
+        {
+            return "record batch of " + length + " bytes is shorter than its header";
+        }
+        final int count = payload.getInt(24);
+        long frame = JournalDescriptor.RECORD_BATCH_HEADER_LENGTH;
+        for (int i = 0; i < count; i++)
+        {
+            if (frame + Integer.BYTES > length)
+            {
+                return "record batch says " + count + " records but holds " + i;
+            }
+            final int rowBytes = payload.getInt((int)frame, ByteOrder.LITTLE_ENDIAN);
+            if (rowBytes < 0 || frame + Integer.BYTES + rowBytes > length)
+            {
+                return "record " + i + " of the batch runs past its end";
+            }
+            frame += Integer.BYTES + rowBytes;
+        }
+        if (count < 1 || frame != length)
+        {
+            return "record batch of " + count + " records leaves " + (length - frame) + " bytes unaccounted for";
+        }
+        return null;
     }
 
     ExpandableDirectByteBuffer payloadBuffer()
@@ -64,11 +109,79 @@ public final class JournalEntry
     }
 
     /**
-     * @return whether this is an input record.
+     * @return whether this entry holds input records (either layout).
      */
     public boolean isRecord()
     {
-        return type == JournalDescriptor.RECORD;
+        return type == JournalDescriptor.RECORD || type == JournalDescriptor.RECORD_BATCH;
+    }
+
+    /**
+     * @return whether this entry holds its records in the batch layout.
+     */
+    public boolean isRecordBatch()
+    {
+        return type == JournalDescriptor.RECORD_BATCH;
+    }
+
+    /**
+     * @return input records in this entry.
+     */
+    public int recordCount()
+    {
+        return type == JournalDescriptor.RECORD_BATCH ? payload.getInt(24) :
+            type == JournalDescriptor.RECORD ? 1 : 0;
+    }
+
+    /**
+     * Moves to the entry's next input record (the first, on the first call).
+     *
+     * @return false when there is none left.
+     */
+    public boolean nextRecord()
+    {
+        if (place + 1 >= recordCount())
+        {
+            return false;
+        }
+        if (type == JournalDescriptor.RECORD)
+        {
+            rowOffset = JournalDescriptor.RECORD_HEADER_LENGTH;
+            rowLength = length - JournalDescriptor.RECORD_HEADER_LENGTH;
+        }
+        else
+        {
+            final int frame = place < 0 ? JournalDescriptor.RECORD_BATCH_HEADER_LENGTH : rowOffset + rowLength;
+            rowLength = payload.getInt(frame, ByteOrder.LITTLE_ENDIAN);
+            rowOffset = frame + Integer.BYTES;
+        }
+        place++;
+        return true;
+    }
+
+    /**
+     * @return the offset of the entry's first record.
+     */
+    public long recordOffsetOfFirst()
+    {
+        return type == JournalDescriptor.RECORD_BATCH ? payload.getLong(0) : index;
+    }
+
+    /**
+     * @return the place of the current record in its entry, from 0.
+     */
+    public int recordPlace()
+    {
+        return place;
+    }
+
+    /**
+     * @return the current record's offset: for a batch, its first record's offset plus the record's place; for a
+     *         RECORD entry, the entry's index.
+     */
+    public long recordOffset()
+    {
+        return recordOffsetOfFirst() + place;
     }
 
     /**
@@ -139,23 +252,23 @@ public final class JournalEntry
     }
 
     /**
-     * @return the source offset after the record, for a RECORD entry.
+     * @return the source offset after the entry's (last) record.
      */
     public long recordSourceOffset()
     {
-        return payload.getLong(0);
+        return payload.getLong(type == JournalDescriptor.RECORD_BATCH ? 8 : 0);
     }
 
     /**
-     * @return the source's line number after the record, for a RECORD entry.
+     * @return the source's line number after the entry's (last) record.
      */
     public long recordLineNumber()
     {
-        return payload.getLong(8);
+        return payload.getLong(type == JournalDescriptor.RECORD_BATCH ? 16 : 8);
     }
 
     /**
-     * @return the buffer holding a RECORD entry's row, from {@link #rowOffset()}.
+     * @return the buffer holding the current record's row, from {@link #rowOffset()}.
      */
     public DirectBuffer rowBuffer()
     {
@@ -163,18 +276,18 @@ public final class JournalEntry
     }
 
     /**
-     * @return offset of a RECORD entry's row in {@link #rowBuffer()}.
+     * @return offset of the current record's row in {@link #rowBuffer()}.
      */
     public int rowOffset()
     {
-        return JournalDescriptor.RECORD_HEADER_LENGTH;
+        return rowOffset;
     }
 
     /**
-     * @return length of a RECORD entry's row.
+     * @return length of the current record's row.
      */
     public int rowLength()
     {
-        return length - JournalDescriptor.RECORD_HEADER_LENGTH;
+        return rowLength;
     }
 }

@@ -35,6 +35,8 @@ public final class JournalReader implements AutoCloseable
     private boolean unreadable;
     private String problem;
     private long problemIndex = -1;
+    /** Whether the entry read last still holds records not delivered by {@link #readIngress}. */
+    private boolean recordsLeft;
 
     /**
      * @param queue  the journal.
@@ -169,7 +171,7 @@ public final class JournalReader implements AutoCloseable
             {
                 return corrupt(index, "checksum mismatch");
             }
-            if (type < JournalDescriptor.IDENTITY || type > JournalDescriptor.EPOCH_COMMIT)
+            if (!JournalDescriptor.isKnownType(type))
             {
                 return corrupt(index, "unknown entry type " + type);
             }
@@ -180,7 +182,8 @@ public final class JournalReader implements AutoCloseable
             }
             expectedSequence = sequence + 1;
             entry.set(index, type, length);
-            return ENTRY;
+            final String framing = entry.checkRecords();
+            return null == framing ? ENTRY : corrupt(index, framing);
         }
     }
 
@@ -202,10 +205,11 @@ public final class JournalReader implements AutoCloseable
     }
 
     /**
-     * Hands the input records and epoch cuts that follow to a handler, skipping other entries.
+     * Hands the input records and epoch cuts that follow to a handler, skipping other entries; a call that stops
+     * inside an entry's records continues there the next time.
      *
-     * @param entry   reused for each entry.
-     * @param handler receiving records and cuts; returning false stops after that entry.
+     * @param entry   reused for each entry; the same one on every call.
+     * @param handler receiving records and cuts; returning false stops after that record or cut.
      * @param limit   most records and cuts to deliver.
      * @return records and cuts delivered; -1 when the journal ended before any.
      * @throws IllegalStateException when an entry is damaged.
@@ -215,21 +219,30 @@ public final class JournalReader implements AutoCloseable
         int delivered = 0;
         while (delivered < limit)
         {
-            final int result = next(entry);
-            if (result == END)
+            if (!recordsLeft)
             {
-                return delivered > 0 ? delivered : -1;
-            }
-            if (result == CORRUPT)
-            {
-                throw new IllegalStateException("journal entry " + Long.toHexString(problemIndex) +
-                    " is damaged: " + problem);
+                final int result = next(entry);
+                if (result == END)
+                {
+                    return delivered > 0 ? delivered : -1;
+                }
+                if (result == CORRUPT)
+                {
+                    throw new IllegalStateException("journal entry " + Long.toHexString(problemIndex) +
+                        " is damaged: " + problem);
+                }
+                recordsLeft = entry.isRecord();
             }
             final boolean more;
-            if (entry.isRecord())
+            if (recordsLeft)
             {
+                if (!entry.nextRecord())
+                {
+                    recordsLeft = false;
+                    continue;
+                }
                 delivered++;
-                more = handler.onRecord(entry.index(), entry.recordSourceOffset(), entry.recordLineNumber(),
+                more = handler.onRecord(entry.recordOffset(), entry.recordSourceOffset(), entry.recordLineNumber(),
                     entry.rowBuffer(), entry.rowOffset(), entry.rowLength());
             }
             else if (entry.isEpochBegin())

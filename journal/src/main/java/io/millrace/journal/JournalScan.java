@@ -53,6 +53,7 @@ public final class JournalScan
     private boolean entriesAfterDamage;
     private long lastWrittenIndex = -1;
     private int firstVersion = JournalDescriptor.FORMAT_VERSION;
+    private long nextRecordOffset;
 
     /**
      * What a commit entry says.
@@ -376,12 +377,26 @@ public final class JournalScan
             cutSequences.put(cut.epoch(), entries - 1);
             cutEpochs.add(cut.epoch());
         }
+        else if (entry.isRecord())
+        {
+            // Offsets only grow: past every record journaled, in either layout.
+            nextRecordOffset = Math.max(nextRecordOffset, entry.isRecordBatch() ?
+                entry.recordOffsetOfFirst() + entry.recordCount() : entry.index() + 1);
+        }
         else if (entry.isEpochCommit())
         {
             commits.put(entry.commitEpoch(),
                 new CommitInfo(entry.index(), entry.commitSnapshotLength(), entry.commitSnapshotCrc()));
             lastCommittedEpoch = Math.max(lastCommittedEpoch, entry.commitEpoch());
         }
+    }
+
+    /**
+     * @return the offset the next journaled record gets: past every intact record in the journal.
+     */
+    public long nextRecordOffset()
+    {
+        return nextRecordOffset;
     }
 
     /**

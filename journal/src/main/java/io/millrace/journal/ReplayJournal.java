@@ -3,6 +3,7 @@ package io.millrace.journal;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.RecordBatch;
 import io.millrace.checkpoint.Recovery;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.agrona.DirectBuffer;
@@ -105,10 +106,9 @@ final class ReplayJournal implements Journal
      * and what it reads there is never output.
      */
     @Override
-    public long appendRecord(
-        final long sourceOffset, final long lineNumber, final DirectBuffer row, final int offset, final int length)
+    public long appendRecords(final long sourceOffset, final long lineNumber, final RecordBatch records)
     {
-        return -1;
+        return 0;
     }
 
     @Override
@@ -169,9 +169,10 @@ final class ReplayJournal implements Journal
     }
 
     @Override
-    public void commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
+    public long commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
     {
         onCommit.onCommit(epoch, snapshot, offset, length);
+        return 0;
     }
 
     @Override

@@ -52,6 +52,7 @@ public final class SnapshotStore
     private final Path directory;
     private final ExpandableDirectByteBuffer out = new ExpandableDirectByteBuffer(64 * 1024);
     private final Checksum checksum = new Checksum();
+    private long lastForceNanos;
 
     /**
      * @param directory holding the snapshot files; created if absent.
@@ -118,16 +119,29 @@ public final class SnapshotStore
             {
                 channel.write(bytes);
             }
+            final long forcing = System.nanoTime();
             channel.force(true);
+            lastForceNanos = System.nanoTime() - forcing;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot write snapshot " + temporary, ex);
         }
         CrashPoints.passed("snapshot-written");
+        final long renaming = System.nanoTime();
         DurableFiles.rename(temporary, file(epoch));
+        lastForceNanos += System.nanoTime() - renaming;
         CrashPoints.passed("snapshot-renamed");
         return crc;
+    }
+
+    /**
+     * @return nanoseconds the last {@link #write} spent waiting for the disk: forcing the file, renaming it and
+     *         forcing the directory.
+     */
+    long lastForceNanos()
+    {
+        return lastForceNanos;
     }
 
     /**

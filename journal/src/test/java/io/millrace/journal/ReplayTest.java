@@ -9,6 +9,7 @@ import io.millrace.Window;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
+import io.millrace.checkpoint.RecordBatch;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.sink.CollectingSink;
 import io.millrace.source.CsvSource;
@@ -226,10 +227,9 @@ class ReplayTest
         }
 
         @Override
-        public long appendRecord(
-            final long sourceOffset, final long lineNumber, final DirectBuffer row, final int offset, final int length)
+        public long appendRecords(final long sourceOffset, final long lineNumber, final RecordBatch records)
         {
-            return delegate.appendRecord(sourceOffset, lineNumber, row, offset, length);
+            return delegate.appendRecords(sourceOffset, lineNumber, records);
         }
 
         @Override
@@ -245,7 +245,7 @@ class ReplayTest
         }
 
         @Override
-        public void commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
+        public long commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
         {
             final byte[] copy = new byte[length];
             snapshot.getBytes(offset, copy);
@@ -253,7 +253,7 @@ class ReplayTest
             {
                 snapshots.put(epoch, new UnsafeBuffer(copy));
             }
-            delegate.commit(epoch, snapshot, offset, length);
+            return delegate.commit(epoch, snapshot, offset, length);
         }
 
         @Override
