@@ -16,7 +16,7 @@ public interface IngressHandler
      * @param row          buffer holding the row.
      * @param offset       of the row in {@code row}.
      * @param length       of the row.
-     * @return false to stop reading after this entry (back-pressure).
+     * @return false to stop reading after this record (back-pressure); the next read goes on with the next.
      */
     boolean onRecord(long recordOffset, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
 

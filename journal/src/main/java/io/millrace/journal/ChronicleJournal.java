@@ -54,8 +54,8 @@ public final class ChronicleJournal implements Journal
 {
     private static final long DEAD_WRITER_TIMEOUT_MS = 500;
     /**
-     * Entries between Chronicle index entries. Sparse, because the journal is appended per record and looked up
-     * by index only when recovery or replay starts, where a short linear scan is cheap.
+     * Entries between Chronicle index entries. Sparse, because the journal is appended per poll of the input and
+     * looked up by index only when recovery or replay starts, where a short linear scan is cheap.
      */
     private static final int INDEX_SPACING = 256;
     /** Where an entry's payload starts in the scratch buffers: after its header. */
