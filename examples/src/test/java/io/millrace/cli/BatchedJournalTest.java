@@ -96,7 +96,10 @@ class BatchedJournalTest
                 List.of("-Dmillrace.crash-point=record-appended:12000"), stderr, null, args.toArray(new String[0]));
             assertEquals(CrashPoints.EXIT_STATUS, crashed.waitFor(60), () -> read(stderr));
             attempt++;
-            last = lastBatch(checkpoint);
+            // A snapshot of an epoch not yet committed, written after the batch, counts it among the journal's whole
+            // entries; tearing the batch then is not a crash's doing (a crash tears only an entry still being
+            // written) but lost data, which recovery rightly refuses. Such runs are run again too.
+            last = hasSnapshotPastTheLastCommit(checkpoint) ? null : lastBatch(checkpoint);
         }
         while (null == last || last.frames().size() < 3);
         final Batch torn = last;
@@ -109,7 +112,8 @@ class BatchedJournalTest
         };
         zeroFrom(torn, tornAt);
 
-        assertEquals(0, Cli.run(args.toArray(new String[0])).exitCode(), "the restart");
+        final Cli.Run restart = Cli.run(args.toArray(new String[0]));
+        assertEquals(0, restart.exitCode(), () -> "the restart: " + restart);
         final Cli.Run again = Cli.run(args.toArray(new String[0]));
         assertEquals(0, again.exitCode(), again::toString);
         assertSameRows(reference(), rows(output), "after the last batch was torn " + tear);
@@ -214,6 +218,17 @@ class BatchedJournalTest
             replayed.toString(), "--to-epoch", "" + committed);
         assertEquals(0, replay.exitCode(), replay::toString);
         Checkpoints.assertSameParts(output, replayed, 1, committed, "replay of " + checkpoint);
+    }
+
+    private static boolean hasSnapshotPastTheLastCommit(final Path checkpoint) throws IOException
+    {
+        final long committed = Checkpoints.epochs(checkpoint).stream().filter(EpochLine::committed)
+            .mapToLong(EpochLine::epoch).max().orElse(0);
+        try (java.util.stream.Stream<Path> files = Files.list(checkpoint.resolve("snapshots")))
+        {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("snapshot-\\d{10}\\.bin"))
+                .anyMatch(n -> Long.parseLong(n.substring(9, 19)) > committed);
+        }
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -96,6 +97,12 @@ public final class ChronicleJournal implements Journal
     private ChronicleQueue queue;
     /** The next entry's number; written under Chronicle's write lock by whichever thread appends. */
     private volatile long nextSequence;
+    /**
+     * Entries whose appends have returned, so are whole in the journal: what a snapshot records as the journal's
+     * size. The next number alone would count an entry still being written by the other appending thread, which a
+     * crash can leave torn and recovery cut off.
+     */
+    private final AtomicLong appendedEntries = new AtomicLong();
     private JournalReader ingress;
     private LongHashSet cutOff;
     private long ingressStart;
@@ -190,6 +197,7 @@ public final class ChronicleJournal implements Journal
 
         queue = JournalScan.openQueue(directory, false);
         nextSequence = scan.entries();
+        appendedEntries.set(scan.entries());
         if (null == scan.identity())
         {
             final byte[] bytes = identity.getBytes(StandardCharsets.UTF_8);
@@ -257,7 +265,7 @@ public final class ChronicleJournal implements Journal
     @Override
     public long commit(final long epoch, final DirectBuffer snapshot, final int offset, final int length)
     {
-        final int crc = snapshots.write(epoch, nextSequence, snapshot, offset, length);
+        final int crc = snapshots.write(epoch, appendedEntries.get(), snapshot, offset, length);
         final ExpandableDirectByteBuffer entry = operatorScratch;
         entry.putLong(PAYLOAD, epoch);
         entry.putLong(PAYLOAD + 8, length);
@@ -320,15 +328,39 @@ public final class ChronicleJournal implements Journal
         final DirectBuffer tail,
         final int tailLength)
     {
+        try
+        {
+            return appendEntry(type, entry, checksum, entryView, payloadLength, tail, tailLength);
+        }
+        catch (final InternalError ex)
+        {
+            // Writing to a mapped page the file system cannot back raises SIGBUS, which the JVM reports so, in
+            // compiled code at a later safepoint: anywhere in the append, so the whole of it is covered.
+            throw new UncheckedIOException(new IOException("no space left on device: " + directory.resolve(
+                JournalScan.JOURNAL) + " (the journal could not be written)", ex));
+        }
+    }
+
+    private long appendEntry(
+        final byte type,
+        final ExpandableDirectByteBuffer entry,
+        final Checksum checksum,
+        final PointerBytesStore entryView,
+        final int payloadLength,
+        final DirectBuffer tail,
+        final int tailLength)
+    {
         final int length = JournalDescriptor.HEADER_LENGTH + payloadLength;
         final ExcerptAppender appender = appender();
+        final long sequence;
         try (DocumentContext dc = appender.writingDocument())
         {
+            sequence = nextSequence;
             entry.putByte(JournalDescriptor.TYPE_OFFSET, type);
             entry.putByte(JournalDescriptor.VERSION_OFFSET, (byte)JournalDescriptor.FORMAT_VERSION);
             entry.putShort(JournalDescriptor.VERSION_OFFSET + 1, (short)0);
             entry.putInt(JournalDescriptor.LENGTH_OFFSET, payloadLength + tailLength);
-            entry.putLong(JournalDescriptor.SEQUENCE_OFFSET, nextSequence);
+            entry.putLong(JournalDescriptor.SEQUENCE_OFFSET, sequence);
             entry.putLong(JournalDescriptor.CRC_OFFSET, 0L);
             int crc = checksum.compute(entry, 0, length);
             if (tailLength > 0)
@@ -345,14 +377,10 @@ public final class ChronicleJournal implements Journal
                 recordsView.set(tail.addressOffset(), tailLength);
                 bytes.write(recordsView, 0L, tailLength);
             }
-            nextSequence++;
+            nextSequence = sequence + 1;
         }
-        catch (final InternalError ex)
-        {
-            // Writing to a mapped page the file system cannot back raises SIGBUS, which the JVM reports so.
-            throw new UncheckedIOException(new IOException("no space left on device: " + directory.resolve(
-                JournalScan.JOURNAL) + " (the journal could not be written)", ex));
-        }
+        // The document is closed, so whole: appends by the two threads may return out of order.
+        appendedEntries.accumulateAndGet(sequence + 1, Math::max);
         return appender.lastIndexAppended();
     }
 
