@@ -16,12 +16,15 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * <p>
  * At most {@link #IN_FLIGHT} epochs are handed over and not yet committed; beyond that the operator thread waits
  * for a buffer (back-pressure), so the memory held for snapshots is bounded. The buffers are reused, so nothing
- * is allocated per epoch once they have grown to the state's size.
+ * is allocated per epoch once they have grown to the state's size; this agent grows a returned buffer to half
+ * again its last snapshot, so that a growing state rarely makes the operator thread grow one.
  */
 public final class EpochCommitter implements Agent
 {
     /** Most epochs handed over and not yet committed. */
     public static final int IN_FLIGHT = 2;
+    /** Most bytes a snapshot buffer is grown to ahead of its next snapshot. */
+    private static final int MAX_RESERVED = Integer.MAX_VALUE - 64;
 
     /** One epoch's snapshot on its way to the journal. */
     private static final class Pending
@@ -143,6 +146,10 @@ public final class EpochCommitter implements Agent
             throw new AgentTerminationException(ex);
         }
         submitted.poll();
+        // Grown here, where there is time, rather than on the operator thread at the next marker: room for the
+        // state to grow by half before then.
+        final int length = pending.snapshot.length();
+        pending.snapshot.reserve((int)Math.min(MAX_RESERVED, length + (long)length / 2));
         free.offer(pending);
         return 1;
     }

@@ -26,6 +26,18 @@ public final class StateWriter
     }
 
     /**
+     * Makes room for a snapshot of {@code bytes} bytes ahead of writing it, so that writing it does not grow the
+     * buffer: growing allocates a new buffer, which the operating system zeroes page by page, and copies the old
+     * one. Called by a thread with time to spare, while no one writes the snapshot.
+     *
+     * @param bytes the snapshot is expected to take.
+     */
+    public void reserve(final int bytes)
+    {
+        buffer.checkLimit(bytes);
+    }
+
+    /**
      * Starts an operator's section.
      */
     public void beginSection()
