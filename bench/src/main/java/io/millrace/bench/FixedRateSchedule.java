@@ -12,14 +12,9 @@ public final class FixedRateSchedule
 {
     private final long startNanos;
     private final long rate;
-    /** A gap this long between two clock reads of the spinning thread means it was descheduled. */
-    public static final long STALL_NANOS = 50_000;
-
     private long backPressured;
     private long maxLagNanos;
-    private long stalls;
-    private long stalledNanos;
-    private long spunNanos;
+    private final StallMeter stalls = new StallMeter();
 
     /**
      * @param startNanos {@link System#nanoTime()} at which record 0 is due.
@@ -69,21 +64,7 @@ public final class FixedRateSchedule
         for (long i = from; i < to; i++)
         {
             final long intended = intendedNanos(i);
-            long now = System.nanoTime();
-            long last = now;
-            while (now - intended < 0)
-            {
-                Thread.onSpinWait();
-                now = System.nanoTime();
-                // Nothing but the scheduler stops a spinning thread this long: count it as noise.
-                if (now - last > STALL_NANOS)
-                {
-                    stalls++;
-                    stalledNanos += now - last;
-                }
-                spunNanos += now - last;
-                last = now;
-            }
+            final long now = stalls.spinUntil(intended);
             maxLagNanos = Math.max(maxLagNanos, now - intended);
             events.next(intended);
             while (!publisher.offer(LatencyEvents.TRANSLATOR, events))
@@ -115,38 +96,12 @@ public final class FixedRateSchedule
     }
 
     /**
-     * @return how often the offering thread, spinning until a record was due, was stopped for longer than
-     *         {@link #STALL_NANOS}: the machine's noise, not the engine's cost.
+     * @return the stops of the offering thread while it spun until records were due: the machine's noise, not the
+     *         engine's cost.
      */
-    public long stalls()
+    public StallMeter stalls()
     {
         return stalls;
-    }
-
-    /**
-     * @return the time those stalls took, ns.
-     */
-    public long stalledNanos()
-    {
-        return stalledNanos;
-    }
-
-    /**
-     * @return the time spent spinning until records were due, stalls included, ns.
-     */
-    public long spunNanos()
-    {
-        return spunNanos;
-    }
-
-    /**
-     * Starts the stall figures again, for the measured part of a run.
-     */
-    public void resetStalls()
-    {
-        stalls = 0;
-        stalledNanos = 0;
-        spunNanos = 0;
     }
 
     /**

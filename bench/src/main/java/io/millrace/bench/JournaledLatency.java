@@ -75,15 +75,14 @@ final class JournaledLatency
             // From here the stages cover what is measured: the warm-up's are taken and dropped.
             query.progress();
             final long expectedEndNanos = schedule.intendedNanos(totalRecords);
+            final NoiseProbe probe = new NoiseProbe();
             final boolean allSeen = LatencyHarness.awaitRows(recorder, totalRecords,
                 Math.max(0, expectedEndNanos - System.nanoTime()) + TimeUnit.SECONDS.toNanos(30));
+            probe.close();
             final QueryProgress.Stages stages = query.progress().stages();
             query.awaitTermination(Duration.ofSeconds(30));
-            // The source thread idles under its backoff strategy between due records, so no thread spins here to
-            // time its own stops; the load average says how busy the machine was.
-            System.out.printf(Locale.ROOT, "noise: load average %.2f (no spinning thread to time stops in a " +
-                "journaled run)%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage());
+            // The source thread idles under its backoff strategy between due records: a probe times the stops.
+            System.out.println(probe.describe());
             LatencyHarness.printLatency(recorder, totalRecords, allSeen);
             LatencyHarness.printStages(stages);
             LatencyHarness.printGcAndDistribution(settings, recorder, JvmStats.gcCount() - gcCountBefore,

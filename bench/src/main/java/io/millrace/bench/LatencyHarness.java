@@ -159,7 +159,7 @@ public final class LatencyHarness
         query.progress();
         final long publisherAllocatedBefore = JvmStats.currentThreadAllocatedBytes();
         final long firstMeasuredNanos = schedule.intendedNanos(warmupRecords);
-        schedule.resetStalls();
+        schedule.stalls().reset();
         schedule.offer(publisher, events, warmupRecords, totalRecords, query, invoke);
         final long lastSentNanos = System.nanoTime();
         final long publisherAllocated = JvmStats.currentThreadAllocatedBytes() - publisherAllocatedBefore;
@@ -183,12 +183,7 @@ public final class LatencyHarness
         System.out.printf(Locale.ROOT, "achieved rate %,.0f records/s (%,d records in %.3f s); back-pressured " +
             "offers %,d; largest lag behind schedule %.1f us%n", measuredRecords / seconds, measuredRecords, seconds,
             schedule.backPressured(), schedule.maxLagNanos() / 1e3);
-        System.out.printf(Locale.ROOT, "noise: the offering thread, spinning between records, was stopped %,d times " +
-            "for more than %d us, %.1f ms in all (%.2f%% of %.3f s spinning); load average %.2f%n",
-            schedule.stalls(), FixedRateSchedule.STALL_NANOS / 1000, schedule.stalledNanos() / 1e6,
-            schedule.spunNanos() == 0 ? 0.0 : 100.0 * schedule.stalledNanos() / schedule.spunNanos(),
-            schedule.spunNanos() / 1e9, java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage());
+        System.out.println(schedule.stalls().describe("the offering thread, spinning between records"));
         printLatency(recorder, totalRecords, allSeen);
         printStages(stages);
         if (!invoke)

@@ -53,6 +53,8 @@ class HarnessesTest
             "--seconds", "1", "--warmup-seconds", "1", "--window", "1s", "--threading", "invoker"})));
         assertTrue(out.contains("rows at the sink 40,000 of 40,000 offered"), out);
         assertTrue(out.contains("(20,000 samples"), out);
+        assertTrue(out.contains("noise: the offering thread, spinning between records, was stopped"), out);
+        assertStageMeasured(out, "service time, ring to sink");
     }
 
     @Test
@@ -64,6 +66,15 @@ class HarnessesTest
         assertTrue(out.contains("journal on"), out);
         assertTrue(out.contains("rows at the sink 40,000 of 40,000 offered"), out);
         assertTrue(out.contains("(20,000 samples"), out);
+        assertTrue(out.contains("noise: a probe thread, spinning 1 ms in every 10, was stopped"), out);
+        assertStageMeasured(out, "service time, ring to sink");
+    }
+
+    /** The stage's line gives a count of occurrences, and percentiles. */
+    private static void assertStageMeasured(final String out, final String stage)
+    {
+        assertTrue(java.util.regex.Pattern.compile("(?m)^  " + java.util.regex.Pattern.quote(stage) +
+            ".* n=[1-9][0-9]* p50=\\S+ p99=\\S+ p99.9=\\S+ max=\\S+$").matcher(out).find(), out);
     }
 
     @Test
