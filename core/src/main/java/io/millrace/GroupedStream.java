@@ -1,6 +1,7 @@
 package io.millrace;
 
 import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.SessionWindowOperator;
 import io.millrace.internal.operator.WindowOperator;
 import io.millrace.internal.operator.WindowOperators;
@@ -58,8 +59,8 @@ public final class GroupedStream
         if (null == window)
         {
             return parent.child(output, "groupBy" + keys + ".agg" + list, Stream.Kind.AGGREGATION,
-                (query, context) -> new AggregateOperator(input, keys, list, output, query.outputMode(),
-                    emitsOnChange(query), context.counters()));
+                (query, context) -> new AggregateOperator(input, keys, list, output, policy(query),
+                    context.counters()));
         }
 
         final WindowOperators.Spec spec = new WindowOperators.Spec(
@@ -67,10 +68,8 @@ public final class GroupedStream
         final String description = "groupBy(" + window + (keys.isEmpty() ? "" : ", " + String.join(", ", keys)) +
             ").agg" + list;
         return parent.windowedChild(output, description, window, window.kind() == Window.Kind.SESSION ?
-            (query, context) -> new SessionWindowOperator(
-                input, spec, output, query.outputMode(), emitsOnChange(query), context) :
-            (query, context) -> new WindowOperator(
-                input, spec, output, query.outputMode(), emitsOnChange(query), context));
+            (query, context) -> new SessionWindowOperator(input, spec, output, policy(query), context) :
+            (query, context) -> new WindowOperator(input, spec, output, policy(query), context));
     }
 
     private void checkOutputNames(final List<Aggregate> aggregates)
@@ -112,8 +111,8 @@ public final class GroupedStream
         return agg(Aggregate.count());
     }
 
-    private static boolean emitsOnChange(final Stage.QuerySettings query)
+    private static EmissionPolicy policy(final Stage.QuerySettings query)
     {
-        return query.trigger().kind() == Trigger.Kind.CONTINUOUS;
+        return EmissionPolicy.of(query.outputMode(), query.trigger().kind() == Trigger.Kind.CONTINUOUS);
     }
 }

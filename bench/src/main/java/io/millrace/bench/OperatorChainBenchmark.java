@@ -12,6 +12,7 @@ import io.millrace.function.RowPredicate;
 import io.millrace.function.RowTranslator;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.MapOperator;
 import io.millrace.internal.operator.Operator;
@@ -121,7 +122,7 @@ public class OperatorChainBenchmark
         chain = new FilterOperator(filter, context);
         chain.then(new MapOperator(mapper, mapped, context))
             .then(new AggregateOperator(mapped, List.of(CsvSource.KEY_COLUMN), List.of(Aggregate.count()), counted,
-                OutputMode.UPDATE, true, counters))
+                EmissionPolicy.of(OutputMode.UPDATE, true), counters))
             .then(new SinkOperator(chainSink, counters, 1));
 
         publisher = new Publisher(events);

@@ -10,6 +10,7 @@ import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.function.RowTranslator;
 import io.millrace.internal.QueryCounters;
+import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SessionWindowOperator;
@@ -125,8 +126,8 @@ public class WindowedCountBenchmark
         chainSink.open(output);
         chain = new WatermarkOperator(input.longColumn(CsvSource.EVENT_TIME_COLUMN), WATERMARK_MS, context);
         chain.then(spec.kind() == Window.Kind.SESSION ?
-                new SessionWindowOperator(input, operatorSpec, output, OutputMode.APPEND, false, context) :
-                new WindowOperator(input, operatorSpec, output, OutputMode.APPEND, false, context))
+                new SessionWindowOperator(input, operatorSpec, output, EmissionPolicy.of(OutputMode.APPEND, false), context) :
+                new WindowOperator(input, operatorSpec, output, EmissionPolicy.of(OutputMode.APPEND, false), context))
             .then(new SinkOperator(chainSink, counters, 1));
 
         publisher = new Publisher(input);

@@ -3,7 +3,6 @@ package io.millrace.internal.operator;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
 import io.millrace.Aggregate;
-import io.millrace.OutputMode;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.KeyCodec;
@@ -18,9 +17,8 @@ import java.util.List;
 
 /**
  * {@code groupBy(keys).agg(...)} without a window: one off-heap {@link KeyedTable} entry per group, never
- * evicted. Each entry's value is an 8-byte flags word followed by the accumulators. Emits per output mode:
- * complete writes every group at each marker; update writes a group as it changes ({@code emitOnChange}, the
- * continuous trigger) or the groups changed since the last marker.
+ * evicted. Each entry's value is an 8-byte flags word (the changed mark) followed by the accumulators. Writes
+ * groups as its {@link EmissionPolicy} says.
  */
 public final class AggregateOperator extends Operator
 {
@@ -30,8 +28,7 @@ public final class AggregateOperator extends Operator
     private final KeyCodec keys;
     private final AggregateLayout layout;
     private final KeyedTable table;
-    private final OutputMode mode;
-    private final boolean emitOnChange;
+    private final EmissionPolicy policy;
     private final QueryCounters counters;
     private final RowWriter writer;
     private final RowView view = new RowView();
@@ -41,8 +38,7 @@ public final class AggregateOperator extends Operator
      * @param keyColumns   names of the grouping columns.
      * @param aggregates   the functions.
      * @param output       key columns then aggregate columns.
-     * @param mode         UPDATE or COMPLETE.
-     * @param emitOnChange in UPDATE mode, write each change at once rather than at the marker.
+     * @param policy       when groups are written (update or complete mode).
      * @param counters     of the query.
      */
     public AggregateOperator(
@@ -50,8 +46,7 @@ public final class AggregateOperator extends Operator
         final List<String> keyColumns,
         final List<Aggregate> aggregates,
         final Schema output,
-        final OutputMode mode,
-        final boolean emitOnChange,
+        final EmissionPolicy policy,
         final QueryCounters counters)
     {
         final Column[] inputs = new Column[keyColumns.size()];
@@ -64,8 +59,7 @@ public final class AggregateOperator extends Operator
         this.keys = new KeyCodec(inputs, outputs);
         this.layout = new AggregateLayout(input, aggregates, output);
         this.table = new KeyedTable(FLAGS_LENGTH + layout.width(), 1024);
-        this.mode = mode;
-        this.emitOnChange = emitOnChange;
+        this.policy = policy;
         this.counters = counters;
         this.writer = new RowWriter(output);
         counters.stateBytes.set(table.bytes());
@@ -89,27 +83,25 @@ public final class AggregateOperator extends Operator
             layout.accumulate(row, values, flags + FLAGS_LENGTH);
         }
 
-        if (mode == OutputMode.UPDATE)
+        if (policy.writesOnChange())
         {
-            if (emitOnChange)
-            {
-                emit(id);
-            }
-            else
-            {
-                values.putLong(flags, values.getLong(flags) | DIRTY);
-            }
+            emit(id);
+        }
+        else if (policy.marksChanges())
+        {
+            values.putLong(flags, values.getLong(flags) | DIRTY);
         }
     }
 
     @Override
     public void onMarker(final long epoch)
     {
-        if (mode == OutputMode.COMPLETE)
+        final EmissionPolicy.Rows rows = policy.atMarker();
+        if (rows == EmissionPolicy.Rows.ALL)
         {
             emitState();
         }
-        else
+        else if (rows == EmissionPolicy.Rows.CHANGED)
         {
             final MutableDirectBuffer values = table.values();
             for (int id = 0, limit = table.entryLimit(); id < limit; id++)

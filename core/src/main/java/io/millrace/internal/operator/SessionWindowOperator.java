@@ -2,7 +2,6 @@ package io.millrace.internal.operator;
 
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
-import io.millrace.OutputMode;
 import io.millrace.internal.state.KeyedTable;
 import io.millrace.internal.state.Slab;
 import io.millrace.internal.state.TimerHeap;
@@ -53,19 +52,17 @@ public final class SessionWindowOperator extends WindowAggregationOperator
      * @param input        schema of the rows received.
      * @param spec         the session gap and grouping.
      * @param output       {@code window_start, window_end}, keys, aggregates.
-     * @param mode         output mode.
-     * @param emitOnChange in update mode, write each change at once (continuous trigger).
+     * @param policy       when rows are written.
      * @param context      of the chain.
      */
     public SessionWindowOperator(
         final Schema input,
         final WindowOperators.Spec spec,
         final Schema output,
-        final OutputMode mode,
-        final boolean emitOnChange,
+        final EmissionPolicy policy,
         final OperatorContext context)
     {
-        super(input, spec, output, mode, emitOnChange, context);
+        super(input, spec, output, policy, context);
         this.spec = spec;
         this.gap = spec.sizeMs();
         this.latestTime = spec.latestTime();
@@ -136,29 +133,27 @@ public final class SessionWindowOperator extends WindowAggregationOperator
             timers.push(end, target);
         }
 
-        if (mode == OutputMode.UPDATE)
+        if (policy.writesOnChange())
         {
-            if (emitOnChange)
-            {
-                writeRow(target);
-            }
-            else
-            {
-                setState(target, DIRTY);
-            }
+            writeRow(target);
+        }
+        else if (policy.marksChanges())
+        {
+            setState(target, DIRTY);
         }
     }
 
     @Override
     public void onMarker(final long epoch)
     {
-        if (mode == OutputMode.COMPLETE || (mode == OutputMode.UPDATE && !emitOnChange))
+        final EmissionPolicy.Rows rows = policy.atMarker();
+        if (rows != EmissionPolicy.Rows.NONE)
         {
             final MutableDirectBuffer buffer = sessions.buffer();
             for (int id = 0, limit = sessions.limit(); id < limit; id++)
             {
                 final int state = buffer.getInt(sessions.offset(id) + STATE_OFFSET);
-                if (mode == OutputMode.COMPLETE ? (state & (LIVE | CLOSED)) != 0 : (state & DIRTY) != 0)
+                if (rows == EmissionPolicy.Rows.ALL ? (state & (LIVE | CLOSED)) != 0 : (state & DIRTY) != 0)
                 {
                     clearState(id, DIRTY);
                     writeRow(id);
@@ -203,14 +198,15 @@ public final class SessionWindowOperator extends WindowAggregationOperator
     private void close(final int id)
     {
         final int state = sessions.buffer().getInt(sessions.offset(id) + STATE_OFFSET);
-        if (mode == OutputMode.APPEND || (mode == OutputMode.UPDATE && (state & DIRTY) != 0))
+        final EmissionPolicy.Rows rows = policy.atClose();
+        if (rows == EmissionPolicy.Rows.ALL || (rows == EmissionPolicy.Rows.CHANGED && (state & DIRTY) != 0))
         {
             writeRow(id);
         }
 
         final int keyEntry = keyEntry(id);
         unlink(keyEntry, id);
-        if (mode == OutputMode.COMPLETE)
+        if (policy.keepsClosed())
         {
             clearState(id, LIVE | DIRTY);
             setState(id, CLOSED);
@@ -219,7 +215,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         {
             release(id);
         }
-        if (head(keyEntry) < 0 && mode != OutputMode.COMPLETE)
+        if (head(keyEntry) < 0 && !policy.keepsClosed())
         {
             keyTable.remove(keyEntry);
         }

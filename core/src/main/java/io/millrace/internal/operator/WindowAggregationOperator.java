@@ -1,6 +1,5 @@
 package io.millrace.internal.operator;
 
-import io.millrace.OutputMode;
 import io.millrace.internal.QueryCounters;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.KeyCodec;
@@ -8,16 +7,15 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.Schema;
 
 /**
- * What the window operators share: the event-time column, the group key codec, the accumulators, the output
- * mode and the writer of window rows.
+ * What the window operators share: the event-time column, the group key codec, the accumulators, the emission
+ * policy and the writer of window rows.
  */
 abstract class WindowAggregationOperator extends Operator
 {
     protected final LongColumn time;
     protected final KeyCodec keys;
     protected final AggregateLayout layout;
-    protected final OutputMode mode;
-    protected final boolean emitOnChange;
+    protected final EmissionPolicy policy;
     protected final OperatorContext context;
     protected final QueryCounters counters;
     protected final WindowRowWriter output;
@@ -26,23 +24,20 @@ abstract class WindowAggregationOperator extends Operator
      * @param input        schema of the rows received.
      * @param spec         the window and grouping.
      * @param output       {@code window_start, window_end}, keys, aggregates.
-     * @param mode         output mode.
-     * @param emitOnChange in update mode, write each change at once (continuous trigger).
+     * @param policy       when rows are written.
      * @param context      of the chain.
      */
     WindowAggregationOperator(
         final Schema input,
         final WindowOperators.Spec spec,
         final Schema output,
-        final OutputMode mode,
-        final boolean emitOnChange,
+        final EmissionPolicy policy,
         final OperatorContext context)
     {
         this.time = input.longColumn(spec.timeColumn());
         this.keys = WindowOperators.keyCodec(input, spec, output);
         this.layout = new AggregateLayout(input, spec.aggregates(), output);
-        this.mode = mode;
-        this.emitOnChange = emitOnChange;
+        this.policy = policy;
         this.context = context;
         this.counters = context.counters();
         this.output = new WindowRowWriter(keys, layout, output);

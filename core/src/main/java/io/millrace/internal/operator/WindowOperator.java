@@ -2,7 +2,6 @@ package io.millrace.internal.operator;
 
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
-import io.millrace.OutputMode;
 import io.millrace.internal.state.KeyedTable;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
@@ -42,19 +41,17 @@ public final class WindowOperator extends WindowAggregationOperator
      * @param input        schema of the rows received.
      * @param spec         the window and grouping.
      * @param output       {@code window_start, window_end}, keys, aggregates.
-     * @param mode         output mode.
-     * @param emitOnChange in update mode, write each change at once (continuous trigger).
+     * @param policy       when rows are written.
      * @param context      of the chain.
      */
     public WindowOperator(
         final Schema input,
         final WindowOperators.Spec spec,
         final Schema output,
-        final OutputMode mode,
-        final boolean emitOnChange,
+        final EmissionPolicy policy,
         final OperatorContext context)
     {
-        super(input, spec, output, mode, emitOnChange, context);
+        super(input, spec, output, policy, context);
         this.spec = spec;
         this.size = spec.sizeMs();
         this.slide = spec.slideMs();
@@ -103,18 +100,13 @@ public final class WindowOperator extends WindowAggregationOperator
     @Override
     public void onMarker(final long epoch)
     {
-        if (mode == OutputMode.COMPLETE)
+        final EmissionPolicy.Rows rows = policy.atMarker();
+        if (rows != EmissionPolicy.Rows.NONE)
         {
-            for (int i = 0; i < starts.size(); i++)
+            // Every window held, the closed ones too (complete mode keeps them); or the open ones' changed rows.
+            for (int i = rows == EmissionPolicy.Rows.ALL ? 0 : firstOpen; i < starts.size(); i++)
             {
-                writeRows(starts.getLong(i), false);
-            }
-        }
-        else if (mode == OutputMode.UPDATE && !emitOnChange)
-        {
-            for (int i = firstOpen; i < starts.size(); i++)
-            {
-                writeRows(starts.getLong(i), true);
+                writeRows(starts.getLong(i), rows);
             }
         }
         next.onMarker(epoch);
@@ -146,16 +138,13 @@ public final class WindowOperator extends WindowAggregationOperator
             layout.accumulate(row, values, flags + FLAGS_LENGTH);
         }
 
-        if (mode == OutputMode.UPDATE)
+        if (policy.writesOnChange())
         {
-            if (emitOnChange)
-            {
-                writeRow(table, id, start);
-            }
-            else
-            {
-                values.putLong(flags, values.getLong(flags) | DIRTY);
-            }
+            writeRow(table, id, start);
+        }
+        else if (policy.marksChanges())
+        {
+            values.putLong(flags, values.getLong(flags) | DIRTY);
         }
     }
 
@@ -183,16 +172,8 @@ public final class WindowOperator extends WindowAggregationOperator
         while (firstOpen < starts.size() && watermark >= starts.getLong(firstOpen) + size)
         {
             final long start = starts.getLong(firstOpen);
-            if (mode == OutputMode.APPEND)
-            {
-                writeRows(start, false);
-            }
-            else if (mode == OutputMode.UPDATE && !emitOnChange)
-            {
-                writeRows(start, true);
-            }
-
-            if (mode == OutputMode.COMPLETE)
+            writeRows(start, policy.atClose());
+            if (policy.keepsClosed())
             {
                 firstOpen++;
             }
@@ -208,8 +189,13 @@ public final class WindowOperator extends WindowAggregationOperator
         }
     }
 
-    private void writeRows(final long start, final boolean dirtyOnly)
+    private void writeRows(final long start, final EmissionPolicy.Rows rows)
     {
+        if (rows == EmissionPolicy.Rows.NONE)
+        {
+            return;
+        }
+        final boolean dirtyOnly = rows == EmissionPolicy.Rows.CHANGED;
         final KeyedTable table = windows.get(start);
         final MutableDirectBuffer values = table.values();
         for (int id = 0, limit = table.entryLimit(); id < limit; id++)
@@ -288,7 +274,7 @@ public final class WindowOperator extends WindowAggregationOperator
     {
         for (int i = 0; i < starts.size(); i++)
         {
-            writeRows(starts.getLong(i), false);
+            writeRows(starts.getLong(i), EmissionPolicy.Rows.ALL);
         }
     }
 }
