@@ -12,6 +12,7 @@ import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
 import io.millrace.testing.ReferenceEvents;
 import io.millrace.testing.TestQueries;
+import io.millrace.testing.TimeRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,22 +141,26 @@ class AllocationTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tumbling", "sliding", "session"})
+    @ValueSource(strings = {"tumbling", "sliding", "session", "tumbling, user-defined", "session, user-defined"})
     @Timeout(120)
     void shouldNotAllocatePerRecordInAWindowedCount(final String kind)
     {
         final com.sun.management.ThreadMXBean threads = allocationCounter();
         final EventGenerator generator = new EventGenerator(11, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
-        final Window window = switch (kind)
+        final Window window = switch (kind.split(",")[0])
         {
             case "tumbling" -> Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(10));
             case "sliding" -> Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(10), Duration.ofSeconds(5));
             default -> Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(50));
         };
+        // A user-defined aggregate beside the count: its calls must allocate nothing either.
+        final Aggregate[] aggregates = kind.endsWith("user-defined") ?
+            new Aggregate[] {Aggregate.count(), Aggregate.of("range", TimeRange::new)} :
+            new Aggregate[] {Aggregate.count()};
         final CountingSink sink = new CountingSink();
         final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, TOTAL_RECORDS))
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
-            .groupBy(window, CsvSource.KEY_COLUMN).count()
+            .groupBy(window, CsvSource.KEY_COLUMN).agg(aggregates)
             .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.availableNow())
             .threadingMode(ThreadingMode.INVOKER).sink(sink).start();
 

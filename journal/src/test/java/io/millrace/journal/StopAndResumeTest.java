@@ -1,5 +1,6 @@
 package io.millrace.journal;
 
+import io.millrace.Aggregate;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.Stream;
@@ -11,6 +12,7 @@ import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
+import io.millrace.testing.TimeRange;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every stateful operator survives a stop and a restart from its checkpoint: the query is stopped several times
+ * Every stateful operator, and a user-defined aggregate's accumulator, survives a stop and a restart from its checkpoint: the query is stopped several times
  * after some epochs have committed and restarted with the same journal, and the union of its part files equals
  * an uninterrupted run's (for complete mode, its last part, the final table, equals the uninterrupted run's).
  */
@@ -62,6 +64,10 @@ class StopAndResumeTest
             (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
                 .groupBy(Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(30)),
                     CsvSource.KEY_COLUMN).count()));
+        queries.add(Arguments.of("a user-defined aggregate in sessions", OutputMode.APPEND,
+            (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+                .groupBy(Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(30)),
+                    CsvSource.KEY_COLUMN).agg(Aggregate.count(), Aggregate.of("range", TimeRange::new))));
         return queries.build();
     }
 

@@ -1,6 +1,7 @@
 package io.millrace.internal.state;
 
 import io.millrace.Aggregate;
+import io.millrace.function.AggregateFunction;
 import io.millrace.row.Column;
 import io.millrace.row.ColumnType;
 import io.millrace.row.DoubleColumn;
@@ -37,6 +38,14 @@ public final class AggregateLayout
         {
             final Aggregate aggregate = aggregates.get(i);
             final Column target = output.column(aggregate.name());
+            if (aggregate.kind() == Aggregate.Kind.CUSTOM)
+            {
+                final AggregateFunction function = openFunction(aggregate, input);
+                accumulators[i] = new CustomAccumulator(offset, target, function);
+                // Every accumulator starts on an 8-byte boundary, as the built-in ones need.
+                offset += (function.accumulatorBytes() + 7) & ~7;
+                continue;
+            }
             final Accumulator accumulator = accumulator(aggregate, null == aggregate.column() ? null :
                 input.column(aggregate.column()), target, offset);
             accumulators[i] = accumulator;
@@ -61,6 +70,20 @@ public final class AggregateLayout
             if (aggregate.kind() == Aggregate.Kind.COUNT)
             {
                 builder.longColumn(aggregate.name());
+                continue;
+            }
+            if (aggregate.kind() == Aggregate.Kind.CUSTOM)
+            {
+                // Opened once here too, so that a function that cannot read the input refuses the query now.
+                final ColumnType type = openFunction(aggregate, input).resultType();
+                switch (type)
+                {
+                    case LONG -> builder.longColumn(aggregate.name());
+                    case TIMESTAMP -> builder.timestampColumn(aggregate.name());
+                    case DOUBLE -> builder.doubleColumn(aggregate.name());
+                    default -> throw new IllegalArgumentException(aggregate + ": result type " + type +
+                        "; a user-defined aggregate gives LONG, TIMESTAMP or DOUBLE");
+                }
                 continue;
             }
             final Column column = input.column(aggregate.column());
@@ -153,6 +176,18 @@ public final class AggregateLayout
         }
     }
 
+
+    private static AggregateFunction openFunction(final Aggregate aggregate, final Schema input)
+    {
+        final AggregateFunction function = aggregate.newFunction();
+        if (function.accumulatorBytes() < 1)
+        {
+            throw new IllegalArgumentException(aggregate + ": accumulatorBytes() is " + function.accumulatorBytes() +
+                "; an accumulator takes at least one byte");
+        }
+        function.open(input);
+        return function;
+    }
 
     private static boolean isInteger(final ColumnType type)
     {
@@ -263,6 +298,46 @@ public final class AggregateLayout
 
         abstract void write(DirectBuffer values, int base, RowWriter out);
 
+    }
+
+    private static final class CustomAccumulator extends Accumulator
+    {
+        private final AggregateFunction function;
+        private final boolean isDouble;
+
+        CustomAccumulator(final int offset, final Column target, final AggregateFunction function)
+        {
+            super(offset, target);
+            this.function = function;
+            this.isDouble = function.resultType() == ColumnType.DOUBLE;
+        }
+
+        void init(final RowView row, final MutableDirectBuffer values, final int base)
+        {
+            function.init(row, values, base + offset);
+        }
+
+        void accumulate(final RowView row, final MutableDirectBuffer values, final int base)
+        {
+            function.add(row, values, base + offset);
+        }
+
+        void merge(final MutableDirectBuffer values, final int toBase, final int fromBase)
+        {
+            function.merge(values, toBase + offset, fromBase + offset);
+        }
+
+        void write(final DirectBuffer values, final int base, final RowWriter out)
+        {
+            if (isDouble)
+            {
+                out.putDouble((DoubleColumn)target, function.doubleResult(values, base + offset));
+            }
+            else
+            {
+                out.putLong((LongColumn)target, function.longResult(values, base + offset));
+            }
+        }
     }
 
     private static final class CountAccumulator extends Accumulator
