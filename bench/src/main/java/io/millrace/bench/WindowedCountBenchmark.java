@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  * 10,000 rows go to the sink when it closes. {@link #window}: {@code tumbling-10s}, {@code sliding-10s-5s} (two
  * windows per record), {@code session-10ms} (a key recurs every 10 ms on average, so sessions are opened,
  * extended, merged and closed all the time) and {@code session-1s} (a key's events keep extending one session).
- * The generator runs on, so event time advances and windows keep closing. Setup first runs
+ * {@link #aggregates}: the count alone, or with a user-defined aggregate beside it. The generator runs on, so event
+ * time advances and windows keep closing. Setup first runs
  * {@value #PREWARM_EVENTS} events (3 s of event time, past the watermark delay) so that measurement starts with
  * the state at its steady size. Each operation generates its event and writes its row first: subtract
  * {@code RowBenchmark.generateAndWrite} for the operators alone.
@@ -85,6 +86,13 @@ public class WindowedCountBenchmark
     @Param({"tumbling-10s", "sliding-10s-5s", "session-10ms", "session-1s"})
     public String window;
 
+    /**
+     * {@code count}, or {@code count+range}: a user-defined aggregate ({@link EventTimeRange}) beside it, for the
+     * cost of one.
+     */
+    @Param({"count", "count+range"})
+    public String aggregates;
+
     private final RowView view = new RowView();
     private EventGenerator generator;
     private EventRows events;
@@ -109,19 +117,22 @@ public class WindowedCountBenchmark
         events = new EventRows(input);
         writer = new RowWriter(input);
         final Window spec = window(window);
-        final Schema output = Schema.builder()
+        final boolean range = "count+range".equals(aggregates);
+        final List<Aggregate> functions = range ?
+            List.of(Aggregate.count(), Aggregate.of("range", EventTimeRange::new)) : List.of(Aggregate.count());
+        final Schema.Builder columns = Schema.builder()
             .timestampColumn(WindowOperators.WINDOW_START)
             .timestampColumn(WindowOperators.WINDOW_END)
             .like(input.column(CsvSource.KEY_COLUMN))
-            .longColumn("count")
-            .build();
+            .longColumn("count");
+        final Schema output = (range ? columns.longColumn("range") : columns).build();
 
         final QueryCounters counters = new QueryCounters();
         final OperatorContext context = new OperatorContext(counters, (position, reason, buffer, index, length) ->
         {
         }, null);
         final WindowOperators.Spec operatorSpec = new WindowOperators.Spec(spec.timeColumn(), spec.sizeMs(),
-            spec.slideMs(), List.of(CsvSource.KEY_COLUMN), List.of(Aggregate.count()));
+            spec.slideMs(), List.of(CsvSource.KEY_COLUMN), functions);
         chainSink = new CountingSink("count");
         chainSink.open(output);
         chain = new WatermarkOperator(input.longColumn(CsvSource.EVENT_TIME_COLUMN), WATERMARK_MS, context);
@@ -134,7 +145,7 @@ public class WindowedCountBenchmark
         querySink = new CountingSink("count");
         query = Millrace.readStream(publisher)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(WATERMARK_MS))
-            .groupBy(spec, CsvSource.KEY_COLUMN).count()
+            .groupBy(spec, CsvSource.KEY_COLUMN).agg(functions.toArray(new Aggregate[0]))
             .writeStream()
             .queryName("windowed-count-benchmark")
             .outputMode(OutputMode.APPEND)
