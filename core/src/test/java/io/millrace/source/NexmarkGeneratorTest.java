@@ -5,6 +5,7 @@ import io.millrace.row.ColumnType;
 import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
+import io.millrace.testing.SplitMix64;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link NexmarkGenerator} against an implementation of the generator's contract written here from the
- * definition alone, with plain Java strings: the first events field by field for two seeds and rates, and over a
- * million events the kinds' proportions, the id ranges and a checksum of every field.
+ * definition alone, with plain Java strings and the tests' own SplitMix64 stream read in order: the first events
+ * field by field for two seeds and rates, and over a million events the kinds' proportions, the id ranges and a
+ * checksum of every field.
  */
 class NexmarkGeneratorTest
 {
@@ -152,29 +154,16 @@ class NexmarkGeneratorTest
         private static final List<String> STATES = List.of("AZ", "CA", "ID", "OR", "WA", "WY");
         private static final List<String> HOT = List.of("Google", "Facebook", "Baidu", "Apple");
 
-        private final long seed;
+        private final SplitMix64 draws;
         private final long rate;
         private final long start;
+        private long next;
 
         Reference(final long seed, final long rate, final long start)
         {
-            this.seed = seed;
+            this.draws = new SplitMix64(seed);
             this.rate = rate;
             this.start = start;
-        }
-
-        /** The j-th output (0-based) of SplitMix64 seeded with the seed, stepping the state j + 1 times. */
-        private long splitMix(final long j)
-        {
-            long state = seed;
-            state += (j + 1) * 0x9E3779B97F4A7C15L;
-            long z = state;
-            z ^= z >>> 30;
-            z *= 0xBF58476D1CE4E5B9L;
-            z ^= z >>> 27;
-            z *= 0x94D049BB133111EBL;
-            z ^= z >>> 31;
-            return z;
         }
 
         private static long u(final long d, final long n)
@@ -205,12 +194,14 @@ class NexmarkGeneratorTest
             return n - a + u(d, a + 10);
         }
 
+        /** Event {@code i}: events are asked for in order, each taking the stream's next sixteen outputs. */
         List<Object> event(final long i)
         {
+            assertEquals(next++, i, "the reference reads its draws in order");
             final long[] d = new long[16];
             for (int k = 0; k < 16; k++)
             {
-                d[k] = splitMix(16 * i + k);
+                d[k] = draws.nextLong();
             }
             final long t = start + (i * 1000) / rate;
             final long r = i % 50;
