@@ -329,13 +329,13 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * Ends the open epoch where an earlier run logged its cut: publishes its marker without logging it again.
+     * Ends the open epoch whose cut is logged (now, or by an earlier run): publishes its marker.
      *
      * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
      * @param position of the cut, carried by the marker.
      * @return false when the ring was full: the marker waits, and the caller must stop producing.
      */
-    public boolean cutLogged(final long nowNanos, final long position)
+    private boolean cutLogged(final long nowNanos, final long position)
     {
         resetFigures();
         nextCutNanos = nowNanos + epochIntervalNanos;
@@ -451,14 +451,6 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * @return whether the end of input has been published (the last marker may still be pending).
-     */
-    public boolean isEndPublished()
-    {
-        return endPublished;
-    }
-
-    /**
      * @return whether the end of input is published.
      */
     public boolean isEnded()
@@ -569,7 +561,6 @@ public final class IngressProducer implements IngressHandler
             journal.appendEpochCut(
                 new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset, endOfInput));
         }
-        resetFigures();
     }
 
     private void resetFigures()

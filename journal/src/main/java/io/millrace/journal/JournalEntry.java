@@ -168,14 +168,6 @@ public final class JournalEntry
     }
 
     /**
-     * @return the place of the current record in its entry, from 0.
-     */
-    public int recordPlace()
-    {
-        return place;
-    }
-
-    /**
      * @return the current record's offset: for a batch, its first record's offset plus the record's place; for a
      *         RECORD entry, the entry's index.
      */
