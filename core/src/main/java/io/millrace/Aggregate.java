@@ -1,6 +1,7 @@
 package io.millrace;
 
 import io.millrace.function.AggregateFunction;
+import io.millrace.internal.state.AggregateSpec;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -13,46 +14,11 @@ import java.util.function.Supplier;
  */
 public final class Aggregate
 {
-    /** The functions. */
-    public enum Kind
-    {
-        /** Rows in the group; LONG. */
-        COUNT,
-        /** Sum of a numeric column; LONG for integer columns, DOUBLE for DOUBLE. */
-        SUM,
-        /** Smallest value of a numeric column, of the column's type (INT widens to LONG). */
-        MIN,
-        /** Largest value of a numeric column, of the column's type (INT widens to LONG). */
-        MAX,
-        /** Mean of a numeric column; DOUBLE. */
-        AVG,
-        /** A user-defined {@link AggregateFunction}; of its result type. */
-        CUSTOM
-    }
+    private final AggregateSpec spec;
 
-    private final Kind kind;
-    private final String column;
-    private final String name;
-    private final String functionName;
-    private final Supplier<? extends AggregateFunction> function;
-
-    private Aggregate(
-        final Kind kind,
-        final String column,
-        final String name,
-        final String functionName,
-        final Supplier<? extends AggregateFunction> function)
+    private Aggregate(final AggregateSpec spec)
     {
-        this.kind = kind;
-        this.column = column;
-        this.name = name;
-        this.functionName = functionName;
-        this.function = function;
-    }
-
-    private Aggregate(final Kind kind, final String column, final String name)
-    {
-        this(kind, column, name, null, null);
+        this.spec = spec;
     }
 
     /**
@@ -67,7 +33,7 @@ public final class Aggregate
     {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(function, "function");
-        return new Aggregate(Kind.CUSTOM, null, name, name, function);
+        return new Aggregate(new AggregateSpec(AggregateSpec.Kind.CUSTOM, null, name, name, function));
     }
 
     /**
@@ -75,7 +41,7 @@ public final class Aggregate
      */
     public static Aggregate count()
     {
-        return new Aggregate(Kind.COUNT, null, "count");
+        return new Aggregate(new AggregateSpec(AggregateSpec.Kind.COUNT, null, "count", null, null));
     }
 
     /**
@@ -84,7 +50,7 @@ public final class Aggregate
      */
     public static Aggregate sum(final String column)
     {
-        return of(Kind.SUM, column);
+        return of(AggregateSpec.Kind.SUM, column);
     }
 
     /**
@@ -93,7 +59,7 @@ public final class Aggregate
      */
     public static Aggregate min(final String column)
     {
-        return of(Kind.MIN, column);
+        return of(AggregateSpec.Kind.MIN, column);
     }
 
     /**
@@ -102,7 +68,7 @@ public final class Aggregate
      */
     public static Aggregate max(final String column)
     {
-        return of(Kind.MAX, column);
+        return of(AggregateSpec.Kind.MAX, column);
     }
 
     /**
@@ -111,7 +77,7 @@ public final class Aggregate
      */
     public static Aggregate avg(final String column)
     {
-        return of(Kind.AVG, column);
+        return of(AggregateSpec.Kind.AVG, column);
     }
 
     /**
@@ -120,36 +86,15 @@ public final class Aggregate
      */
     public Aggregate as(final String outputName)
     {
-        return new Aggregate(kind, column, Objects.requireNonNull(outputName, "outputName"), functionName, function);
+        return new Aggregate(spec.named(Objects.requireNonNull(outputName, "outputName")));
     }
 
     /**
-     * @return the function.
-     */
-    public Kind kind()
-    {
-        return kind;
-    }
-
-    /**
-     * @return a new instance of a user-defined function; null for the built-in ones.
-     */
-    public AggregateFunction newFunction()
-    {
-        if (null == function)
-        {
-            return null;
-        }
-        return Objects.requireNonNull(function.get(), () -> "the factory of aggregate " + functionName +
-            " returned null");
-    }
-
-    /**
-     * @return the input column, null for {@link Kind#COUNT} and {@link Kind#CUSTOM}.
+     * @return the input column, null for {@link #count()} and user-defined aggregates.
      */
     public String column()
     {
-        return column;
+        return spec.column();
     }
 
     /**
@@ -157,22 +102,23 @@ public final class Aggregate
      */
     public String name()
     {
-        return name;
+        return spec.name();
+    }
+
+    AggregateSpec spec()
+    {
+        return spec;
     }
 
     @Override
     public String toString()
     {
-        if (kind == Kind.CUSTOM)
-        {
-            return functionName + "() as " + name;
-        }
-        return kind.name().toLowerCase() + "(" + (null == column ? "" : column) + ") as " + name;
+        return spec.toString();
     }
 
-    private static Aggregate of(final Kind kind, final String column)
+    private static Aggregate of(final AggregateSpec.Kind kind, final String column)
     {
         Objects.requireNonNull(column, "column");
-        return new Aggregate(kind, column, kind.name().toLowerCase() + "_" + column);
+        return new Aggregate(new AggregateSpec(kind, column, kind.name().toLowerCase() + "_" + column, null, null));
     }
 }

@@ -1,13 +1,10 @@
 package io.millrace;
 
-import io.millrace.internal.operator.AggregateOperator;
-import io.millrace.internal.operator.EmissionPolicy;
-import io.millrace.internal.operator.SessionWindowOperator;
-import io.millrace.internal.operator.WindowOperator;
-import io.millrace.internal.operator.WindowOperators;
-import io.millrace.internal.state.AggregateLayout;
-import io.millrace.row.Schema;
+import io.millrace.internal.plan.Analyzer;
+import io.millrace.internal.plan.LogicalNode;
+import io.millrace.internal.state.AggregateSpec;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,21 +12,30 @@ import java.util.List;
  */
 public final class GroupedStream
 {
-    private final Stream parent;
+    private final LogicalNode input;
     private final List<String> keys;
-    private final Window window;
+    private final LogicalNode.WindowSpec window;
 
-    GroupedStream(final Stream parent, final List<String> keys, final Window window)
+    GroupedStream(final LogicalNode input, final List<String> keys, final Window window)
     {
-        this.parent = parent;
+        this.input = input;
         this.keys = keys;
-        this.window = window;
+        this.window = null == window ? null :
+            new LogicalNode.WindowSpec(window.timeColumn(), window.sizeMs(), window.slideMs(), window.toString());
+        Analyzer.grouping(input, keys, this.window);
     }
 
     /**
      * Aggregates each group. The result has {@code window_start} and {@code window_end} when grouped by a window,
      * then the key columns (none for a window alone: one group per window), then one column per aggregate. Without
      * a window the result table keeps every group, so it can be written in update or complete mode, not append.
+     * <p>
+     * The result is a stream like any other: it can be filtered, mapped, and aggregated again. A stateful operation
+     * reading it (another aggregation, a deduplication) needs its final rows, so the aggregation then runs in append
+     * mode, and must be windowed over a stream with a watermark. Tumbling and sliding windows pass on a watermark
+     * on {@code window_start}: the smallest start of a window not yet written. So a second windowed aggregation on
+     * {@code window_start} closes a window once every first-stage window starting in it has closed
+     * (docs/semantics.md, chained aggregations).
      *
      * @param aggregates at least one; output names must be distinct from each other, from the keys and from the
      *                   window columns.
@@ -38,69 +44,12 @@ public final class GroupedStream
      */
     public Stream agg(final Aggregate... aggregates)
     {
-        if (aggregates.length == 0)
+        final List<AggregateSpec> specs = new ArrayList<>();
+        for (final Aggregate aggregate : aggregates)
         {
-            throw new IllegalArgumentException("agg needs at least one aggregate for groupBy" + keys);
+            specs.add(aggregate.spec());
         }
-        final List<Aggregate> list = List.of(aggregates);
-        checkOutputNames(list);
-        final Schema input = parent.schema();
-        final Schema.Builder builder = Schema.builder();
-        if (null != window)
-        {
-            builder.timestampColumn(WindowOperators.WINDOW_START).timestampColumn(WindowOperators.WINDOW_END);
-        }
-        for (final String key : keys)
-        {
-            builder.like(input.column(key));
-        }
-        AggregateLayout.addOutputColumns(input, list, builder);
-        final Schema output = builder.build();
-        if (null == window)
-        {
-            return parent.child(output, "groupBy" + keys + ".agg" + list, Stream.Kind.AGGREGATION,
-                (query, context) -> new AggregateOperator(input, keys, list, output, policy(query),
-                    context.counters()));
-        }
-
-        final WindowOperators.Spec spec = new WindowOperators.Spec(
-            window.timeColumn(), window.sizeMs(), window.slideMs(), keys, list);
-        final String description = "groupBy(" + window + (keys.isEmpty() ? "" : ", " + String.join(", ", keys)) +
-            ").agg" + list;
-        return parent.windowedChild(output, description, window, window.kind() == Window.Kind.SESSION ?
-            (query, context) -> new SessionWindowOperator(input, spec, output, policy(query), context) :
-            (query, context) -> new WindowOperator(input, spec, output, policy(query), context));
-    }
-
-    private void checkOutputNames(final List<Aggregate> aggregates)
-    {
-        for (int i = 0; i < aggregates.size(); i++)
-        {
-            final Aggregate aggregate = aggregates.get(i);
-            final String name = aggregate.name();
-            String clash = null;
-            if (keys.contains(name))
-            {
-                clash = "a key column of groupBy" + keys;
-            }
-            else if (null != window &&
-                (name.equals(WindowOperators.WINDOW_START) || name.equals(WindowOperators.WINDOW_END)))
-            {
-                clash = "a window column";
-            }
-            for (int j = 0; j < i && null == clash; j++)
-            {
-                if (aggregates.get(j).name().equals(name))
-                {
-                    clash = "the output of " + aggregates.get(j);
-                }
-            }
-            if (null != clash)
-            {
-                throw new IllegalArgumentException("aggregate " + aggregate + ": output column '" + name +
-                    "' is also " + clash + "; rename it with as(...)");
-            }
-        }
+        return new Stream(Analyzer.aggregate(input, keys, window, specs));
     }
 
     /**
@@ -109,10 +58,5 @@ public final class GroupedStream
     public Stream count()
     {
         return agg(Aggregate.count());
-    }
-
-    private static EmissionPolicy policy(final Stage.QuerySettings query)
-    {
-        return EmissionPolicy.of(query.outputMode(), query.trigger().kind() == Trigger.Kind.CONTINUOUS);
     }
 }

@@ -13,6 +13,15 @@ import io.millrace.source.Source;
 record Ingress(Source source, Publisher publisher)
 {
     /**
+     * @param input a {@link Source} or a {@link Publisher}.
+     * @return the ingress of it.
+     */
+    static Ingress of(final Object input)
+    {
+        return input instanceof Source source ? new Ingress(source, null) : new Ingress(null, (Publisher)input);
+    }
+
+    /**
      * @return the source or the publisher.
      */
     Object input()

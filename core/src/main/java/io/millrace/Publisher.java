@@ -2,7 +2,7 @@ package io.millrace;
 
 import io.millrace.function.RowTranslator;
 import io.millrace.checkpoint.Recovery;
-import io.millrace.internal.CrashPoints;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.JvmAccess;

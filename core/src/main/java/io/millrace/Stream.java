@@ -3,19 +3,12 @@ package io.millrace;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
-import io.millrace.internal.operator.DeduplicateOperator;
-import io.millrace.internal.operator.FilterOperator;
-import io.millrace.internal.operator.FlatMapOperator;
-import io.millrace.internal.operator.MapOperator;
-import io.millrace.internal.operator.ProjectOperator;
-import io.millrace.internal.operator.WatermarkOperator;
-import io.millrace.row.Column;
-import io.millrace.row.LongColumn;
+import io.millrace.internal.plan.Analyzer;
+import io.millrace.internal.plan.LogicalNode;
 import io.millrace.row.Schema;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,47 +18,16 @@ import java.util.Objects;
  */
 public final class Stream
 {
-    /** The role of a node in the plan. */
-    enum Kind
-    {
-        SOURCE, STATELESS, WATERMARK, DEDUPLICATION, AGGREGATION, WINDOWED_AGGREGATION
-    }
+    private final LogicalNode node;
 
-    private final Ingress ingress;
-    private final Stream parent;
-    private final Schema schema;
-    private final String description;
-    private final Kind kind;
-    private final Stage stage;
-    private final Window window;
-    private final String watermarkColumn;
-    private final long watermarkDelayMs;
-
-    private Stream(
-        final Ingress ingress,
-        final Stream parent,
-        final Schema schema,
-        final String description,
-        final Kind kind,
-        final Stage stage,
-        final Window window,
-        final String watermarkColumn,
-        final long watermarkDelayMs)
+    Stream(final LogicalNode node)
     {
-        this.ingress = ingress;
-        this.parent = parent;
-        this.schema = schema;
-        this.description = description;
-        this.kind = kind;
-        this.stage = stage;
-        this.window = window;
-        this.watermarkColumn = watermarkColumn;
-        this.watermarkDelayMs = watermarkDelayMs;
+        this.node = node;
     }
 
     static Stream root(final Ingress ingress)
     {
-        return new Stream(ingress, null, ingress.schema(), ingress.toString(), Kind.SOURCE, null, null, null, 0);
+        return new Stream(Analyzer.source(ingress.input(), ingress.toString(), ingress.schema()));
     }
 
     /**
@@ -73,7 +35,7 @@ public final class Stream
      */
     public Schema schema()
     {
-        return schema;
+        return node.schema();
     }
 
     /**
@@ -85,7 +47,7 @@ public final class Stream
     public Stream filter(final RowPredicate predicate)
     {
         Objects.requireNonNull(predicate, "predicate");
-        return child(schema, "filter", Kind.STATELESS, (q, c) -> new FilterOperator(predicate, c));
+        return new Stream(Analyzer.filter(node, predicate));
     }
 
     /**
@@ -99,7 +61,7 @@ public final class Stream
     {
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(mapper, "mapper");
-        return child(output, "map", Kind.STATELESS, (q, c) -> new MapOperator(mapper, output, c));
+        return new Stream(Analyzer.map(node, output, mapper));
     }
 
     /**
@@ -113,7 +75,7 @@ public final class Stream
     {
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(mapper, "mapper");
-        return child(output, "flatMap", Kind.STATELESS, (q, c) -> new FlatMapOperator(mapper, output, c));
+        return new Stream(Analyzer.flatMap(node, output, mapper));
     }
 
     /**
@@ -125,18 +87,7 @@ public final class Stream
      */
     public Stream select(final String... columns)
     {
-        if (columns.length == 0)
-        {
-            throw new IllegalArgumentException("select needs at least one column");
-        }
-        final Schema.Builder builder = Schema.builder();
-        for (final String name : columns)
-        {
-            builder.like(schema.column(name));
-        }
-        final Schema output = builder.build();
-        final Schema input = schema;
-        return child(output, "select" + List.of(columns), Kind.STATELESS, (q, c) -> new ProjectOperator(input, output));
+        return new Stream(Analyzer.select(node, List.of(columns)));
     }
 
     /**
@@ -153,7 +104,6 @@ public final class Stream
      */
     public Stream withWatermark(final String timeColumn, final Duration delay)
     {
-        final LongColumn time = schema.longColumn(timeColumn);
         final long delayMs;
         try
         {
@@ -163,16 +113,7 @@ public final class Stream
         {
             throw new IllegalArgumentException("watermark delay must be 0 to " + Long.MAX_VALUE + " ms: " + delay, ex);
         }
-        if (delayMs < 0)
-        {
-            throw new IllegalArgumentException("watermark delay must not be negative: " + delay);
-        }
-        if (null != watermark())
-        {
-            throw new IllegalArgumentException("the stream already has a watermark: " + watermark().description);
-        }
-        return new Stream(ingress, this, schema, "withWatermark(" + timeColumn + ", " + delayMs + "ms)",
-            Kind.WATERMARK, (q, c) -> new WatermarkOperator(time, delayMs, c), null, timeColumn, delayMs);
+        return new Stream(Analyzer.watermark(node, timeColumn, delayMs));
     }
 
     /**
@@ -186,20 +127,7 @@ public final class Stream
      */
     public Stream dropDuplicates(final String... columns)
     {
-        if (columns.length == 0)
-        {
-            throw new IllegalArgumentException("dropDuplicates needs at least one column");
-        }
-        final Column[] key = new Column[columns.length];
-        for (int i = 0; i < columns.length; i++)
-        {
-            key[i] = schema.column(columns[i]);
-        }
-        final Stream watermark = watermark();
-        final LongColumn time = null == watermark ? null : schema.longColumn(watermark.watermarkColumn);
-        final long delayMs = null == watermark ? 0 : watermark.watermarkDelayMs;
-        return child(schema, "dropDuplicates" + List.of(columns), Kind.DEDUPLICATION,
-            (q, c) -> new DeduplicateOperator(key, time, delayMs, c));
+        return new Stream(Analyzer.deduplicate(node, List.of(columns)));
     }
 
     /**
@@ -215,13 +143,8 @@ public final class Stream
      */
     public GroupedStream groupBy(final Window window, final String... columns)
     {
-        schema.longColumn(window.timeColumn());
-        final Stream watermark = watermark();
-        if (null != watermark && !watermark.watermarkColumn.equals(window.timeColumn()))
-        {
-            throw new IllegalArgumentException(window + " must be on the watermark's column: " + watermark.description);
-        }
-        return new GroupedStream(checkGroupBy(columns), List.of(columns), window);
+        Objects.requireNonNull(window, "window");
+        return new GroupedStream(node, List.of(columns), window);
     }
 
     /**
@@ -235,26 +158,32 @@ public final class Stream
      */
     public GroupedStream groupBy(final String... columns)
     {
-        if (columns.length == 0)
-        {
-            throw new IllegalArgumentException("groupBy needs at least one column, or a window");
-        }
-        return new GroupedStream(checkGroupBy(columns), List.of(columns), null);
+        return new GroupedStream(node, List.of(columns), null);
     }
 
-    private Stream checkGroupBy(final String... columns)
+    /**
+     * The rows of this stream and of {@code others}, all of this stream's schema, as they arrive: a row of each
+     * input is passed on when it comes. The watermark is the smallest of the inputs' watermarks (an input without
+     * one holds it back forever), so a window downstream closes only once every input has passed its end; it is on
+     * a column only when every input has its watermark on that column.
+     *
+     * @param others streams of the same input and schema; at least one.
+     * @return the union.
+     * @throws IllegalArgumentException naming the stream whose schema differs.
+     */
+    public Stream union(final Stream... others)
     {
-        for (final String name : columns)
+        if (others.length == 0)
         {
-            schema.column(name);
+            throw new IllegalArgumentException("union needs at least one other stream");
         }
-        if (hasAggregation())
+        final List<LogicalNode> inputs = new ArrayList<>();
+        inputs.add(node);
+        for (final Stream other : others)
         {
-            throw new IllegalArgumentException(
-                "multiple aggregations are not supported in one streaming query: groupBy" + List.of(columns) +
-                " follows " + aggregationDescription());
+            inputs.add(Objects.requireNonNull(other, "stream").node);
         }
-        return this;
+        return new Stream(Analyzer.union(inputs));
     }
 
     /**
@@ -267,104 +196,14 @@ public final class Stream
         return new StreamWriter(this);
     }
 
-    Stream child(final Schema output, final String what, final Kind childKind, final Stage childStage)
+    LogicalNode node()
     {
-        return new Stream(ingress, this, output, what, childKind, childStage, null, null, 0);
-    }
-
-    Stream windowedChild(final Schema output, final String what, final Window childWindow, final Stage childStage)
-    {
-        return new Stream(ingress, this, output, what, Kind.WINDOWED_AGGREGATION, childStage, childWindow, null, 0);
-    }
-
-    Ingress ingress()
-    {
-        return ingress;
-    }
-
-    boolean hasAggregation()
-    {
-        return null != aggregationDescription();
-    }
-
-    String aggregationDescription()
-    {
-        final Stream node = aggregation();
-        return null == node ? null : node.description;
-    }
-
-    /**
-     * @return the aggregation node on the path to this one, or null.
-     */
-    Stream aggregation()
-    {
-        for (Stream node = this; node != null; node = node.parent)
-        {
-            if (node.kind == Kind.AGGREGATION || node.kind == Kind.WINDOWED_AGGREGATION)
-            {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * @return the watermark node on the path to this one, or null.
-     */
-    Stream watermark()
-    {
-        for (Stream node = this; node != null; node = node.parent)
-        {
-            if (node.kind == Kind.WATERMARK)
-            {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    boolean isWindowed()
-    {
-        return null != window;
-    }
-
-    Stream parent()
-    {
-        return parent;
-    }
-
-    String watermarkColumn()
-    {
-        return watermarkColumn;
-    }
-
-    long watermarkDelayMs()
-    {
-        return watermarkDelayMs;
-    }
-
-    /**
-     * @return the nodes from the source's child to this one, in order.
-     */
-    List<Stream> path()
-    {
-        final List<Stream> nodes = new ArrayList<>();
-        for (Stream node = this; node.parent != null; node = node.parent)
-        {
-            nodes.add(node);
-        }
-        Collections.reverse(nodes);
-        return nodes;
-    }
-
-    Stage stage()
-    {
-        return stage;
+        return node;
     }
 
     @Override
     public String toString()
     {
-        return null == parent ? description : parent + " -> " + description;
+        return LogicalNode.describe(node);
     }
 }

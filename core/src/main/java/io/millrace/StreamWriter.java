@@ -1,18 +1,28 @@
 package io.millrace;
 
 import io.millrace.checkpoint.Journal;
+import io.millrace.internal.operator.EmissionPolicy;
+import io.millrace.internal.plan.Planner;
+import io.millrace.sink.DeadLetterHandler;
 import io.millrace.sink.Sink;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import io.millrace.sink.DeadLetterHandler;
 
 /**
  * Settings for writing a {@link Stream} to a sink: output mode, trigger, threads, ring. Validated by
  * {@link #start()}, which starts the query. Not thread-safe; defaults are the {@code *_DEFAULT} constants.
+ * <p>
+ * One query can write several streams of one input, each to a sink of its own ({@link #alsoWrite}): the input is
+ * read once, every operation the streams share runs once, and an epoch commits when every sink has committed it.
  */
 public final class StreamWriter
 {
@@ -43,6 +53,12 @@ public final class StreamWriter
     private Journal journal;
     private boolean journalInput;
     private String identity;
+    private final List<Also> also = new ArrayList<>();
+
+    /** A further output of the query. */
+    private record Also(Stream stream, OutputMode mode, Sink sink)
+    {
+    }
 
     StreamWriter(final Stream stream)
     {
@@ -76,6 +92,23 @@ public final class StreamWriter
     public StreamWriter sink(final Sink sink)
     {
         this.sink = Objects.requireNonNull(sink, "sink");
+        return this;
+    }
+
+    /**
+     * Writes another stream of the same input to a sink of its own, in the same query: the rows of every operation
+     * the streams share are computed once and passed to both. Each sink numbers its rows {@code (epoch, sequence)}
+     * on its own; an epoch commits once every sink has committed it, and a restart gives each the same rows again.
+     *
+     * @param other stream of the same input as this writer's.
+     * @param mode  what to write of it.
+     * @param output receiving its rows.
+     * @return this.
+     */
+    public StreamWriter alsoWrite(final Stream other, final OutputMode mode, final Sink output)
+    {
+        also.add(new Also(Objects.requireNonNull(other, "other"), Objects.requireNonNull(mode, "mode"),
+            Objects.requireNonNull(output, "output")));
         return this;
     }
 
@@ -242,37 +275,46 @@ public final class StreamWriter
         {
             throw new IllegalArgumentException("no sink: call sink(...) before start()");
         }
-        final Stream aggregationNode = stream.aggregation();
-        final String aggregation = stream.aggregationDescription();
-        if (outputMode == OutputMode.APPEND && null != aggregationNode && !aggregationNode.isWindowed())
+        final Planner planner = planner();
+        if (null != lateRecords)
         {
-            throw new IllegalArgumentException("append output mode is not supported for " + aggregation +
-                " without a window: its rows never become final; use update or complete");
-        }
-        if (outputMode == OutputMode.APPEND && null != aggregationNode && null == stream.watermark())
-        {
-            throw new IllegalArgumentException("append output mode for " + aggregation + " needs a watermark: " +
-                "add withWatermark(timeColumn, delay) before it, or its windows close only at the end of input");
-        }
-        if (null != lateRecords && (null == aggregationNode || !aggregationNode.isWindowed()))
-        {
-            throw new IllegalArgumentException("lateRecords(...) needs a windowed aggregation; " + stream + " has none");
-        }
-        if (outputMode == OutputMode.COMPLETE && null == aggregation)
-        {
-            throw new IllegalArgumentException(
-                "complete output mode needs an aggregation; " + stream + " has none: use append or update");
+            planner.lateRecordSchema();
         }
         if (journalInput && null == journal)
         {
             throw new IllegalArgumentException("journalInput needs a checkpoint: call checkpoint(...)");
         }
-        if (null != journal && null != stream.ingress().publisher() && threadingMode == ThreadingMode.INVOKER)
+        if (null != journal && planner.source().input() instanceof Publisher && threadingMode == ThreadingMode.INVOKER)
         {
             throw new IllegalArgumentException("a Publisher with a checkpoint needs an operator thread to replay its " +
                 "journal into when the query starts: use ThreadingMode.DEDICATED or SHARED");
         }
-        return StreamingQuery.start(this);
+        return StreamingQuery.start(this, planner);
+    }
+
+    /**
+     * @return the planner of the query's outputs.
+     * @throws IllegalArgumentException naming what the plan cannot do.
+     */
+    Planner planner()
+    {
+        final List<Planner.Output> outputs = new ArrayList<>();
+        outputs.add(new Planner.Output(stream.node(), mode(outputMode), sink));
+        for (final Also output : also)
+        {
+            outputs.add(new Planner.Output(output.stream().node(), mode(output.mode()), output.sink()));
+        }
+        return new Planner(outputs, trigger.kind() == Trigger.Kind.CONTINUOUS);
+    }
+
+    private static EmissionPolicy.Mode mode(final OutputMode mode)
+    {
+        return switch (mode)
+        {
+            case APPEND -> EmissionPolicy.Mode.APPEND;
+            case UPDATE -> EmissionPolicy.Mode.UPDATE;
+            case COMPLETE -> EmissionPolicy.Mode.COMPLETE;
+        };
     }
 
     /**
@@ -282,7 +324,7 @@ public final class StreamWriter
      * letters are not written again.
      *
      * @param replayJournal read-only view of the original checkpoint.
-     * @param wrapSink      wraps the sink, e.g. to keep an epoch range.
+     * @param wrapSink      wraps each output's sink, e.g. to keep an epoch range.
      * @return this.
      */
     public StreamWriter replayWith(final Journal replayJournal, final UnaryOperator<Sink> wrapSink)
@@ -296,6 +338,7 @@ public final class StreamWriter
         }
         journal = Objects.requireNonNull(replayJournal, "replayJournal");
         sink = wrapSink.apply(Objects.requireNonNull(sink, "no sink: call sink(...) before replayWith(...)"));
+        also.replaceAll(output -> new Also(output.stream(), output.mode(), wrapSink.apply(output.sink())));
         lateRecords = null;
         deadLetters = (position, reason, buffer, index, length) -> { };
         throttle = 0;
@@ -303,8 +346,9 @@ public final class StreamWriter
     }
 
     /**
-     * Writes the rows held in operator state as of a snapshot (every window or group with its aggregates, as the
-     * query's output rows) to {@code stateSink}, without starting the query: for inspecting a checkpoint. The
+     * Writes the rows held in operator state as of a snapshot to {@code stateSink}, without starting the query: for
+     * inspecting a checkpoint. Each aggregation writes its rows (every window or group with its aggregates, as it
+     * would write them in complete mode) to the sink in turn, opened again with that aggregation's schema. The
      * snapshot must come from this query (see the journal module's {@code Replay}).
      *
      * @param snapshot  operator state of an epoch.
@@ -312,7 +356,22 @@ public final class StreamWriter
      */
     public void writeState(final DirectBuffer snapshot, final Sink stateSink)
     {
-        StreamingQuery.writeState(this, snapshot, Objects.requireNonNull(stateSink, "stateSink"));
+        Objects.requireNonNull(stateSink, "stateSink");
+        writeState(snapshot, operation -> stateSink);
+    }
+
+    /**
+     * Writes the rows held in operator state as of a snapshot, each aggregation's to a sink of its own, without
+     * starting the query: for inspecting a checkpoint. The snapshot must come from this query.
+     *
+     * @param snapshot   operator state of an epoch.
+     * @param stateSinks gives the sink of an aggregation from its operation, as plans print it (e.g.
+     *                   {@code groupBy[auction].agg[count() as count]}); each is opened with the aggregation's
+     *                   schema, receives its rows as epoch 1 and is closed.
+     */
+    public void writeState(final DirectBuffer snapshot, final Function<String, Sink> stateSinks)
+    {
+        StreamingQuery.writeState(this, snapshot, Objects.requireNonNull(stateSinks, "stateSinks"));
     }
 
     Journal journal()
@@ -327,8 +386,16 @@ public final class StreamWriter
 
     String identity()
     {
-        return null != identity ? identity :
-            queryName + " version " + version + " | " + stream + " | " + outputMode + " | " + trigger.kind();
+        if (null != identity)
+        {
+            return identity;
+        }
+        final StringBuilder outputs = new StringBuilder().append(stream).append(" | ").append(outputMode);
+        for (final Also output : also)
+        {
+            outputs.append(" | also ").append(output.stream()).append(" | ").append(output.mode());
+        }
+        return queryName + " version " + version + " | " + outputs + " | " + trigger.kind();
     }
 
     Stream stream()
@@ -349,6 +416,20 @@ public final class StreamWriter
     Sink sink()
     {
         return sink;
+    }
+
+    /**
+     * @return every output's sink, this writer's first.
+     */
+    List<Sink> sinks()
+    {
+        final List<Sink> sinks = new ArrayList<>();
+        sinks.add(sink);
+        for (final Also output : also)
+        {
+            sinks.add(output.sink());
+        }
+        return sinks;
     }
 
     Sink lateRecords()

@@ -9,12 +9,11 @@ import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.QueryRuntime;
-import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SinkOperator;
-import io.millrace.internal.state.StateReader;
+import io.millrace.internal.plan.Planner;
 import io.millrace.sink.Sink;
 
 import org.agrona.DirectBuffer;
@@ -22,8 +21,12 @@ import org.agrona.DirectBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import io.millrace.sink.DeadLetterHandler;
 
 /**
  * A running query, returned by {@link StreamWriter#start()}. All methods are thread-safe.
@@ -48,14 +51,14 @@ public final class StreamingQuery implements AutoCloseable
         this.lastProgressNanos = System.nanoTime();
     }
 
-    static StreamingQuery start(final StreamWriter settings)
+    static StreamingQuery start(final StreamWriter settings, final Planner planner)
     {
-        final Ingress ingress = settings.stream().ingress();
+        final Ingress ingress = Ingress.of(planner.source().input());
         final QueryControl control = new QueryControl(settings.queryName());
         InputClaims.claim(ingress.input(), ingress.toString(), ingress.kind(), control);
         try
         {
-            return start(settings, control);
+            return start(settings, planner, ingress, control);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -68,12 +71,12 @@ public final class StreamingQuery implements AutoCloseable
         }
     }
 
-    private static StreamingQuery start(final StreamWriter settings, final QueryControl control)
+    private static StreamingQuery start(
+        final StreamWriter settings, final Planner planner, final Ingress ingress, final QueryControl control)
     {
-        final Stream stream = settings.stream();
         if (settings.trigger().kind() == Trigger.Kind.AVAILABLE_NOW)
         {
-            endAtAvailableInput(stream.ingress());
+            endAtAvailableInput(ingress);
         }
         final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
@@ -82,23 +85,22 @@ public final class StreamingQuery implements AutoCloseable
         if (null != journal && journal.isNew())
         {
             // A new checkpoint over an output that holds parts would be refused after opening: refuse before.
-            checkSinkKnown(settings.sink(), journal, null);
+            checkSinksKnown(settings.sinks(), journal, null);
         }
         final Recovery recovery = null == journal ? null : journal.open(settings.identity());
         if (null != recovery && null != recovery.committedCut() && recovery.committedCut().endOfInput())
         {
             // The checkpoint holds a run that finished: nothing is left to do or to write.
             journal.close();
-            if (null != stream.ingress().publisher())
+            if (null != ingress.publisher())
             {
-                stream.ingress().publisher().bindFinished(recovery.committedCut().sourceOffset());
+                ingress.publisher().bindFinished(recovery.committedCut().sourceOffset());
             }
             control.finished();
             return new StreamingQuery(settings.queryName(), control, new QueryCounters(), null);
         }
-        checkSinkKnown(settings.sink(), journal, recovery);
+        checkSinksKnown(settings.sinks(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
-        final Ingress ingress = stream.ingress();
         final Checkpointing checkpoint = null == journal ? null : new Checkpointing(journal,
             settings.journalInput() || null == ingress.source() || !ingress.source().isReplayable(), recovery);
 
@@ -106,17 +108,17 @@ public final class StreamingQuery implements AutoCloseable
         final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
         if (null != lateSink)
         {
-            lateSink.open(stream.aggregation().parent().schema());
+            lateSink.open(planner.lateRecordSchema());
         }
         final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
 
-        final Sink sink = settings.sink();
-        final List<Operator> chain = buildChain(settings, context, firstEpoch, sink);
+        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch);
         if (null != recovery && null != recovery.snapshot())
         {
-            restore(chain, recovery.snapshot());
+            plan.restore(recovery.snapshot());
         }
-        sink.open(stream.schema());
+        final List<Sink> sinks = settings.sinks();
+        openAll(sinks, planner);
 
         final IngressRing ring = new IngressRing(
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
@@ -129,8 +131,9 @@ public final class StreamingQuery implements AutoCloseable
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
-            null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring, chain, context, deadLetters, control, settings.throttle(),
-            () -> closeAll(sink, lateSink), settings.threadingMode(), settings.idleStrategy());
+            null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring, plan.head(), plan.operators(), context, deadLetters, control,
+            settings.throttle(), () -> closeAll(sinks, lateSink), settings.threadingMode() == ThreadingMode.DEDICATED,
+            settings.threadingMode() == ThreadingMode.INVOKER, settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
         {
             try
@@ -164,6 +167,14 @@ public final class StreamingQuery implements AutoCloseable
             throw new IllegalArgumentException("availableNow needs a source that can tell what input is available " +
                 "when the query starts; " + ingress + " cannot (Source.endAtAvailableInput): use processingTime " +
                 "or continuous");
+        }
+    }
+
+    private static void checkSinksKnown(final List<Sink> sinks, final Journal journal, final Recovery recovery)
+    {
+        for (final Sink sink : sinks)
+        {
+            checkSinkKnown(sink, journal, recovery);
         }
     }
 
@@ -210,48 +221,30 @@ public final class StreamingQuery implements AutoCloseable
     }
 
     /**
-     * Writes the rows held in operator state (e.g. every window with its aggregates) as of a snapshot to
-     * {@code sink}, without running the query; for inspecting a checkpoint.
+     * Writes the rows each aggregation holds as of a snapshot to its sink, without running the query; for inspecting
+     * a checkpoint.
      */
-    static void writeState(final StreamWriter settings, final DirectBuffer snapshot, final Sink sink)
+    static void writeState(
+        final StreamWriter settings, final DirectBuffer snapshot, final Function<String, Sink> stateSinks)
     {
         final OperatorContext context = new OperatorContext(new QueryCounters(), StreamingQuery::logDeadLetter, null);
-        final List<Operator> chain = buildChain(settings, context, 1, sink);
-        restore(chain, snapshot);
-        sink.open(settings.stream().schema());
-        for (final Operator operator : chain)
+        final Map<Sink, Boolean> opened = new IdentityHashMap<>();
+        final Planner.PhysicalPlan plan = settings.planner().planState(context, node ->
         {
-            operator.emitState();
-        }
-        // Only the sink stage sees the marker: the operators' own marker output (complete mode's whole table)
-        // would repeat the rows just written.
-        chain.get(chain.size() - 1).onMarker(1);
-        sink.close();
+            final Sink sink = stateSinks.apply(node.operation());
+            opened.put(sink, Boolean.TRUE);
+            return sink;
+        });
+        plan.restore(snapshot);
+        plan.writeState();
+        closeAll(List.copyOf(opened.keySet()), null);
     }
 
-    private static List<Operator> buildChain(
-        final StreamWriter settings, final OperatorContext context, final long firstEpoch, final Sink sink)
+    private static void openAll(final List<Sink> sinks, final Planner planner)
     {
-        final Stage.QuerySettings query = new Stage.QuerySettings(settings.outputMode(), settings.trigger());
-        final List<Operator> chain = new ArrayList<>();
-        for (final Stream node : settings.stream().path())
+        for (int i = 0; i < sinks.size(); i++)
         {
-            chain.add(node.stage().create(query, context));
-        }
-        chain.add(new SinkOperator(sink, context.counters(), firstEpoch));
-        for (int i = 1; i < chain.size(); i++)
-        {
-            chain.get(i - 1).then(chain.get(i));
-        }
-        return chain;
-    }
-
-    private static void restore(final List<Operator> chain, final DirectBuffer snapshot)
-    {
-        final StateReader reader = new StateReader(snapshot, 0, snapshot.capacity());
-        for (final Operator operator : chain)
-        {
-            operator.readState(reader.nextSection());
+            sinks.get(i).open(planner.outputSchema(i));
         }
     }
 
@@ -382,22 +375,41 @@ public final class StreamingQuery implements AutoCloseable
             counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get(),
             counters.watermark.get(),
             counters.committedEpoch.get(),
-            new QueryProgress.Stages(counters.serviceTime.take(), counters.marker.take(), counters.commitWait.take(),
-                counters.snapshotCopy.take(), counters.commitWrite.take(), counters.commitForce.take()));
+            new QueryProgress.Stages(counters.serviceTime.take(StageTimes::new), counters.marker.take(StageTimes::new),
+                counters.commitWait.take(StageTimes::new), counters.snapshotCopy.take(StageTimes::new),
+                counters.commitWrite.take(StageTimes::new), counters.commitForce.take(StageTimes::new)));
     }
 
-    private static void closeAll(final Sink sink, final Sink lateSink)
+    private static void closeAll(final List<Sink> sinks, final Sink lateSink)
     {
-        try
+        RuntimeException failure = null;
+        final List<Sink> all = new ArrayList<>(sinks);
+        if (null != lateSink)
         {
-            sink.close();
+            all.add(lateSink);
         }
-        finally
+        for (final Sink sink : all)
         {
-            if (null != lateSink)
+            try
             {
-                lateSink.close();
+                sink.close();
             }
+            catch (final RuntimeException ex)
+            {
+                // Every sink is closed, whichever fails; the first failure is the query's.
+                if (null == failure)
+                {
+                    failure = ex;
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
+        }
+        if (null != failure)
+        {
+            throw failure;
         }
     }
 

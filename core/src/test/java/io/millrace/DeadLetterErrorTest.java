@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.millrace.sink.DeadLetterHandler;
 
 /**
  * A user function that throws sends its row to the dead-letter handler with the exception itself, stack trace and

@@ -430,7 +430,8 @@ class OperatorChainTest
             .agg(Aggregate.avg("buy"))), "'buy'");
         assertMentions(assertThrows(IllegalArgumentException.class, () -> trades.groupBy("venue")
             .agg(Aggregate.max("missing"))), "'missing'");
-        assertMentions(assertThrows(IllegalArgumentException.class, () -> counted.groupBy("count")), "groupBy");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> counted.groupBy("count").agg(Aggregate.count().as("groups"))
+            .writeStream().outputMode(OutputMode.UPDATE).sink(new CollectingSink()).start()), "final rows");
         assertThrows(IllegalArgumentException.class, () -> trades.groupBy());
         assertThrows(IllegalArgumentException.class, () -> trades.select());
         assertThrows(IllegalArgumentException.class, () -> trades.groupBy("sym").agg());

@@ -213,7 +213,8 @@ class UserDefinedAggregateTest
                     return 0;
                 }
             })));
-        assertEquals("nothing() as nothing: accumulatorBytes() is 0; an accumulator takes at least one byte",
+        assertEquals("groupBy[key].agg[nothing() as nothing]: nothing() as nothing: accumulatorBytes() is 0; an " +
+            "accumulator takes at least one byte",
             empty.getMessage());
         final IllegalArgumentException string = assertThrows(IllegalArgumentException.class,
             () -> events().groupBy(CsvSource.KEY_COLUMN).agg(Aggregate.of("label", () -> new Rows()
@@ -224,7 +225,8 @@ class UserDefinedAggregateTest
                     return ColumnType.STRING;
                 }
             })));
-        assertEquals("label() as label: result type STRING; a user-defined aggregate gives LONG, TIMESTAMP or DOUBLE",
+        assertEquals("groupBy[key].agg[label() as label]: label() as label: result type STRING; a user-defined " +
+            "aggregate gives LONG, TIMESTAMP or DOUBLE",
             string.getMessage());
     }
 

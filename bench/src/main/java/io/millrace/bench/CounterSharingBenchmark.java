@@ -1,7 +1,7 @@
 package io.millrace.bench;
 
-import io.millrace.internal.Counter;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.Counter;
+import io.millrace.internal.metrics.QueryCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

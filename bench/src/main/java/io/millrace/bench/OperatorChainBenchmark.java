@@ -1,6 +1,5 @@
 package io.millrace.bench;
 
-import io.millrace.Aggregate;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.Publisher;
@@ -10,8 +9,9 @@ import io.millrace.Trigger;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
 import io.millrace.function.RowTranslator;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.state.AggregateSpec;
 import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.MapOperator;
@@ -121,8 +121,8 @@ public class OperatorChainBenchmark
         chainSink.open(counted);
         chain = new FilterOperator(filter, context);
         chain.then(new MapOperator(mapper, mapped, context))
-            .then(new AggregateOperator(mapped, List.of(CsvSource.KEY_COLUMN), List.of(Aggregate.count()), counted,
-                EmissionPolicy.of(OutputMode.UPDATE, true), counters))
+            .then(new AggregateOperator(mapped, List.of(CsvSource.KEY_COLUMN), List.of(new AggregateSpec(AggregateSpec.Kind.COUNT, null, "count", null, null)), counted,
+                EmissionPolicy.of(EmissionPolicy.Mode.UPDATE, true), counters))
             .then(new SinkOperator(chainSink, counters, 1));
 
         publisher = new Publisher(events);

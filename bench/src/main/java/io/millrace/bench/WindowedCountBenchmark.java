@@ -9,7 +9,7 @@ import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.function.RowTranslator;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
@@ -18,6 +18,7 @@ import io.millrace.internal.operator.SinkOperator;
 import io.millrace.internal.operator.WatermarkOperator;
 import io.millrace.internal.operator.WindowOperator;
 import io.millrace.internal.operator.WindowOperators;
+import io.millrace.internal.state.AggregateSpec;
 import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
@@ -98,6 +99,7 @@ public class WindowedCountBenchmark
     private EventRows events;
     private RowWriter writer;
     private Operator chain;
+    private OperatorContext context;
     private CountingSink chainSink;
     private Publisher publisher;
     private StreamingQuery query;
@@ -118,8 +120,12 @@ public class WindowedCountBenchmark
         writer = new RowWriter(input);
         final Window spec = window(window);
         final boolean range = "count+range".equals(aggregates);
-        final List<Aggregate> functions = range ?
-            List.of(Aggregate.count(), Aggregate.of("range", EventTimeRange::new)) : List.of(Aggregate.count());
+        final AggregateSpec count = new AggregateSpec(AggregateSpec.Kind.COUNT, null, "count", null, null);
+        final List<AggregateSpec> functions = range ? List.of(count,
+            new AggregateSpec(AggregateSpec.Kind.CUSTOM, null, "range", "range", EventTimeRange::new)) : List.of(count);
+        final Aggregate[] aggregated = range ?
+            new Aggregate[] {Aggregate.count(), Aggregate.of("range", EventTimeRange::new)} :
+            new Aggregate[] {Aggregate.count()};
         final Schema.Builder columns = Schema.builder()
             .timestampColumn(WindowOperators.WINDOW_START)
             .timestampColumn(WindowOperators.WINDOW_END)
@@ -128,24 +134,25 @@ public class WindowedCountBenchmark
         final Schema output = (range ? columns.longColumn("range") : columns).build();
 
         final QueryCounters counters = new QueryCounters();
-        final OperatorContext context = new OperatorContext(counters, (position, reason, buffer, index, length) ->
+        context = new OperatorContext(counters, (position, reason, buffer, index, length) ->
         {
         }, null);
         final WindowOperators.Spec operatorSpec = new WindowOperators.Spec(spec.timeColumn(), spec.sizeMs(),
             spec.slideMs(), List.of(CsvSource.KEY_COLUMN), functions);
         chainSink = new CountingSink("count");
         chainSink.open(output);
-        chain = new WatermarkOperator(input.longColumn(CsvSource.EVENT_TIME_COLUMN), WATERMARK_MS, context);
+        chain = new WatermarkOperator(
+            input.longColumn(CsvSource.EVENT_TIME_COLUMN), WATERMARK_MS, counters.watermark, context);
         chain.then(spec.kind() == Window.Kind.SESSION ?
-                new SessionWindowOperator(input, operatorSpec, output, EmissionPolicy.of(OutputMode.APPEND, false), context) :
-                new WindowOperator(input, operatorSpec, output, EmissionPolicy.of(OutputMode.APPEND, false), context))
+                new SessionWindowOperator(input, operatorSpec, output, EmissionPolicy.of(EmissionPolicy.Mode.APPEND, false), context) :
+                new WindowOperator(input, operatorSpec, output, EmissionPolicy.of(EmissionPolicy.Mode.APPEND, false), context))
             .then(new SinkOperator(chainSink, counters, 1));
 
         publisher = new Publisher(input);
         querySink = new CountingSink("count");
         query = Millrace.readStream(publisher)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(WATERMARK_MS))
-            .groupBy(spec, CsvSource.KEY_COLUMN).agg(functions.toArray(new Aggregate[0]))
+            .groupBy(spec, CsvSource.KEY_COLUMN).agg(aggregated)
             .writeStream()
             .queryName("windowed-count-benchmark")
             .outputMode(OutputMode.APPEND)
@@ -187,6 +194,7 @@ public class WindowedCountBenchmark
     public long operators()
     {
         generator.next();
+        context.beforeRecord();
         chain.onRow(events.write(generator, writer.reset()).view(view));
         return chainSink.sum();
     }

@@ -6,6 +6,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import io.millrace.internal.metrics.QueryCounters;
 
 /**
  * Commits epochs behind the operator thread. At an epoch's marker, once the sink has made the epoch's output

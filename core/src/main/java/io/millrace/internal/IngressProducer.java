@@ -8,6 +8,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import java.util.List;
+import io.millrace.internal.metrics.QueryCounters;
+import io.millrace.internal.durable.CrashPoints;
 
 /**
  * The producer protocol of a query's ingress, one for both kinds of input (the polled-source agent and the

@@ -11,13 +11,14 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.List;
+import io.millrace.internal.metrics.QueryCounters;
 
 /**
- * Drains the ingress ring into the fused operator chain, at most {@link #BATCH_LIMIT} slots per duty cycle.
- * With a checkpoint, after a marker has gone through the chain (the sink has committed the epoch), it writes
+ * Drains the ingress ring into the fused operator graph, at most {@link #BATCH_LIMIT} slots per duty cycle.
+ * With a checkpoint, after a marker has gone through the operators (the sinks have committed the epoch), it writes
  * every operator's state into a snapshot buffer and hands it to the {@link EpochCommitter}, which makes it durable
  * and commits the epoch behind this thread. Ends itself once the end of input and the last
- * epoch's marker, which follows it, have gone through the chain. When the ring is empty it gives the producer's
+ * epoch's marker, which follows it, have gone through the operators. When the ring is empty it gives the producer's
  * idle cut a chance, so that an idle input's epochs still end on time.
  */
 final class OperatorAgent implements Agent, IngressRing.SlotHandler
@@ -25,8 +26,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     static final int BATCH_LIMIT = 4096;
 
     private final IngressRing ring;
-    private final List<Operator> chain;
     private final Operator head;
+    private final List<Operator> operators;
     private final OperatorContext context;
     private final QueryControl control;
     private final EpochCommitter committer;
@@ -41,7 +42,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
 
     OperatorAgent(
         final IngressRing ring,
-        final List<Operator> chain,
+        final Operator head,
+        final List<Operator> operators,
         final OperatorContext context,
         final QueryControl control,
         final EpochCommitter committer,
@@ -49,8 +51,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final IdleCut idleCut)
     {
         this.ring = ring;
-        this.chain = chain;
-        this.head = chain.get(0);
+        this.head = head;
+        this.operators = operators;
         this.context = context;
         this.control = control;
         this.committer = committer;
@@ -78,6 +80,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     public void onRow(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
         context.position(position);
+        context.beforeRecord();
         if ((++rows & (QueryCounters.SERVICE_TIME_SAMPLE - 1)) != 0)
         {
             head.onRow(view.wrap(buffer, offset, length));
@@ -107,7 +110,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
             }
             final long claimed = System.nanoTime();
             counters.commitWait.record(claimed - marked);
-            for (final Operator operator : chain)
+            for (final Operator operator : operators)
             {
                 snapshot.beginSection();
                 operator.writeState(snapshot);

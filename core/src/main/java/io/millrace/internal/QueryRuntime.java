@@ -1,7 +1,6 @@
 package io.millrace.internal;
 
-import io.millrace.DeadLetterHandler;
-import io.millrace.ThreadingMode;
+import io.millrace.sink.DeadLetterHandler;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.source.Source;
@@ -31,7 +30,7 @@ public final class QueryRuntime
     private boolean closed;
 
     /**
-     * Creates the agents and starts them per {@code mode}.
+     * Creates the agents and starts them on threads, or on the caller's invocations.
      *
      * @param source       polled by a source agent, or null when a publisher feeds the ring.
      * @param idleCut      the publisher's cut of an epoch its idleness leaves open, or null for a source.
@@ -39,13 +38,15 @@ public final class QueryRuntime
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators.
-     * @param chain        the operators in order, the sink stage last.
-     * @param context      of the chain.
+     * @param head         the operator receiving the ring's rows.
+     * @param operators    every operator, in the order of a snapshot's sections.
+     * @param context      of the operators.
      * @param deadLetters  for records the source rejects.
      * @param control      of the query.
      * @param throttle     records per second for the source, 0 for no limit.
      * @param onClose      run on the operator thread when its agent closes (closes the sink).
-     * @param mode         threading mode.
+     * @param dedicated    whether the source and the operators get a thread each, rather than share one.
+     * @param invoked      whether the caller runs the agents through {@link #invoke()} instead of a thread.
      * @param idleStrategy one per thread.
      */
     public QueryRuntime(
@@ -55,22 +56,25 @@ public final class QueryRuntime
         final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
-        final List<Operator> chain,
+        final Operator head,
+        final List<Operator> operators,
         final OperatorContext context,
         final DeadLetterHandler deadLetters,
         final QueryControl control,
         final long throttle,
         final Runnable onClose,
-        final ThreadingMode mode,
+        final boolean dedicated,
+        final boolean invoked,
         final Supplier<IdleStrategy> idleStrategy)
     {
         this.control = control;
         this.checkpoint = checkpoint;
         this.producerQuiesce = quiesce;
         final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control, context.counters());
-        final OperatorAgent operators = new OperatorAgent(ring, chain, context, control, committer, onClose, idleCut);
+        final OperatorAgent operatorAgent =
+            new OperatorAgent(ring, head, operators, context, control, committer, onClose, idleCut);
         final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
-            source, producer, context.counters(), deadLetters, control, throttle, mode == ThreadingMode.DEDICATED,
+            source, producer, context.counters(), deadLetters, control, throttle, dedicated,
             null == checkpoint ? null : checkpoint.recovery());
         // Agrona reports an agent ending itself to the error handler too; that is not a failure.
         final ErrorHandler errorHandler = error ->
@@ -81,19 +85,19 @@ public final class QueryRuntime
             }
         };
 
-        if (mode == ThreadingMode.DEDICATED)
+        if (dedicated)
         {
             if (null != sourceAgent)
             {
                 runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, sourceAgent));
             }
-            runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, operators));
+            runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, operatorAgent));
             invoker = null;
         }
         else
         {
-            final Agent agent = null == sourceAgent ? operators : new CompositeAgent(sourceAgent, operators);
-            if (mode == ThreadingMode.SHARED)
+            final Agent agent = null == sourceAgent ? operatorAgent : new CompositeAgent(sourceAgent, operatorAgent);
+            if (!invoked)
             {
                 runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, agent));
                 invoker = null;
@@ -121,7 +125,7 @@ public final class QueryRuntime
     }
 
     /**
-     * Runs one duty cycle of the agents; {@link ThreadingMode#INVOKER} only.
+     * Runs one duty cycle of the agents; only when the agents are invoked.
      *
      * @return work done, 0 when idle.
      */

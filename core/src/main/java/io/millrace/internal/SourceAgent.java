@@ -1,6 +1,6 @@
 package io.millrace.internal;
 
-import io.millrace.DeadLetterHandler;
+import io.millrace.sink.DeadLetterHandler;
 import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.row.RowWriter;
@@ -10,6 +10,7 @@ import io.millrace.source.SourceStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import io.millrace.internal.metrics.QueryCounters;
 
 /**
  * Polls a {@link Source} into the query's ingress, at most {@link #BATCH_LIMIT} records per duty cycle, optionally

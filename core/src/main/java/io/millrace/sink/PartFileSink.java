@@ -1,7 +1,7 @@
 package io.millrace.sink;
 
-import io.millrace.internal.CrashPoints;
-import io.millrace.internal.DurableFiles;
+import io.millrace.internal.durable.CrashPoints;
+import io.millrace.internal.durable.DurableFiles;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 

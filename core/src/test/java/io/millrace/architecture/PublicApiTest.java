@@ -40,7 +40,7 @@ class PublicApiTest
     {
         // The check above must be able to fail: an internal type in a public signature is found.
         final JavaClass leaky = new ClassFileImporter().importClasses(Leaky.class).get(Leaky.class);
-        assertEquals(List.of(leaky.getMethod("counters").getFullName() + " uses io.millrace.internal.QueryCounters"),
+        assertEquals(List.of(leaky.getMethod("counters").getFullName() + " uses io.millrace.internal.metrics.QueryCounters"),
             leaks(List.of(leaky)));
     }
 
@@ -87,7 +87,7 @@ class PublicApiTest
         /**
          * @return an internal type.
          */
-        public io.millrace.internal.QueryCounters counters()
+        public io.millrace.internal.metrics.QueryCounters counters()
         {
             return null;
         }

@@ -1,6 +1,6 @@
 package io.millrace.testing;
 
-import io.millrace.DeadLetterHandler;
+import io.millrace.sink.DeadLetterHandler;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.millrace.window;
 
-import io.millrace.DeadLetterHandler;
+import io.millrace.sink.DeadLetterHandler;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.Publisher;

@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
+import io.millrace.sink.DeadLetterHandler;
 import org.agrona.DirectBuffer;
 
 /**

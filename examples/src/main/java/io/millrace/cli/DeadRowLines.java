@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.DeadLetterHandler;
+import io.millrace.sink.DeadLetterHandler;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;

@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.internal.CrashPoints;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.journal.JournalEntry;
 import io.millrace.journal.JournalScan;
 import io.millrace.testing.Checkpoints;

@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.internal.CrashPoints;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.testing.Checkpoints;
 import io.millrace.testing.Cli;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.millrace.cli;
 
-import io.millrace.internal.CrashPoints;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.journal.JournalScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Epochs are committed behind the operator thread, so a process can die with several epochs' parts written and
  * their commits still to come. A query whose snapshots are large (150,000 window rows) and whose epochs are short
- * (5 ms) makes the committer fall behind; the child is crashed right after a part is renamed, the test checks
+ * (5 ms) makes the committer fall behind once the state has grown, from the fifteenth epoch or so (earlier
+ * snapshots are small and commit in time); the child is crashed right after a part is renamed, the test checks
  * that the output then held parts of at least two epochs past the last commit, and the restart must still give
  * exactly an uninterrupted run's rows.
  */
@@ -53,7 +54,7 @@ class InFlightCommitTest
                 checkpoint.toString(), "--epoch-interval", "5ms", "--throttle", "150000");
             final Path stderr = dir.resolve("stderr-" + attempt);
             final ChildCommand child = ChildCommand.startMain(MillraceCommand.class,
-                List.of("-Dmillrace.crash-point=part-renamed:" + (4 + attempt)), stderr, null,
+                List.of("-Dmillrace.crash-point=part-renamed:" + (15 + 5 * attempt)), stderr, null,
                 args.toArray(new String[0]));
             assertEquals(CrashPoints.EXIT_STATUS, child.waitFor(120), () -> read(stderr));
             aheadSeen.add(newestPart(output) - JournalScan.of(checkpoint).lastCommittedEpoch());

@@ -1,7 +1,7 @@
 package io.millrace.journal;
 
 import io.millrace.checkpoint.CheckpointException;
-import io.millrace.internal.DurableFiles;
+import io.millrace.internal.durable.DurableFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,7 +6,7 @@ import io.millrace.checkpoint.IngressHandler;
 import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.RecordBatch;
 import io.millrace.checkpoint.Recovery;
-import io.millrace.internal.CrashPoints;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.internal.JvmAccess;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.PointerBytesStore;

@@ -1,7 +1,7 @@
 package io.millrace.journal;
 
 import io.millrace.checkpoint.EpochCut;
-import io.millrace.internal.DurableFiles;
+import io.millrace.internal.durable.DurableFiles;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;

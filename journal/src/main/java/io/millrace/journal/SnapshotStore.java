@@ -1,7 +1,7 @@
 package io.millrace.journal;
 
-import io.millrace.internal.CrashPoints;
-import io.millrace.internal.DurableFiles;
+import io.millrace.internal.durable.CrashPoints;
+import io.millrace.internal.durable.DurableFiles;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

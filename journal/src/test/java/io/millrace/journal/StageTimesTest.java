@@ -7,7 +7,7 @@ import io.millrace.StageTimes;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.Window;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;

@@ -2,8 +2,9 @@ package io.millrace.internal.operator;
 
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.StateReader;
-import io.millrace.Aggregate;
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.state.AggregateSpec;
+import io.millrace.internal.metrics.QueryCounters;
+import io.millrace.internal.metrics.StateGauge;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.internal.state.KeyedTable;
@@ -30,6 +31,7 @@ public final class AggregateOperator extends Operator
     private final KeyedTable table;
     private final EmissionPolicy policy;
     private final QueryCounters counters;
+    private final StateGauge state;
     private final RowWriter writer;
     private final RowView view = new RowView();
 
@@ -44,7 +46,7 @@ public final class AggregateOperator extends Operator
     public AggregateOperator(
         final Schema input,
         final List<String> keyColumns,
-        final List<Aggregate> aggregates,
+        final List<AggregateSpec> aggregates,
         final Schema output,
         final EmissionPolicy policy,
         final QueryCounters counters)
@@ -61,8 +63,9 @@ public final class AggregateOperator extends Operator
         this.table = new KeyedTable(FLAGS_LENGTH + layout.width(), 1024);
         this.policy = policy;
         this.counters = counters;
+        this.state = new StateGauge(counters);
         this.writer = new RowWriter(output);
-        counters.stateBytes.set(table.bytes());
+        state.set(0, table.bytes());
     }
 
     @Override
@@ -75,8 +78,7 @@ public final class AggregateOperator extends Operator
         if (table.lastInserted())
         {
             layout.init(row, values, flags + FLAGS_LENGTH);
-            counters.stateRows.set(table.size());
-            counters.stateBytes.set(table.bytes());
+            state.set(table.size(), table.bytes());
         }
         else
         {
@@ -91,6 +93,15 @@ public final class AggregateOperator extends Operator
         {
             values.putLong(flags, values.getLong(flags) | DIRTY);
         }
+    }
+
+    /**
+     * A group's row changes for as long as the query runs, so the output has no event time: the watermark stops
+     * here.
+     */
+    @Override
+    public void onWatermark(final long watermark)
+    {
     }
 
     @Override
@@ -135,8 +146,7 @@ public final class AggregateOperator extends Operator
     public void readState(final StateReader in)
     {
         table.readFrom(in);
-        counters.stateRows.set(table.size());
-        counters.stateBytes.set(table.bytes());
+        state.set(table.size(), table.bytes());
     }
 
     @Override

@@ -19,35 +19,40 @@ public final class DeduplicateOperator extends Operator
     private final KeyCodec keys;
     private final LongColumn time;
     private final long delayMs;
-    private final OperatorContext context;
     private final KeyedTable seen = new KeyedTable(0, 1024);
     private final TimerHeap expiries = new TimerHeap(1024);
+    private long watermark = Long.MIN_VALUE;
 
     /**
      * @param columns columns of the key.
      * @param time    event-time column of the watermark, or null without one.
      * @param delayMs watermark delay.
-     * @param context of the chain.
      */
     public DeduplicateOperator(
-        final Column[] columns, final LongColumn time, final long delayMs, final OperatorContext context)
+        final Column[] columns, final LongColumn time, final long delayMs)
     {
         this.keys = new KeyCodec(columns, columns);
         this.time = time;
         this.delayMs = delayMs;
-        this.context = context;
+    }
+
+    @Override
+    public void onWatermark(final long advanced)
+    {
+        watermark = advanced;
+        next.onWatermark(advanced);
     }
 
     @Override
     public void onRow(final RowView row)
     {
-        final long watermark = context.watermark();
+        // Checked at every row, not only when the watermark advances: a key first seen behind the watermark is
+        // forgotten before its next row, however long the watermark then stands still.
         while (!expiries.isEmpty() && watermark >= expiries.peekTime())
         {
             seen.remove(expiries.peekId());
             expiries.pop();
         }
-
         final int length = keys.encode(row);
         final int id = seen.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
         if (seen.lastInserted())

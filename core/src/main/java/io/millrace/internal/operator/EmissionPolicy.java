@@ -1,7 +1,5 @@
 package io.millrace.internal.operator;
 
-import io.millrace.OutputMode;
-
 /**
  * When a stateful operator writes its rows (docs/semantics.md, output modes), decided in one place for every
  * stateful operator: each asks the policy at the three moments that matter (a row of state changed, an epoch's
@@ -17,6 +15,20 @@ import io.millrace.OutputMode;
  */
 public final class EmissionPolicy
 {
+    /**
+     * What a stateful operator writes: the query's output mode for an operator whose rows reach a sink, append for
+     * one feeding another stateful operator.
+     */
+    public enum Mode
+    {
+        /** Final rows only, each once. */
+        APPEND,
+        /** Every change of a row. */
+        UPDATE,
+        /** The whole table at each marker. */
+        COMPLETE
+    }
+
     /** Which rows a moment writes. */
     public enum Rows
     {
@@ -28,24 +40,24 @@ public final class EmissionPolicy
         ALL
     }
 
-    private final OutputMode mode;
+    private final Mode mode;
     private final boolean writesOnChange;
     private final boolean marksChanges;
 
-    private EmissionPolicy(final OutputMode mode, final boolean continuous)
+    private EmissionPolicy(final Mode mode, final boolean continuous)
     {
         this.mode = mode;
-        this.writesOnChange = mode == OutputMode.UPDATE && continuous;
-        this.marksChanges = mode == OutputMode.UPDATE && !continuous;
+        this.writesOnChange = mode == Mode.UPDATE && continuous;
+        this.marksChanges = mode == Mode.UPDATE && !continuous;
     }
 
     /**
-     * @param mode       the query's output mode.
+     * @param mode       what the operator writes.
      * @param continuous whether the query runs with a continuous trigger (update mode then writes each change at
      *                   once rather than at the marker).
      * @return the policy.
      */
-    public static EmissionPolicy of(final OutputMode mode, final boolean continuous)
+    public static EmissionPolicy of(final Mode mode, final boolean continuous)
     {
         return new EmissionPolicy(mode, continuous);
     }
@@ -71,7 +83,7 @@ public final class EmissionPolicy
      */
     public Rows atMarker()
     {
-        return mode == OutputMode.COMPLETE ? Rows.ALL : marksChanges ? Rows.CHANGED : Rows.NONE;
+        return mode == Mode.COMPLETE ? Rows.ALL : marksChanges ? Rows.CHANGED : Rows.NONE;
     }
 
     /**
@@ -79,7 +91,7 @@ public final class EmissionPolicy
      */
     public Rows atClose()
     {
-        return mode == OutputMode.APPEND ? Rows.ALL : marksChanges ? Rows.CHANGED : Rows.NONE;
+        return mode == Mode.APPEND ? Rows.ALL : marksChanges ? Rows.CHANGED : Rows.NONE;
     }
 
     /**
@@ -87,6 +99,6 @@ public final class EmissionPolicy
      */
     public boolean keepsClosed()
     {
-        return mode == OutputMode.COMPLETE;
+        return mode == Mode.COMPLETE;
     }
 }

@@ -5,8 +5,12 @@ import io.millrace.internal.state.StateWriter;
 import io.millrace.row.RowView;
 
 /**
- * One stage of a fused operator chain, run on the operator thread. A stage receives rows, epoch markers and the
- * end of input, and passes what it produces to {@link #next}. Stages never keep a view past the call.
+ * One stage of a fused operator graph, run on the operator thread. A stage receives rows, watermarks, epoch markers
+ * and the end of input, and passes what it produces to {@link #next}. Stages never keep a view past the call.
+ * <p>
+ * A watermark arrives before the row it precedes (docs/semantics.md: the watermark before a record), only when it
+ * changed; stages that hold rows by event time act on it (close windows, evict) and pass on the watermark of their
+ * own output, the others pass it on as it is.
  */
 public abstract class Operator
 {
@@ -26,6 +30,16 @@ public abstract class Operator
      * @param row an input row.
      */
     public abstract void onRow(RowView row);
+
+    /**
+     * The event-time watermark advanced; by default passed on.
+     *
+     * @param watermark the new watermark, greater than the last.
+     */
+    public void onWatermark(final long watermark)
+    {
+        next.onWatermark(watermark);
+    }
 
     /**
      * The epoch ends: emit what the trigger calls for, then forward the marker.

@@ -1,12 +1,14 @@
 package io.millrace.internal.operator;
 
-import io.millrace.DeadLetterHandler;
-import io.millrace.internal.QueryCounters;
+import io.millrace.sink.DeadLetterHandler;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.row.RowView;
+
+import java.util.Arrays;
 
 /**
  * What the stages of one chain share on the operator thread: the source position of the record being
- * processed, the event-time watermark, the counters, the late-data output, and the dead-letter handler for rows a
+ * processed, the counters, the late-data output, and the dead-letter handler for rows a
  * user function fails on.
  */
 public final class OperatorContext
@@ -15,7 +17,8 @@ public final class OperatorContext
     private final DeadLetterHandler deadLetters;
     private final SinkOperator lateRecords;
     private long position;
-    private long watermark = Long.MIN_VALUE;
+    private WatermarkOperator[] watermarks = new WatermarkOperator[0];
+    private boolean watermarksPending;
 
     /**
      * @param counters    of the query.
@@ -31,23 +34,35 @@ public final class OperatorContext
     }
 
     /**
-     * @return the event-time watermark before the record being processed: the largest event time seen before
-     * it minus the delay; {@link Long#MIN_VALUE} before the first record or without a watermark.
+     * @param watermark a stage declaring a watermark, to pass it on before each record.
      */
-    public long watermark()
+    void addWatermark(final WatermarkOperator watermark)
     {
-        return watermark;
+        watermarks = Arrays.copyOf(watermarks, watermarks.length + 1);
+        watermarks[watermarks.length - 1] = watermark;
     }
 
     /**
-     * @param watermark before the record about to be processed.
+     * A watermark stage has a watermark to pass on before the next record.
      */
-    public void watermark(final long watermark)
+    void watermarkPending()
     {
-        if (watermark != this.watermark)
+        watermarksPending = true;
+    }
+
+    /**
+     * Called before each record enters the operators: the watermark stages pass on what their rows so far advanced
+     * the watermark to, in plan order.
+     */
+    public void beforeRecord()
+    {
+        if (watermarksPending)
         {
-            this.watermark = watermark;
-            counters.watermark.set(watermark);
+            watermarksPending = false;
+            for (final WatermarkOperator watermark : watermarks)
+            {
+                watermark.flush();
+            }
         }
     }
 

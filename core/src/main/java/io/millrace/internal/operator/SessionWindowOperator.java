@@ -72,9 +72,6 @@ public final class SessionWindowOperator extends WindowAggregationOperator
     @Override
     public void onRow(final RowView row)
     {
-        final long watermark = context.watermark();
-        closeUpTo(watermark);
-
         final long t = time.get(row);
         if (t > latestTime)
         {
@@ -141,6 +138,17 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         {
             setState(target, DIRTY);
         }
+    }
+
+    /**
+     * Closes the sessions the watermark reaches. A session can grow backwards in time as long as it is open, so no
+     * bound on the start of later rows is known: the output carries no watermark.
+     */
+    @Override
+    public void onWatermark(final long advanced)
+    {
+        watermark = advanced;
+        closeUpTo(advanced);
     }
 
     @Override
@@ -330,8 +338,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
 
     private void publishStateSize()
     {
-        counters.stateRows.set(sessions.size());
-        counters.stateBytes.set(sessions.bytes() + keyTable.bytes());
+        state.set(sessions.size(), sessions.bytes() + keyTable.bytes());
     }
 
     @Override

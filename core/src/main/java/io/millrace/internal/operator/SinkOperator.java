@@ -1,6 +1,6 @@
 package io.millrace.internal.operator;
 
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.row.RowView;
 import io.millrace.sink.Sink;
 
@@ -35,6 +35,11 @@ public final class SinkOperator extends Operator
         {
             counters.recordsOut.increment();
         }
+    }
+
+    @Override
+    public void onWatermark(final long watermark)
+    {
     }
 
     @Override

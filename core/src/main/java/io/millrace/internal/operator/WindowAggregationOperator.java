@@ -1,6 +1,7 @@
 package io.millrace.internal.operator;
 
-import io.millrace.internal.QueryCounters;
+import io.millrace.internal.metrics.QueryCounters;
+import io.millrace.internal.metrics.StateGauge;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.row.LongColumn;
@@ -18,7 +19,10 @@ abstract class WindowAggregationOperator extends Operator
     protected final EmissionPolicy policy;
     protected final OperatorContext context;
     protected final QueryCounters counters;
+    protected final StateGauge state;
     protected final WindowRowWriter output;
+    /** The watermark before the row being processed: windows ending at or before it are closed. */
+    protected long watermark = Long.MIN_VALUE;
 
     /**
      * @param input        schema of the rows received.
@@ -40,6 +44,7 @@ abstract class WindowAggregationOperator extends Operator
         this.policy = policy;
         this.context = context;
         this.counters = context.counters();
+        this.state = new StateGauge(counters);
         this.output = new WindowRowWriter(keys, layout, output);
     }
 }

@@ -34,6 +34,7 @@ public final class WindowOperator extends WindowAggregationOperator
     private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
     private final LongArrayList starts = new LongArrayList();
     private int firstOpen;
+    private long outputWatermark = Long.MIN_VALUE;
     private long stateRows;
     private long stateBytes;
 
@@ -62,9 +63,6 @@ public final class WindowOperator extends WindowAggregationOperator
     @Override
     public void onRow(final RowView row)
     {
-        final long watermark = context.watermark();
-        closeUpTo(watermark);
-
         final long t = time.get(row);
         if (t < earliestTime || t > latestTime)
         {
@@ -94,6 +92,31 @@ public final class WindowOperator extends WindowAggregationOperator
         if (!contributed)
         {
             context.late(row);
+        }
+    }
+
+    /**
+     * Closes the windows the watermark reaches, then passes on the watermark of this stage's output: the smallest
+     * {@code window_start} a row written later can have, which is the first start of a window ending after the
+     * watermark. A downstream window over {@code window_start} therefore closes once every window starting in it
+     * has been written.
+     */
+    @Override
+    public void onWatermark(final long advanced)
+    {
+        watermark = advanced;
+        closeUpTo(advanced);
+        final long earliestOpen = advanced - size + 1;
+        if (earliestOpen > advanced)
+        {
+            return; // before the first window that fits in a long: nothing to tell downstream yet
+        }
+        final long intoSlide = Math.floorMod(earliestOpen, slide);
+        final long output = intoSlide == 0 ? earliestOpen : earliestOpen - intoSlide + slide;
+        if (output > outputWatermark)
+        {
+            outputWatermark = output;
+            next.onWatermark(output);
         }
     }
 
@@ -225,8 +248,7 @@ public final class WindowOperator extends WindowAggregationOperator
 
     private void publishStateSize()
     {
-        counters.stateRows.set(stateRows);
-        counters.stateBytes.set(stateBytes);
+        state.set(stateRows, stateBytes);
     }
 
     /**

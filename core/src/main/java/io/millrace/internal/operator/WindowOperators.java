@@ -1,6 +1,6 @@
 package io.millrace.internal.operator;
 
-import io.millrace.Aggregate;
+import io.millrace.internal.state.AggregateSpec;
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.row.Column;
 import io.millrace.row.Schema;
@@ -30,7 +30,7 @@ public final class WindowOperators
      * @param keyColumns grouping columns besides the window.
      * @param aggregates the functions.
      */
-    public record Spec(String timeColumn, long sizeMs, long slideMs, List<String> keyColumns, List<Aggregate> aggregates)
+    public record Spec(String timeColumn, long sizeMs, long slideMs, List<String> keyColumns, List<AggregateSpec> aggregates)
     {
         /**
          * @return the earliest event time all of whose windows start at or after {@link Long#MIN_VALUE}.

@@ -1,6 +1,5 @@
 package io.millrace.internal.state;
 
-import io.millrace.Aggregate;
 import io.millrace.function.AggregateFunction;
 import io.millrace.row.Column;
 import io.millrace.row.ColumnType;
@@ -16,7 +15,7 @@ import org.agrona.MutableDirectBuffer;
 import java.util.List;
 
 /**
- * Fixed-width accumulators for a list of {@link Aggregate}s over rows of one schema, kept in a table's value
+ * Fixed-width accumulators for a list of {@link AggregateSpec}s over rows of one schema, kept in a table's value
  * bytes: each aggregate owns 8 bytes (16 for avg: sum then count) at a fixed offset. Resolved once when a query
  * is built; the per-row methods allocate nothing.
  */
@@ -28,17 +27,17 @@ public final class AggregateLayout
     /**
      * @param input      schema of the rows aggregated.
      * @param aggregates the functions, in output order.
-     * @param output     schema holding each aggregate's output column under {@link Aggregate#name()}.
+     * @param output     schema holding each aggregate's output column under {@link AggregateSpec#name()}.
      */
-    public AggregateLayout(final Schema input, final List<Aggregate> aggregates, final Schema output)
+    public AggregateLayout(final Schema input, final List<AggregateSpec> aggregates, final Schema output)
     {
         accumulators = new Accumulator[aggregates.size()];
         int offset = 0;
         for (int i = 0; i < accumulators.length; i++)
         {
-            final Aggregate aggregate = aggregates.get(i);
+            final AggregateSpec aggregate = aggregates.get(i);
             final Column target = output.column(aggregate.name());
-            if (aggregate.kind() == Aggregate.Kind.CUSTOM)
+            if (aggregate.kind() == AggregateSpec.Kind.CUSTOM)
             {
                 final AggregateFunction function = openFunction(aggregate, input);
                 accumulators[i] = new CustomAccumulator(offset, target, function);
@@ -49,7 +48,7 @@ public final class AggregateLayout
             final Accumulator accumulator = accumulator(aggregate, null == aggregate.column() ? null :
                 input.column(aggregate.column()), target, offset);
             accumulators[i] = accumulator;
-            offset += aggregate.kind() == Aggregate.Kind.AVG ? 16 : 8;
+            offset += aggregate.kind() == AggregateSpec.Kind.AVG ? 16 : 8;
         }
         width = offset;
     }
@@ -63,16 +62,16 @@ public final class AggregateLayout
      * @throws IllegalArgumentException naming the column when an input column is missing or not numeric.
      */
     public static void addOutputColumns(
-        final Schema input, final List<Aggregate> aggregates, final Schema.Builder builder)
+        final Schema input, final List<AggregateSpec> aggregates, final Schema.Builder builder)
     {
-        for (final Aggregate aggregate : aggregates)
+        for (final AggregateSpec aggregate : aggregates)
         {
-            if (aggregate.kind() == Aggregate.Kind.COUNT)
+            if (aggregate.kind() == AggregateSpec.Kind.COUNT)
             {
                 builder.longColumn(aggregate.name());
                 continue;
             }
-            if (aggregate.kind() == Aggregate.Kind.CUSTOM)
+            if (aggregate.kind() == AggregateSpec.Kind.CUSTOM)
             {
                 // Opened once here too, so that a function that cannot read the input refuses the query now.
                 final ColumnType type = openFunction(aggregate, input).resultType();
@@ -93,11 +92,11 @@ public final class AggregateLayout
                 throw new IllegalArgumentException(
                     aggregate + ": column '" + column.name() + "' is " + column.type() + ", not numeric");
             }
-            if (aggregate.kind() == Aggregate.Kind.AVG || isDouble)
+            if (aggregate.kind() == AggregateSpec.Kind.AVG || isDouble)
             {
                 builder.doubleColumn(aggregate.name());
             }
-            else if (column.type() == ColumnType.TIMESTAMP && aggregate.kind() != Aggregate.Kind.SUM)
+            else if (column.type() == ColumnType.TIMESTAMP && aggregate.kind() != AggregateSpec.Kind.SUM)
             {
                 builder.timestampColumn(aggregate.name());
             }
@@ -177,7 +176,7 @@ public final class AggregateLayout
     }
 
 
-    private static AggregateFunction openFunction(final Aggregate aggregate, final Schema input)
+    private static AggregateFunction openFunction(final AggregateSpec aggregate, final Schema input)
     {
         final AggregateFunction function = aggregate.newFunction();
         if (function.accumulatorBytes() < 1)
@@ -195,9 +194,9 @@ public final class AggregateLayout
     }
 
     private static Accumulator accumulator(
-        final Aggregate aggregate, final Column input, final Column target, final int offset)
+        final AggregateSpec aggregate, final Column input, final Column target, final int offset)
     {
-        if (aggregate.kind() == Aggregate.Kind.COUNT)
+        if (aggregate.kind() == AggregateSpec.Kind.COUNT)
         {
             return new CountAccumulator(offset, target);
         }

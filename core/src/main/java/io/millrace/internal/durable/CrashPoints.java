@@ -1,4 +1,4 @@
-package io.millrace.internal;
+package io.millrace.internal.durable;
 
 import java.util.concurrent.atomic.AtomicLong;
 

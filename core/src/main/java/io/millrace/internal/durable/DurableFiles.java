@@ -1,4 +1,4 @@
-package io.millrace.internal;
+package io.millrace.internal.durable;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.millrace.internal;
+package io.millrace.internal.metrics;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

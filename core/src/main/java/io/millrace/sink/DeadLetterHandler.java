@@ -1,13 +1,13 @@
-package io.millrace;
+package io.millrace.sink;
 
 import io.millrace.row.RowView;
 import org.agrona.DirectBuffer;
 
 /**
  * Receives records that could not be processed: unparsable, longer than the maximum record size, failing in a
- * user function, or with a window that cannot be represented ({@link Window}). Called on the source thread (parse
+ * user function, or with a window that cannot be represented ({@link io.millrace.Window}). Called on the source thread (parse
  * failures) and on the operator thread (the others), so implementations must be thread-safe. Each call is counted
- * in {@link QueryProgress#deadLetters()}.
+ * in {@link io.millrace.QueryProgress#deadLetters()}.
  * <p>
  * The query calls {@link #onDeadLetter(long, CharSequence, Throwable, DirectBuffer, int, int)}, which by default
  * passes on to the text-only method: a lambda gets the reason, and a handler that wants the exception a user

@@ -1,6 +1,5 @@
-package io.millrace.internal;
+package io.millrace.internal.metrics;
 
-import io.millrace.StageTimes;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
@@ -25,17 +24,39 @@ public final class StageRecorder
     }
 
     /**
-     * @return what was recorded since the last call; one reader at a time.
+     * @param summary turning the figures into the caller's type.
+     * @param <T>     of the summary.
+     * @return what was recorded since the last call, all zero when nothing was; one reader at a time.
      */
-    public synchronized StageTimes take()
+    public synchronized <T> T take(final Summary<T> summary)
     {
         interval = recorder.getIntervalHistogram(interval);
         final long count = interval.getTotalCount();
         if (count == 0)
         {
-            return StageTimes.NONE;
+            return summary.of(0, 0, 0, 0, 0, 0);
         }
-        return new StageTimes(count, interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
+        return summary.of(count, interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
             interval.getValueAtPercentile(99.9), interval.getMaxValue(), (long)(interval.getMean() * count));
+    }
+
+    /**
+     * Receives the figures of an interval, in nanoseconds.
+     *
+     * @param <T> of the summary.
+     */
+    @FunctionalInterface
+    public interface Summary<T>
+    {
+        /**
+         * @param count      durations recorded.
+         * @param p50Nanos   median.
+         * @param p99Nanos   99th percentile.
+         * @param p999Nanos  99.9th percentile.
+         * @param maxNanos   longest.
+         * @param totalNanos sum.
+         * @return the summary.
+         */
+        T of(long count, long p50Nanos, long p99Nanos, long p999Nanos, long maxNanos, long totalNanos);
     }
 }

@@ -1,4 +1,4 @@
-package io.millrace.internal;
+package io.millrace.internal.metrics;
 
 /**
  * The live figures of one query. Each counter has one writer: the source thread (records in, source dead

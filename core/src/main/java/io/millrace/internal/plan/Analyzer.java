@@ -1,0 +1,273 @@
+package io.millrace.internal.plan;
+
+import io.millrace.function.RowFlatMapper;
+import io.millrace.function.RowMapper;
+import io.millrace.function.RowPredicate;
+import io.millrace.internal.operator.WindowOperators;
+import io.millrace.internal.state.AggregateLayout;
+import io.millrace.internal.state.AggregateSpec;
+import io.millrace.row.Schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Makes the nodes of a logical plan, checking each against its inputs as it is made, so that a mistake is reported
+ * where it is written: a message names the operation and the column at fault, e.g.
+ * {@code select[price, x]: no column 'x' in schema (...)}.
+ */
+public final class Analyzer
+{
+    private Analyzer()
+    {
+    }
+
+    /**
+     * @param input       the source or publisher.
+     * @param description of the input.
+     * @param schema      of its rows.
+     * @return the node.
+     */
+    public static LogicalNode source(final Object input, final String description, final Schema schema)
+    {
+        return new LogicalNode.Source(input, description, schema);
+    }
+
+    /**
+     * @param input     node.
+     * @param predicate user function.
+     * @return the node.
+     */
+    public static LogicalNode filter(final LogicalNode input, final RowPredicate predicate)
+    {
+        return new LogicalNode.Filter(input, predicate);
+    }
+
+    /**
+     * @param input  node.
+     * @param output schema.
+     * @param mapper user function.
+     * @return the node.
+     */
+    public static LogicalNode map(final LogicalNode input, final Schema output, final RowMapper mapper)
+    {
+        return new LogicalNode.Map(input, output, mapper, null);
+    }
+
+    /**
+     * @param input  node.
+     * @param output schema.
+     * @param mapper user function.
+     * @return the node.
+     */
+    public static LogicalNode flatMap(final LogicalNode input, final Schema output, final RowFlatMapper mapper)
+    {
+        return new LogicalNode.Map(input, output, null, mapper);
+    }
+
+    /**
+     * @param input   node.
+     * @param columns to keep, at least one.
+     * @return the node.
+     * @throws IllegalArgumentException naming a column that does not exist.
+     */
+    public static LogicalNode select(final LogicalNode input, final List<String> columns)
+    {
+        final String operation = "select" + columns;
+        if (columns.isEmpty())
+        {
+            throw new IllegalArgumentException("select needs at least one column");
+        }
+        final Schema.Builder builder = Schema.builder();
+        for (final String name : columns)
+        {
+            checked(operation, () -> builder.like(input.schema().column(name)));
+        }
+        return new LogicalNode.Select(input, List.copyOf(columns), checked(operation, builder::build));
+    }
+
+    /**
+     * @param input   node.
+     * @param column  of event times.
+     * @param delayMs zero or more.
+     * @return the node.
+     * @throws IllegalArgumentException when the column is missing or not a time, or the stream has a watermark.
+     */
+    public static LogicalNode watermark(final LogicalNode input, final String column, final long delayMs)
+    {
+        final String operation = "withWatermark(" + column + ", " + delayMs + "ms)";
+        checked(operation, () -> input.schema().longColumn(column));
+        if (delayMs < 0)
+        {
+            throw new IllegalArgumentException(operation + ": the delay must not be negative");
+        }
+        if (null != input.watermarkColumn())
+        {
+            throw new IllegalArgumentException(operation + ": the stream already has a watermark, on '" +
+                input.watermarkColumn() + "': " + LogicalNode.describe(input));
+        }
+        return new LogicalNode.Watermark(input, column, delayMs);
+    }
+
+    /**
+     * @param input   node.
+     * @param columns of the key, at least one.
+     * @return the node.
+     * @throws IllegalArgumentException naming a column that does not exist.
+     */
+    public static LogicalNode deduplicate(final LogicalNode input, final List<String> columns)
+    {
+        final String operation = "dropDuplicates" + columns;
+        if (columns.isEmpty())
+        {
+            throw new IllegalArgumentException("dropDuplicates needs at least one column");
+        }
+        for (final String name : columns)
+        {
+            checked(operation, () -> input.schema().column(name));
+        }
+        return new LogicalNode.Deduplicate(input, List.copyOf(columns));
+    }
+
+    /**
+     * @param input      node.
+     * @param keys       grouping columns besides the window; at least one without a window.
+     * @param window     the window, or null.
+     * @param aggregates at least one; output names distinct from each other, the keys and the window columns.
+     * @return the node.
+     * @throws IllegalArgumentException naming the aggregate or column at fault.
+     */
+    public static LogicalNode aggregate(
+        final LogicalNode input,
+        final List<String> keys,
+        final LogicalNode.WindowSpec window,
+        final List<AggregateSpec> aggregates)
+    {
+        final String grouping = grouping(input, keys, window);
+        if (aggregates.isEmpty())
+        {
+            throw new IllegalArgumentException("agg needs at least one aggregate for " + grouping);
+        }
+        checkOutputNames(keys, window, aggregates);
+
+        final Schema.Builder builder = Schema.builder();
+        if (null != window)
+        {
+            builder.timestampColumn(WindowOperators.WINDOW_START).timestampColumn(WindowOperators.WINDOW_END);
+        }
+        for (final String key : keys)
+        {
+            builder.like(input.schema().column(key));
+        }
+        final String operation = grouping + ".agg" + aggregates;
+        checked(operation, () ->
+        {
+            AggregateLayout.addOutputColumns(input.schema(), aggregates, builder);
+            return builder;
+        });
+        return new LogicalNode.Aggregate(
+            input, List.copyOf(keys), window, List.copyOf(aggregates), checked(operation, builder::build));
+    }
+
+    /**
+     * Checks a grouping before its aggregates are known.
+     *
+     * @param input  node.
+     * @param keys   grouping columns besides the window; at least one without a window.
+     * @param window the window, or null.
+     * @return the grouping as messages print it, e.g. {@code groupBy[auction]}.
+     * @throws IllegalArgumentException naming a column that does not exist, or a window off the watermark's column.
+     */
+    public static String grouping(
+        final LogicalNode input, final List<String> keys, final LogicalNode.WindowSpec window)
+    {
+        final String grouping = null == window ? "groupBy" + keys :
+            "groupBy(" + window.description() + (keys.isEmpty() ? "" : ", " + String.join(", ", keys)) + ")";
+        if (null == window && keys.isEmpty())
+        {
+            throw new IllegalArgumentException("groupBy needs at least one column, or a window");
+        }
+        for (final String key : keys)
+        {
+            checked(grouping, () -> input.schema().column(key));
+        }
+        if (null != window)
+        {
+            checked(grouping, () -> input.schema().longColumn(window.timeColumn()));
+            final String watermark = input.watermarkColumn();
+            if (null != watermark && !watermark.equals(window.timeColumn()))
+            {
+                throw new IllegalArgumentException(grouping + ": the window must be on the watermark's column '" +
+                    watermark + "': " + LogicalNode.describe(input));
+            }
+        }
+        return grouping;
+    }
+
+    /**
+     * @param inputs two or more nodes of one schema.
+     * @return the node.
+     * @throws IllegalArgumentException naming the input whose schema differs.
+     */
+    public static LogicalNode union(final List<LogicalNode> inputs)
+    {
+        if (inputs.size() < 2)
+        {
+            throw new IllegalArgumentException("union needs at least two streams");
+        }
+        final Schema schema = inputs.get(0).schema();
+        for (int i = 1; i < inputs.size(); i++)
+        {
+            if (!inputs.get(i).schema().equals(schema))
+            {
+                throw new IllegalArgumentException("union: stream " + (i + 1) + " has the schema " +
+                    inputs.get(i).schema() + ", the first " + schema + "; select or map them to one schema first");
+            }
+        }
+        return new LogicalNode.Union(new ArrayList<>(inputs));
+    }
+
+    private static void checkOutputNames(
+        final List<String> keys, final LogicalNode.WindowSpec window, final List<AggregateSpec> aggregates)
+    {
+        for (int i = 0; i < aggregates.size(); i++)
+        {
+            final AggregateSpec aggregate = aggregates.get(i);
+            final String name = aggregate.name();
+            String clash = null;
+            if (keys.contains(name))
+            {
+                clash = "a key column of groupBy" + keys;
+            }
+            else if (null != window && (name.equals(WindowOperators.WINDOW_START) || name.equals(WindowOperators.WINDOW_END)))
+            {
+                clash = "a window column";
+            }
+            for (int j = 0; j < i && null == clash; j++)
+            {
+                if (aggregates.get(j).name().equals(name))
+                {
+                    clash = "the output of " + aggregates.get(j);
+                }
+            }
+            if (null != clash)
+            {
+                throw new IllegalArgumentException("aggregate " + aggregate + ": output column '" + name +
+                    "' is also " + clash + "; rename it with as(...)");
+            }
+        }
+    }
+
+    private static <T> T checked(final String operation, final Supplier<T> check)
+    {
+        try
+        {
+            return check.get();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(operation + ": " + ex.getMessage(), ex);
+        }
+    }
+}

@@ -1,0 +1,477 @@
+package io.millrace.internal.plan;
+
+import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.operator.DeduplicateOperator;
+import io.millrace.internal.operator.EmissionPolicy;
+import io.millrace.internal.operator.FilterOperator;
+import io.millrace.internal.operator.FlatMapOperator;
+import io.millrace.internal.operator.MapOperator;
+import io.millrace.internal.operator.Operator;
+import io.millrace.internal.operator.OperatorContext;
+import io.millrace.internal.operator.ProjectOperator;
+import io.millrace.internal.operator.SessionWindowOperator;
+import io.millrace.internal.operator.SinkOperator;
+import io.millrace.internal.operator.SplitOperator;
+import io.millrace.internal.operator.UnionOperator;
+import io.millrace.internal.operator.WatermarkOperator;
+import io.millrace.internal.operator.WindowOperator;
+import io.millrace.internal.operator.WindowOperators;
+import io.millrace.internal.state.StateReader;
+import io.millrace.row.Column;
+import io.millrace.row.LongColumn;
+import io.millrace.row.Schema;
+import io.millrace.sink.Sink;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+
+/**
+ * Turns a query's logical plan (its outputs and the nodes they read) into operators, after checking what only the
+ * whole query decides: which output mode each aggregation runs in, whether its rows can be final, whether its
+ * inputs have the watermark it needs. Each node becomes one operator however many nodes read it; a node read
+ * more than once feeds a split.
+ * <p>
+ * <b>Output modes along a graph.</b> An aggregation whose rows reach an output through stateless operations runs in
+ * that output's mode. One whose rows feed a stateful operation (a watermark, a deduplication, another aggregation)
+ * runs in append mode, so that only final rows flow on: it must be windowed, over a stream with a watermark.
+ */
+public final class Planner
+{
+    /**
+     * One output of a query.
+     *
+     * @param node  whose rows are written.
+     * @param mode  the output mode.
+     * @param sink  receiving the rows.
+     */
+    public record Output(LogicalNode node, EmissionPolicy.Mode mode, Sink sink)
+    {
+    }
+
+    /**
+     * The operators of a query.
+     *
+     * @param head      receiving the source's rows.
+     * @param operators one per node, inputs before the nodes that read them, then the sinks: the order of the
+     *                  sections of a snapshot.
+     * @param sinks     one per output, in the outputs' order.
+     */
+    public record PhysicalPlan(Operator head, List<Operator> operators, List<SinkOperator> sinks)
+    {
+        /**
+         * Restores every operator's state from a snapshot, before the first row.
+         *
+         * @param snapshot of an epoch of this plan.
+         */
+        public void restore(final DirectBuffer snapshot)
+        {
+            final StateReader reader = new StateReader(snapshot, 0, snapshot.capacity());
+            for (final Operator operator : operators)
+            {
+                operator.readState(reader.nextSection());
+            }
+        }
+
+        /**
+         * Passes the rows each operator holds to its sink, as epoch 1; for a plan of {@link #planState}.
+         */
+        public void writeState()
+        {
+            for (final Operator operator : operators)
+            {
+                operator.emitState();
+            }
+            for (final SinkOperator sink : sinks)
+            {
+                sink.onMarker(1);
+            }
+        }
+    }
+
+    private static final String OUTPUT = "output ";
+
+    private final List<Output> outputs;
+    private final boolean continuous;
+    private final Map<LogicalNode, EmissionPolicy.Mode> modes = new IdentityHashMap<>();
+    private final Map<LogicalNode, String> modeCauses = new IdentityHashMap<>();
+    private final List<LogicalNode.Aggregate> windowed = new ArrayList<>();
+    private LogicalNode.Source source;
+
+    /**
+     * Checks the query.
+     *
+     * @param outputs    at least one.
+     * @param continuous whether the trigger is continuous (update mode then writes each change at once).
+     * @throws IllegalArgumentException naming the operation at fault and why.
+     */
+    public Planner(final List<Output> outputs, final boolean continuous)
+    {
+        this.outputs = List.copyOf(outputs);
+        this.continuous = continuous;
+        for (int i = 0; i < outputs.size(); i++)
+        {
+            final Output output = outputs.get(i);
+            final boolean aggregated = demand(output.node(), output.mode(), OUTPUT + (i + 1));
+            if (output.mode() == EmissionPolicy.Mode.COMPLETE && !aggregated)
+            {
+                throw new IllegalArgumentException("complete output mode needs an aggregation; " +
+                    LogicalNode.describe(output.node()) + " has none: use append or update");
+            }
+        }
+        for (final Map.Entry<LogicalNode, EmissionPolicy.Mode> entry : modes.entrySet())
+        {
+            checkFinal((LogicalNode.Aggregate)entry.getKey(), entry.getValue());
+        }
+        collect(outputs);
+    }
+
+    /**
+     * @return the one windowed aggregation of the plan, whose input schema late records have.
+     * @throws IllegalArgumentException when the plan has none or several.
+     */
+    public Schema lateRecordSchema()
+    {
+        if (windowed.size() != 1)
+        {
+            final String plan = LogicalNode.describe(outputs.get(0).node());
+            throw new IllegalArgumentException("lateRecords(...) needs a windowed aggregation, exactly one; " + plan +
+                (windowed.isEmpty() ? " has none" : " and the other outputs have " + windowed.size()));
+        }
+        return windowed.get(0).input().schema();
+    }
+
+    /**
+     * @param index of an output.
+     * @return the schema of its rows.
+     */
+    public Schema outputSchema(final int index)
+    {
+        return outputs.get(index).node().schema();
+    }
+
+    /**
+     * @return the source every output reads.
+     */
+    public LogicalNode.Source source()
+    {
+        return source;
+    }
+
+    /**
+     * Makes the operators of the query, wired as the plan says.
+     *
+     * @param context    of the operators.
+     * @param firstEpoch the sinks start in.
+     * @return the operators.
+     */
+    public PhysicalPlan plan(final OperatorContext context, final long firstEpoch)
+    {
+        final Map<LogicalNode, Operator> built = new IdentityHashMap<>();
+        final Map<LogicalNode, List<Operator>> targets = new IdentityHashMap<>();
+        final List<Operator> operators = new ArrayList<>();
+        final List<LogicalNode> order = new ArrayList<>();
+        for (final Output output : outputs)
+        {
+            build(output.node(), built, targets, operators, context, order);
+        }
+        final List<SinkOperator> sinks = new ArrayList<>();
+        for (final Output output : outputs)
+        {
+            final SinkOperator sink = new SinkOperator(output.sink(), context.counters(), firstEpoch);
+            sinks.add(sink);
+            operators.add(sink);
+            targets.get(output.node()).add(sink);
+        }
+        Operator head = null;
+        for (final LogicalNode node : order)
+        {
+            final Operator downstream = fanOut(targets.get(node));
+            if (node instanceof LogicalNode.Source)
+            {
+                head = downstream;
+            }
+            else
+            {
+                built.get(node).then(downstream);
+            }
+        }
+        return new PhysicalPlan(head, operators, sinks);
+    }
+
+    /**
+     * Makes the operators of the query for reading a snapshot's state: each aggregation writes its rows to a sink of
+     * its own rather than downstream, so that no operator's state flows into another's.
+     *
+     * @param context of the operators.
+     * @param sinks   for the rows of each aggregation node, opened here with its schema.
+     * @return the operators, in snapshot order; their sinks in the order of the aggregations.
+     */
+    public PhysicalPlan planState(final OperatorContext context, final Function<LogicalNode, Sink> sinks)
+    {
+        final Map<LogicalNode, Operator> built = new IdentityHashMap<>();
+        final List<Operator> operators = new ArrayList<>();
+        final List<LogicalNode> order = new ArrayList<>();
+        for (final Output output : outputs)
+        {
+            build(output.node(), built, new IdentityHashMap<>(), operators, context, order);
+        }
+        final List<SinkOperator> stateSinks = new ArrayList<>();
+        for (final LogicalNode node : order)
+        {
+            if (node instanceof LogicalNode.Aggregate)
+            {
+                final Sink sink = sinks.apply(node);
+                sink.open(node.schema());
+                final SinkOperator stage = new SinkOperator(sink, null, 1);
+                built.get(node).then(stage);
+                stateSinks.add(stage);
+            }
+        }
+        for (final Output output : outputs)
+        {
+            // The snapshot holds a section for each output's sink stage too; they hold no state.
+            operators.add(new SinkOperator((row, epoch, sequence) -> { }, null, 1));
+        }
+        return new PhysicalPlan(null, operators, stateSinks);
+    }
+
+    /**
+     * Records what the outputs ask of the aggregations they read, through the stateless operations between.
+     *
+     * @return whether {@code node} reads an aggregation that way.
+     */
+    private boolean demand(final LogicalNode node, final EmissionPolicy.Mode mode, final String cause)
+    {
+        if (node instanceof LogicalNode.Aggregate aggregate)
+        {
+            final EmissionPolicy.Mode known = modes.get(node);
+            if (null != known && known != mode)
+            {
+                throw new IllegalArgumentException(aggregate.operation() + ": " + modeCauses.get(node) +
+                    " reads its rows in " + name(known) + " mode and " + cause + " in " + name(mode) + " mode (a " +
+                    "stateful operation reads final rows); an aggregation runs in one output mode: give its readers " +
+                    "one mode");
+            }
+            if (null == known)
+            {
+                modes.put(node, mode);
+                modeCauses.put(node, cause);
+                demand(aggregate.input(), EmissionPolicy.Mode.APPEND, aggregate.operation());
+            }
+            return true;
+        }
+        if (node.isStateful())
+        {
+            // A watermark or a deduplication needs final rows.
+            demand(node.inputs().get(0), EmissionPolicy.Mode.APPEND, node.operation());
+            return false;
+        }
+        boolean aggregated = false;
+        for (final LogicalNode input : node.inputs())
+        {
+            aggregated |= demand(input, mode, cause);
+        }
+        return aggregated;
+    }
+
+    private void checkFinal(final LogicalNode.Aggregate aggregate, final EmissionPolicy.Mode mode)
+    {
+        if (mode != EmissionPolicy.Mode.APPEND)
+        {
+            return;
+        }
+        final String cause = modeCauses.get(aggregate);
+        final boolean byOutput = cause.startsWith(OUTPUT);
+        if (null == aggregate.window())
+        {
+            throw new IllegalArgumentException(byOutput ?
+                "append output mode is not supported for " + aggregate.operation() + " without a window: its rows " +
+                    "never become final; use update or complete" :
+                cause + " needs the final rows of " + aggregate.operation() + ", and without a window they never " +
+                    "become final: aggregate by a window, or write this aggregation to an output in update mode");
+        }
+        if (null == aggregate.input().watermarkColumn())
+        {
+            throw new IllegalArgumentException("append output mode for " + aggregate.operation() + " needs a " +
+                "watermark" + (byOutput ? "" : " (" + cause + " reads its final rows)") + ": add " +
+                "withWatermark(timeColumn, delay) before it, or its windows close only at the end of input");
+        }
+    }
+
+    private void collect(final List<Output> all)
+    {
+        final Map<LogicalNode, Boolean> seen = new IdentityHashMap<>();
+        for (final Output output : all)
+        {
+            collect(output.node(), seen);
+        }
+    }
+
+    private void collect(final LogicalNode node, final Map<LogicalNode, Boolean> seen)
+    {
+        if (null != seen.put(node, Boolean.TRUE))
+        {
+            return;
+        }
+        if (node instanceof LogicalNode.Source found)
+        {
+            if (null != source && source.input() != found.input())
+            {
+                throw new IllegalArgumentException("a query reads one input; this one reads " +
+                    source.description() + " and " + found.description() + ": combine streams of one input");
+            }
+            source = found;
+        }
+        if (node instanceof LogicalNode.Aggregate aggregate && null != aggregate.window())
+        {
+            windowed.add(aggregate);
+        }
+        for (final LogicalNode input : node.inputs())
+        {
+            collect(input, seen);
+        }
+    }
+
+    private void build(
+        final LogicalNode node,
+        final Map<LogicalNode, Operator> built,
+        final Map<LogicalNode, List<Operator>> targets,
+        final List<Operator> operators,
+        final OperatorContext context,
+        final List<LogicalNode> order)
+    {
+        if (built.containsKey(node))
+        {
+            return;
+        }
+        final List<LogicalNode> inputs = node.inputs();
+        for (final LogicalNode input : inputs)
+        {
+            build(input, built, targets, operators, context, order);
+        }
+        final Operator operator = create(node, context, operators);
+        built.put(node, operator);
+        order.add(node);
+        targets.put(node, new ArrayList<>());
+        if (null != operator)
+        {
+            operators.add(operator);
+        }
+        for (int i = 0; i < inputs.size(); i++)
+        {
+            targets.get(inputs.get(i)).add(operator instanceof UnionOperator union ? union.input(i) : operator);
+        }
+    }
+
+    private Operator create(final LogicalNode node, final OperatorContext context, final List<Operator> before)
+    {
+        if (node instanceof LogicalNode.Filter filter)
+        {
+            return new FilterOperator(filter.predicate(), context);
+        }
+        if (node instanceof LogicalNode.Map map)
+        {
+            return null != map.mapper() ? new MapOperator(map.mapper(), map.schema(), context) :
+                new FlatMapOperator(map.flat(), map.schema(), context);
+        }
+        if (node instanceof LogicalNode.Select select)
+        {
+            return new ProjectOperator(select.input().schema(), select.schema());
+        }
+        if (node instanceof LogicalNode.Watermark watermark)
+        {
+            // The progress shows the first watermark of the plan.
+            final boolean first = before.stream().noneMatch(WatermarkOperator.class::isInstance);
+            return new WatermarkOperator(watermark.schema().longColumn(watermark.column()), watermark.delayMs(),
+                first ? context.counters().watermark : null, context);
+        }
+        if (node instanceof LogicalNode.Deduplicate deduplicate)
+        {
+            return deduplicate(deduplicate);
+        }
+        if (node instanceof LogicalNode.Aggregate aggregate)
+        {
+            return aggregate(aggregate, context);
+        }
+        if (node instanceof LogicalNode.Union union)
+        {
+            return new UnionOperator(union.inputs().size());
+        }
+        return null; // a source: the ring delivers its rows
+    }
+
+    private static Operator deduplicate(final LogicalNode.Deduplicate node)
+    {
+        final Schema schema = node.schema();
+        final Column[] key = new Column[node.columns().size()];
+        for (int i = 0; i < key.length; i++)
+        {
+            key[i] = schema.column(node.columns().get(i));
+        }
+        final String watermark = node.watermarkColumn();
+        final LongColumn time = null == watermark ? null : schema.longColumn(watermark);
+        return new DeduplicateOperator(key, time, declaredDelay(node.input()));
+    }
+
+    private Operator aggregate(final LogicalNode.Aggregate node, final OperatorContext context)
+    {
+        final EmissionPolicy policy = EmissionPolicy.of(modes.get(node), continuous);
+        final Schema input = node.input().schema();
+        if (null == node.window())
+        {
+            return new AggregateOperator(input, node.keys(), node.aggregates(), node.schema(), policy,
+                context.counters());
+        }
+        final LogicalNode.WindowSpec window = node.window();
+        final WindowOperators.Spec spec = new WindowOperators.Spec(
+            window.timeColumn(), window.sizeMs(), window.slideMs(), node.keys(), node.aggregates());
+        return window.isSession() ?
+            new SessionWindowOperator(input, spec, node.schema(), policy, context) :
+            new WindowOperator(input, spec, node.schema(), policy, context);
+    }
+
+    /**
+     * @return the delay of the watermark the node's rows carry, as declared by {@code withWatermark}; 0 for a
+     * watermark an aggregation passes on, the largest of a union's inputs'.
+     */
+    private static long declaredDelay(final LogicalNode node)
+    {
+        if (node instanceof LogicalNode.Watermark watermark)
+        {
+            return watermark.delayMs();
+        }
+        if (node instanceof LogicalNode.Union union)
+        {
+            return union.inputs().stream().mapToLong(Planner::declaredDelay).max().orElse(0);
+        }
+        if (node instanceof LogicalNode.Source || node instanceof LogicalNode.Aggregate)
+        {
+            return 0;
+        }
+        return declaredDelay(node.inputs().get(0));
+    }
+
+    private static String name(final EmissionPolicy.Mode mode)
+    {
+        return mode.name().toLowerCase();
+    }
+
+    private static Operator fanOut(final List<Operator> targets)
+    {
+        if (targets.size() == 1)
+        {
+            return targets.get(0);
+        }
+        final SplitOperator split = new SplitOperator();
+        for (final Operator target : targets)
+        {
+            split.then(target);
+        }
+        return split;
+    }
+}
