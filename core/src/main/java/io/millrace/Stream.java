@@ -187,6 +187,30 @@ public final class Stream
     }
 
     /**
+     * Joins this stream (the left side) with another of the same input (the right side): pairs of rows with equal
+     * keys, optionally bounded in time or within one window ({@link Join}). Each pair is written once: when its
+     * second row arrives, or for a windowed join when the window closes. With a time bound or a window, both sides
+     * need a watermark on their time column, and the join's watermark is the smaller of theirs; a row whose time is
+     * below it (for a window: whose windows are all closed) is late, counted and not joined, and rows no later row
+     * can meet are dropped from state. Without either, the join keeps every row for as long as the query runs.
+     *
+     * @param right stream whose rows are the right side.
+     * @param join  the keys, and the time bound or window.
+     * @return the joined stream: the left columns, then the right columns (see {@link Join}).
+     * @throws IllegalArgumentException naming the column at fault.
+     */
+    public Stream join(final Stream right, final Join join)
+    {
+        Objects.requireNonNull(right, "right");
+        Objects.requireNonNull(join, "join");
+        final Window window = join.window();
+        final LogicalNode.WindowSpec spec = null == window ? null : new LogicalNode.WindowSpec(
+            window.timeColumn(), window.sizeMs(), window.slideMs(), window.toString());
+        return new Stream(Analyzer.join(node, right.node, join.leftKeys(), join.rightKeys(), join.leftTime(),
+            join.rightTime(), join.beforeMs(), join.afterMs(), spec, join.rightPrefix()));
+    }
+
+    /**
      * Starts describing where and how this stream is written.
      *
      * @return a writer for this stream.

@@ -142,6 +142,18 @@ public final class Window
 
     private static long millis(final String what, final Duration duration)
     {
+        return millisAtLeast(what, duration, 1);
+    }
+
+    /**
+     * @param what     the duration is, in the message.
+     * @param duration to convert.
+     * @param least    milliseconds it may be.
+     * @return the duration in whole milliseconds.
+     * @throws IllegalArgumentException naming {@code what} when it is below {@code least} or beyond a long.
+     */
+    static long millisAtLeast(final String what, final Duration duration, final long least)
+    {
         Objects.requireNonNull(duration, what);
         final long ms;
         try
@@ -150,11 +162,12 @@ public final class Window
         }
         catch (final ArithmeticException ex)
         {
-            throw new IllegalArgumentException(what + " must be 1 to " + Long.MAX_VALUE + " ms: " + duration, ex);
+            throw new IllegalArgumentException(what + " must be " + least + " to " + Long.MAX_VALUE + " ms: " +
+                duration, ex);
         }
-        if (ms < 1)
+        if (ms < least)
         {
-            throw new IllegalArgumentException(what + " must be at least 1 ms: " + duration);
+            throw new IllegalArgumentException(what + " must be at least " + least + " ms: " + duration);
         }
         return ms;
     }

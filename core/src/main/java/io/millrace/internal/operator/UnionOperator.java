@@ -10,7 +10,7 @@ import java.util.Arrays;
  * the end of input are passed on once every input has delivered them, so that the rows an input sends before its
  * marker are in the epoch.
  */
-public final class UnionOperator extends Operator
+public final class UnionOperator extends Operator implements MultiInputOperator
 {
     private final Operator[] inputs;
     private final long[] watermarks;
@@ -32,10 +32,7 @@ public final class UnionOperator extends Operator
         }
     }
 
-    /**
-     * @param index of the input, from 0.
-     * @return the stage its upstream passes to.
-     */
+    @Override
     public Operator input(final int index)
     {
         return inputs[index];

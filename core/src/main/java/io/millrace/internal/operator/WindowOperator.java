@@ -106,13 +106,7 @@ public final class WindowOperator extends WindowAggregationOperator
     {
         watermark = advanced;
         closeUpTo(advanced);
-        final long earliestOpen = advanced - size + 1;
-        if (earliestOpen > advanced)
-        {
-            return; // before the first window that fits in a long: nothing to tell downstream yet
-        }
-        final long intoSlide = Math.floorMod(earliestOpen, slide);
-        final long output = intoSlide == 0 ? earliestOpen : earliestOpen - intoSlide + slide;
+        final long output = WindowOperators.firstOpenStart(advanced, size, slide);
         if (output > outputWatermark)
         {
             outputWatermark = output;

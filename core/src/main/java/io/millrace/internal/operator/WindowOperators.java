@@ -69,6 +69,27 @@ public final class WindowOperators
     }
 
     /**
+     * The watermark a windowed operator passes on: after the watermark closed the windows it closes, the smallest
+     * {@code window_start} a row written later can have, which is the first start of a window ending after it.
+     *
+     * @param watermark of the operator's input.
+     * @param size      of the windows.
+     * @param slide     between window starts.
+     * @return the first start of a window ending after {@code watermark}; {@link Long#MIN_VALUE} while that is
+     * before the first window that fits in a long.
+     */
+    static long firstOpenStart(final long watermark, final long size, final long slide)
+    {
+        final long earliestOpen = watermark - size + 1;
+        if (earliestOpen > watermark)
+        {
+            return Long.MIN_VALUE;
+        }
+        final long intoSlide = Math.floorMod(earliestOpen, slide);
+        return intoSlide == 0 ? earliestOpen : earliestOpen - intoSlide + slide;
+    }
+
+    /**
      * The reason a record goes to the dead-letter output when its windows cannot be represented.
      *
      * @param time event time of the record.

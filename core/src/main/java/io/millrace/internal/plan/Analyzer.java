@@ -3,9 +3,11 @@ package io.millrace.internal.plan;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
+import io.millrace.internal.operator.JoinSpec;
 import io.millrace.internal.operator.WindowOperators;
 import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.AggregateSpec;
+import io.millrace.row.Column;
 import io.millrace.row.Schema;
 
 import java.util.ArrayList;
@@ -226,6 +228,110 @@ public final class Analyzer
             }
         }
         return new LogicalNode.Union(new ArrayList<>(inputs));
+    }
+
+    /**
+     * Longest row a join holds; longer schemas are refused, since each held row takes a record this wide.
+     */
+    public static final int MAX_JOIN_ROW_LENGTH = 64 * 1024;
+
+    /**
+     * @param left        node.
+     * @param right       node.
+     * @param leftKeys    key columns of the left rows, at least one.
+     * @param rightKeys   key columns of the right rows, as many, of the same types.
+     * @param leftTime    event-time column of the left rows, or null without a bound or window.
+     * @param rightTime   event-time column of the right rows, or null without a bound or window.
+     * @param beforeMs    of an interval join.
+     * @param afterMs     of an interval join.
+     * @param window      of a windowed join (on the left time column), or null.
+     * @param rightPrefix for right columns whose names the left side has.
+     * @return the node.
+     * @throws IllegalArgumentException naming the column at fault.
+     */
+    public static LogicalNode join(
+        final LogicalNode left,
+        final LogicalNode right,
+        final List<String> leftKeys,
+        final List<String> rightKeys,
+        final String leftTime,
+        final String rightTime,
+        final long beforeMs,
+        final long afterMs,
+        final LogicalNode.WindowSpec window,
+        final String rightPrefix)
+    {
+        final String operation = "join" + leftKeys + "=" + rightKeys;
+        if (leftKeys.isEmpty() || leftKeys.size() != rightKeys.size())
+        {
+            throw new IllegalArgumentException(operation + ": needs as many right key columns as left ones, one or more");
+        }
+        for (int i = 0; i < leftKeys.size(); i++)
+        {
+            final String leftKey = leftKeys.get(i);
+            final String rightKey = rightKeys.get(i);
+            final Column leftColumn = checked(operation + " (left)", () -> left.schema().column(leftKey));
+            final Column rightColumn = checked(operation + " (right)", () -> right.schema().column(rightKey));
+            if (leftColumn.type() != rightColumn.type())
+            {
+                throw new IllegalArgumentException(operation + ": left column '" + leftKey + "' is " +
+                    leftColumn.type() + " and right column '" + rightKey + "' is " + rightColumn.type() +
+                    "; keys compare only within one type: map one side first");
+            }
+        }
+        if (null != leftTime)
+        {
+            checkJoinTime(operation, "left", left, leftTime);
+            checkJoinTime(operation, "right", right, rightTime);
+        }
+        if (null != window && window.isSession())
+        {
+            throw new IllegalArgumentException(operation + ": a join window is tumbling or sliding, not " +
+                window.description());
+        }
+        for (final LogicalNode side : List.of(left, right))
+        {
+            if (side.schema().maxRowLength() > MAX_JOIN_ROW_LENGTH)
+            {
+                throw new IllegalArgumentException(operation + ": rows of " + side.schema() + " may be " +
+                    side.schema().maxRowLength() + " bytes, and a join holds rows of at most " + MAX_JOIN_ROW_LENGTH +
+                    ": select the columns the join needs, or shorten their maximum lengths, first");
+            }
+        }
+
+        final Schema.Builder builder = Schema.builder();
+        if (null != window)
+        {
+            builder.timestampColumn(WindowOperators.WINDOW_START).timestampColumn(WindowOperators.WINDOW_END);
+        }
+        for (final Column column : left.schema().columns())
+        {
+            builder.like(column);
+        }
+        for (final Column column : right.schema().columns())
+        {
+            final boolean clash = left.schema().contains(column.name()) ||
+                (null != window && (column.name().equals(WindowOperators.WINDOW_START) ||
+                    column.name().equals(WindowOperators.WINDOW_END)));
+            builder.like(clash ? rightPrefix + column.name() : column.name(), column);
+        }
+        final Schema output = checked(operation, builder::build);
+        return new LogicalNode.Join(left, right, new JoinSpec(left.schema(), right.schema(), List.copyOf(leftKeys),
+            List.copyOf(rightKeys), leftTime, rightTime, beforeMs, afterMs,
+            null == window ? 0 : window.sizeMs(), null == window ? 0 : window.slideMs(), output));
+    }
+
+    private static void checkJoinTime(
+        final String operation, final String side, final LogicalNode node, final String column)
+    {
+        checked(operation + " (" + side + ")", () -> node.schema().longColumn(column));
+        if (!column.equals(node.watermarkColumn()))
+        {
+            throw new IllegalArgumentException(operation + ": the " + side + " stream needs a watermark on '" +
+                column + "', which evicts the rows no later row can meet" + (null == node.watermarkColumn() ?
+                "; add withWatermark(\"" + column + "\", delay) before the join" :
+                ", but has it on '" + node.watermarkColumn() + "'") + ": " + LogicalNode.describe(node));
+        }
     }
 
     private static void checkOutputNames(

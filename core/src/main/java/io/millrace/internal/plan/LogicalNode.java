@@ -3,6 +3,7 @@ package io.millrace.internal.plan;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
+import io.millrace.internal.operator.JoinSpec;
 import io.millrace.internal.operator.WindowOperators;
 import io.millrace.internal.state.AggregateSpec;
 import io.millrace.row.Column;
@@ -353,6 +354,61 @@ public sealed interface LogicalNode
                 }
             }
             return column;
+        }
+    }
+
+    /**
+     * Pairs of rows of two streams with equal keys, optionally bounded in time or windowed.
+     *
+     * @param left  node.
+     * @param right node.
+     * @param spec  the keys, times, bound or window, and the output schema.
+     */
+    record Join(LogicalNode left, LogicalNode right, JoinSpec spec) implements LogicalNode
+    {
+        @Override
+        public Schema schema()
+        {
+            return spec.output();
+        }
+
+        @Override
+        public List<LogicalNode> inputs()
+        {
+            return List.of(left, right);
+        }
+
+        @Override
+        public String operation()
+        {
+            final String on = "join" + spec.leftKeys() + "=" + spec.rightKeys();
+            if (spec.windowed())
+            {
+                return on + " in window(" + spec.leftTime() + "=" + spec.rightTime() + ", " + spec.sizeMs() +
+                    "ms, " + spec.slideMs() + "ms)";
+            }
+            if (spec.bounded())
+            {
+                return on + " where " + spec.leftTime() + " between " + spec.rightTime() + " - " + spec.beforeMs() +
+                    "ms and " + spec.rightTime() + " + " + spec.afterMs() + "ms";
+            }
+            return on;
+        }
+
+        /**
+         * A windowed join passes on a watermark on {@code window_start}, as a windowed aggregation does; the other
+         * joins none yet.
+         */
+        @Override
+        public String watermarkColumn()
+        {
+            return spec.windowed() ? WindowOperators.WINDOW_START : null;
+        }
+
+        @Override
+        public boolean isStateful()
+        {
+            return true;
         }
     }
 

@@ -5,7 +5,9 @@ import io.millrace.internal.operator.DeduplicateOperator;
 import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.FlatMapOperator;
+import io.millrace.internal.operator.IntervalJoinOperator;
 import io.millrace.internal.operator.MapOperator;
+import io.millrace.internal.operator.MultiInputOperator;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.ProjectOperator;
@@ -14,6 +16,7 @@ import io.millrace.internal.operator.SinkOperator;
 import io.millrace.internal.operator.SplitOperator;
 import io.millrace.internal.operator.UnionOperator;
 import io.millrace.internal.operator.WatermarkOperator;
+import io.millrace.internal.operator.WindowJoinOperator;
 import io.millrace.internal.operator.WindowOperator;
 import io.millrace.internal.operator.WindowOperators;
 import io.millrace.internal.state.StateReader;
@@ -267,8 +270,11 @@ public final class Planner
         }
         if (node.isStateful())
         {
-            // A watermark or a deduplication needs final rows.
-            demand(node.inputs().get(0), EmissionPolicy.Mode.APPEND, node.operation());
+            // A watermark, a deduplication or a join needs final rows.
+            for (final LogicalNode input : node.inputs())
+            {
+                demand(input, EmissionPolicy.Mode.APPEND, node.operation());
+            }
             return false;
         }
         boolean aggregated = false;
@@ -364,7 +370,8 @@ public final class Planner
         }
         for (int i = 0; i < inputs.size(); i++)
         {
-            targets.get(inputs.get(i)).add(operator instanceof UnionOperator union ? union.input(i) : operator);
+            targets.get(inputs.get(i)).add(
+                operator instanceof MultiInputOperator several ? several.input(i) : operator);
         }
     }
 
@@ -401,6 +408,11 @@ public final class Planner
         if (node instanceof LogicalNode.Union union)
         {
             return new UnionOperator(union.inputs().size());
+        }
+        if (node instanceof LogicalNode.Join join)
+        {
+            return join.spec().windowed() ? new WindowJoinOperator(join.spec(), context) :
+                new IntervalJoinOperator(join.spec(), context.counters());
         }
         return null; // a source: the ring delivers its rows
     }
@@ -449,7 +461,8 @@ public final class Planner
         {
             return union.inputs().stream().mapToLong(Planner::declaredDelay).max().orElse(0);
         }
-        if (node instanceof LogicalNode.Source || node instanceof LogicalNode.Aggregate)
+        if (node instanceof LogicalNode.Source || node instanceof LogicalNode.Aggregate ||
+            node instanceof LogicalNode.Join)
         {
             return 0;
         }

@@ -33,6 +33,17 @@ public final class Slab
      */
     public int allocate()
     {
+        final int id = allocateUnzeroed();
+        records.setMemory(offset(id), recordWidth, (byte)0);
+        return id;
+    }
+
+    /**
+     * @return the id of a new record holding what a freed one held (zeros when new): for callers that write every
+     * byte they later read.
+     */
+    public int allocateUnzeroed()
+    {
         final int id;
         if (freeIds.isEmpty())
         {
@@ -48,7 +59,6 @@ public final class Slab
         {
             id = freeIds.popInt();
         }
-        records.setMemory(offset(id), recordWidth, (byte)0);
         return id;
     }
 

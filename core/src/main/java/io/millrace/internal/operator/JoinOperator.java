@@ -1,0 +1,215 @@
+package io.millrace.internal.operator;
+
+import io.millrace.internal.metrics.QueryCounters;
+import io.millrace.internal.metrics.StateGauge;
+import io.millrace.internal.state.JoinState;
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.row.Column;
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
+import io.millrace.row.Schema;
+
+/**
+ * What the joins of two streams share: a port per side, the key of each side's rows, the rows held
+ * ({@link JoinState}), the watermark (the smaller of the sides'), markers and the end of input passed on once both
+ * sides delivered them, and the writer of output rows: the left row's columns, then the right row's, after the
+ * window's start and end for a windowed join.
+ */
+abstract class JoinOperator extends Operator implements MultiInputOperator
+{
+    /** Side of the left input. */
+    static final int LEFT = 0;
+    /** Side of the right input. */
+    static final int RIGHT = 1;
+
+    protected final KeyCodec[] keys = new KeyCodec[2];
+    protected final LongColumn[] times = new LongColumn[2];
+    protected final JoinState state;
+    protected final QueryCounters counters;
+    protected final StateGauge gauge;
+    protected final RowView held = new RowView();
+    protected long watermark = Long.MIN_VALUE;
+
+    private final Operator[] inputs = {new Input(LEFT), new Input(RIGHT)};
+    private final long[] watermarks = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private final Column[][] sources = new Column[2][];
+    private final Column[][] targets = new Column[2][];
+    private final RowWriter writer;
+    private final RowView written = new RowView();
+    private final LongColumn windowStart;
+    private final LongColumn windowEnd;
+    private int markers;
+    private int ends;
+
+    /**
+     * @param spec     the sides' schemas, keys and times, and the output.
+     * @param counters of the query.
+     */
+    JoinOperator(final JoinSpec spec, final QueryCounters counters)
+    {
+        final Schema[] schemas = {spec.left(), spec.right()};
+        for (int side = LEFT; side <= RIGHT; side++)
+        {
+            final java.util.List<String> keyNames = side == LEFT ? spec.leftKeys() : spec.rightKeys();
+            final Column[] keyColumns = new Column[keyNames.size()];
+            for (int i = 0; i < keyColumns.length; i++)
+            {
+                keyColumns[i] = schemas[side].column(keyNames.get(i));
+            }
+            keys[side] = new KeyCodec(keyColumns, keyColumns);
+            final String time = side == LEFT ? spec.leftTime() : spec.rightTime();
+            times[side] = null == time ? null : schemas[side].longColumn(time);
+            sources[side] = schemas[side].columns().toArray(new Column[0]);
+            targets[side] = new Column[sources[side].length];
+        }
+        final Schema output = spec.output();
+        final int first = spec.windowed() ? 2 : 0;
+        for (int i = 0; i < sources[LEFT].length; i++)
+        {
+            targets[LEFT][i] = output.columns().get(first + i);
+        }
+        for (int i = 0; i < sources[RIGHT].length; i++)
+        {
+            targets[RIGHT][i] = output.columns().get(first + sources[LEFT].length + i);
+        }
+        windowStart = spec.windowed() ? output.longColumn(WindowOperators.WINDOW_START) : null;
+        windowEnd = spec.windowed() ? output.longColumn(WindowOperators.WINDOW_END) : null;
+        this.writer = new RowWriter(output);
+        this.state = new JoinState((int)Math.max(spec.left().maxRowLength(), spec.right().maxRowLength()));
+        this.counters = counters;
+        this.gauge = new StateGauge(counters);
+    }
+
+    @Override
+    public Operator input(final int index)
+    {
+        return inputs[index];
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        throw new UnsupportedOperationException("a join receives rows through its inputs");
+    }
+
+    /**
+     * @param side the row came from.
+     * @param row  of that side.
+     */
+    abstract void onRow(int side, RowView row);
+
+    /**
+     * The join's watermark advanced.
+     *
+     * @param advanced the smaller of the sides' watermarks.
+     */
+    abstract void onJoinWatermark(long advanced);
+
+    /**
+     * Writes the output row of a left and a right row.
+     *
+     * @param left   row.
+     * @param right  row.
+     * @param start  of the window, for a windowed join.
+     * @param end    of the window, for a windowed join.
+     */
+    protected final void emit(final RowView left, final RowView right, final long start, final long end)
+    {
+        writer.reset();
+        if (null != windowStart)
+        {
+            writer.putLong(windowStart, start).putLong(windowEnd, end);
+        }
+        copy(LEFT, left);
+        copy(RIGHT, right);
+        next.onRow(writer.view(written));
+    }
+
+    /**
+     * @param id of a held row.
+     * @return a view of it, valid until the state next changes.
+     */
+    protected final RowView held(final int id)
+    {
+        return held.wrap(state.rowBuffer(), state.rowOffset(id), state.rowLength(id));
+    }
+
+    protected final void publishStateSize()
+    {
+        gauge.set(state.size(), state.bytes());
+    }
+
+    private void copy(final int side, final RowView row)
+    {
+        final Column[] from = sources[side];
+        final Column[] to = targets[side];
+        for (int i = 0; i < from.length; i++)
+        {
+            from[i].copy(row, writer, to[i]);
+        }
+    }
+
+    private void onWatermark(final int side, final long advanced)
+    {
+        watermarks[side] = advanced;
+        final long smallest = Math.min(watermarks[LEFT], watermarks[RIGHT]);
+        if (smallest > watermark)
+        {
+            watermark = smallest;
+            onJoinWatermark(smallest);
+        }
+    }
+
+    private void onMarker(final int side, final long epoch)
+    {
+        if (++markers == 2)
+        {
+            markers = 0;
+            onMarker(epoch);
+        }
+    }
+
+    private void onEnd(final int side)
+    {
+        onWatermark(side, Long.MAX_VALUE);
+        if (++ends == 2)
+        {
+            onEnd();
+        }
+    }
+
+    private final class Input extends Operator
+    {
+        private final int side;
+
+        Input(final int side)
+        {
+            this.side = side;
+        }
+
+        @Override
+        public void onRow(final RowView row)
+        {
+            JoinOperator.this.onRow(side, row);
+        }
+
+        @Override
+        public void onWatermark(final long advanced)
+        {
+            JoinOperator.this.onWatermark(side, advanced);
+        }
+
+        @Override
+        public void onMarker(final long epoch)
+        {
+            JoinOperator.this.onMarker(side, epoch);
+        }
+
+        @Override
+        public void onEnd()
+        {
+            JoinOperator.this.onEnd(side);
+        }
+    }
+}
