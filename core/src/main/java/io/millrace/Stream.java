@@ -162,6 +162,19 @@ public final class Stream
     }
 
     /**
+     * Partitions the stream by key columns, for a function over each key's rows with state and timers
+     * ({@link KeyedStream#process}). DOUBLE key values are grouped as in {@link #groupBy(String...)}.
+     *
+     * @param columns of the key; at least one.
+     * @return the keyed stream.
+     * @throws IllegalArgumentException naming a column that does not exist.
+     */
+    public KeyedStream keyBy(final String... columns)
+    {
+        return new KeyedStream(node, List.of(columns));
+    }
+
+    /**
      * The rows of this stream and of {@code others}, all of this stream's schema, as they arrive: a row of each
      * input is passed on when it comes. The watermark is the smallest of the inputs' watermarks (an input without
      * one holds it back forever), so a window downstream closes only once every input has passed its end; it is on

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exactly-once through crashes for a query that is a graph, with a join and a chained aggregation
+ * Exactly-once through crashes for a query that is a graph, with a join, a chained aggregation and a keyed process
+ * function with timers
  * ({@link GraphQueryApplication}): a child JVM running it is killed with SIGKILL at random moments and restarted on
  * the same checkpoint; each output's part files must then hold exactly an uninterrupted run's rows, and a replay of
  * the journal must write each output's part files byte for byte again.
@@ -56,7 +57,8 @@ class GraphCrashRecoveryTest
             checkpoint.toString(), output.toString(), EVENTS);
         assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
 
-        for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST))
+        for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST,
+            GraphQueryApplication.IDLE))
         {
             final Map<String, Integer> expected = rows(reference.resolve(result));
             assertTrue(expected.size() > 10, result + " rows: " + expected.size());
@@ -65,7 +67,8 @@ class GraphCrashRecoveryTest
 
         final Path replayed = dir.resolve("replayed");
         new Replay(checkpoint).run(GraphQueryApplication.writer(replayed, Integer.parseInt(EVENTS)));
-        for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST))
+        for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST,
+            GraphQueryApplication.IDLE))
         {
             final List<Path> parts = parts(output.resolve(result));
             assertEquals(parts.stream().map(Path::getFileName).toList(),

@@ -9,12 +9,18 @@ import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.Window;
+import io.millrace.function.KeyedProcessFunction;
+import io.millrace.function.ProcessContext;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
 import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
+import org.agrona.MutableDirectBuffer;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +29,8 @@ import java.time.Duration;
  * A query that is a graph, for the crash tests: generated events split three ways. Events whose time is a multiple
  * of three are joined with the others of the same key within 20 ms of them (an interval join); all of them are
  * counted per key in 100 ms windows, and the counts aggregated again per 300 ms (the largest and the total).
- * Each result goes to part files of its own. Arguments: {@code CHECKPOINT OUTPUT EVENTS [THROTTLE]}; without a
+ * A keyed process function writes each key's count when the key has been idle for 30 ms ({@link IdleKeys}). Each
+ * result goes to part files of its own. Arguments: {@code CHECKPOINT OUTPUT EVENTS [THROTTLE]}; without a
  * checkpoint ({@code -}) it runs once, uninterrupted.
  */
 public final class GraphQueryApplication
@@ -32,6 +39,12 @@ public final class GraphQueryApplication
     public static final String JOINED = "joined";
     /** Directory of the chained aggregation's part files, under the output. */
     public static final String BUSIEST = "busiest";
+    /** Directory of the process function's part files, under the output. */
+    public static final String IDLE = "idle";
+    /** The idle gap of {@link IdleKeys}, ms. */
+    public static final long GAP = 30;
+    private static final Schema IDLE_ROWS = Schema.builder().stringColumn(CsvSource.KEY_COLUMN, 16)
+        .longColumn("count").timestampColumn("last").build();
 
     private GraphQueryApplication()
     {
@@ -76,8 +89,69 @@ public final class GraphQueryApplication
             .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN).count()
             .groupBy(Window.window("window_start", Duration.ofMillis(300)))
             .agg(Aggregate.max("count"), Aggregate.sum("count"));
+        final Stream idle = input.withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+            .keyBy(CsvSource.KEY_COLUMN).process(IDLE_ROWS, IdleKeys::new);
         return joined.writeStream().queryName("graph").trigger(Trigger.continuous(Duration.ofMillis(40)))
             .sink(new PartFileSink(output.resolve(JOINED)))
-            .alsoWrite(busiest, OutputMode.APPEND, new PartFileSink(output.resolve(BUSIEST)));
+            .alsoWrite(busiest, OutputMode.APPEND, new PartFileSink(output.resolve(BUSIEST)))
+            .alsoWrite(idle, OutputMode.APPEND, new PartFileSink(output.resolve(IDLE)));
+    }
+
+    /**
+     * Counts a key's rows until no row of it has come for {@link #GAP} ms of event time, then writes the count and
+     * forgets the key.
+     */
+    static final class IdleKeys implements KeyedProcessFunction
+    {
+        private LongColumn time;
+        private StringColumn key;
+        private StringColumn outKey;
+        private LongColumn count;
+        private LongColumn last;
+
+        @Override
+        public int stateBytes()
+        {
+            return 8 + 8 + 4 + 16; // count, latest time, key length, key
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            time = input.longColumn(CsvSource.EVENT_TIME_COLUMN);
+            key = input.stringColumn(CsvSource.KEY_COLUMN);
+            outKey = output.stringColumn(CsvSource.KEY_COLUMN);
+            count = output.longColumn("count");
+            last = output.longColumn("last");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            final long t = time.get(row);
+            final long latest = state.getLong(at) == 0 ? t : Math.max(state.getLong(at + 8), t);
+            state.putLong(at, state.getLong(at) + 1);
+            state.putLong(at + 8, latest);
+            final int length = Math.min(16, key.length(row));
+            state.putInt(at + 16, length);
+            state.putBytes(at + 20, row.buffer(), key.bytesOffset(row), length);
+            context.registerTimer(latest + GAP);
+        }
+
+        @Override
+        public void onTimer(final long timer, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            if (state.getLong(at) > 0 && timer == state.getLong(at + 8) + GAP)
+            {
+                context.row().putString(outKey, state, at + 20, state.getInt(at + 16))
+                    .putLong(count, state.getLong(at)).putLong(last, state.getLong(at + 8));
+                context.emit();
+                context.clearState();
+            }
+        }
     }
 }

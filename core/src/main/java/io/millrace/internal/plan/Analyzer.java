@@ -1,5 +1,6 @@
 package io.millrace.internal.plan;
 
+import io.millrace.function.KeyedProcessFunction;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
@@ -228,6 +229,55 @@ public final class Analyzer
             }
         }
         return new LogicalNode.Union(new ArrayList<>(inputs));
+    }
+
+    /**
+     * Checks the key of a keyed stream.
+     *
+     * @param input   node.
+     * @param columns of the key, at least one.
+     * @throws IllegalArgumentException naming a column that does not exist.
+     */
+    public static void keyed(final LogicalNode input, final List<String> columns)
+    {
+        final String operation = "keyBy" + columns;
+        if (columns.isEmpty())
+        {
+            throw new IllegalArgumentException("keyBy needs at least one column");
+        }
+        for (final String name : columns)
+        {
+            checked(operation, () -> input.schema().column(name));
+        }
+    }
+
+    /**
+     * @param input   node.
+     * @param keys    columns of the key.
+     * @param output  schema of the rows the function emits.
+     * @param factory of the function.
+     * @return the node.
+     * @throws IllegalArgumentException when the factory gives no function or a negative state size.
+     */
+    public static LogicalNode process(
+        final LogicalNode input,
+        final List<String> keys,
+        final Schema output,
+        final Supplier<? extends KeyedProcessFunction> factory)
+    {
+        keyed(input, keys);
+        final KeyedProcessFunction function = factory.get();
+        if (null == function)
+        {
+            throw new IllegalArgumentException("keyBy" + keys + ".process: the factory returned null");
+        }
+        final String name = function.getClass().getName();
+        if (function.stateBytes() < 0)
+        {
+            throw new IllegalArgumentException("keyBy" + keys + ".process(" + name + "): stateBytes() is " +
+                function.stateBytes() + "; a key's state takes 0 bytes or more");
+        }
+        return new LogicalNode.Process(input, List.copyOf(keys), output, factory, name);
     }
 
     /**

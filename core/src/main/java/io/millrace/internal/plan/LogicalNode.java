@@ -1,5 +1,6 @@
 package io.millrace.internal.plan;
 
+import io.millrace.function.KeyedProcessFunction;
 import io.millrace.function.RowFlatMapper;
 import io.millrace.function.RowMapper;
 import io.millrace.function.RowPredicate;
@@ -11,6 +12,7 @@ import io.millrace.row.ColumnType;
 import io.millrace.row.Schema;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A node of a query's logical plan: what a stream is, before anything runs. Nodes are immutable and checked when
@@ -403,6 +405,48 @@ public sealed interface LogicalNode
         public String watermarkColumn()
         {
             return spec.windowed() ? WindowOperators.WINDOW_START : null;
+        }
+
+        @Override
+        public boolean isStateful()
+        {
+            return true;
+        }
+    }
+
+    /**
+     * A user function over each key's rows, with state and timers of the key.
+     *
+     * @param input    node.
+     * @param keys     columns of the key.
+     * @param schema   of the rows the function emits.
+     * @param factory  of the function.
+     * @param function its class name, as plans print it.
+     */
+    record Process(
+        LogicalNode input, List<String> keys, Schema schema, Supplier<? extends KeyedProcessFunction> factory,
+        String function) implements LogicalNode
+    {
+        @Override
+        public List<LogicalNode> inputs()
+        {
+            return List.of(input);
+        }
+
+        @Override
+        public String operation()
+        {
+            return "keyBy" + keys + ".process(" + function + ")";
+        }
+
+        /**
+         * Timers fire, and their rows are written, before the watermark that fired them goes on: the output carries
+         * the input's watermark, on a column of the name if the function writes one.
+         */
+        @Override
+        public String watermarkColumn()
+        {
+            return keptTime(input.watermarkColumn(), schema);
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.millrace.internal.operator.EmissionPolicy;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.FlatMapOperator;
 import io.millrace.internal.operator.IntervalJoinOperator;
+import io.millrace.internal.operator.KeyedProcessOperator;
 import io.millrace.internal.operator.MapOperator;
 import io.millrace.internal.operator.MultiInputOperator;
 import io.millrace.internal.operator.Operator;
@@ -409,6 +410,11 @@ public final class Planner
         {
             return new UnionOperator(union.inputs().size());
         }
+        if (node instanceof LogicalNode.Process process)
+        {
+            return new KeyedProcessOperator(process.input().schema(), process.keys(), process.schema(),
+                process.factory().get(), process.operation(), context);
+        }
         if (node instanceof LogicalNode.Join join)
         {
             return join.spec().windowed() ? new WindowJoinOperator(join.spec(), context) :
@@ -462,7 +468,7 @@ public final class Planner
             return union.inputs().stream().mapToLong(Planner::declaredDelay).max().orElse(0);
         }
         if (node instanceof LogicalNode.Source || node instanceof LogicalNode.Aggregate ||
-            node instanceof LogicalNode.Join)
+            node instanceof LogicalNode.Join || node instanceof LogicalNode.Process)
         {
             return 0;
         }

@@ -1,0 +1,54 @@
+package io.millrace.function;
+
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+
+/**
+ * User code over the rows of one key at a time, with state of that key and event-time timers, as Flink's
+ * {@code KeyedProcessFunction} and Spark's {@code transformWithState}: used as
+ * {@code stream.keyBy("auction").process(outputSchema, MyFunction::new)}.
+ * <p>
+ * Each key has a value state of {@link #stateBytes()} bytes, kept off-heap by Millrace, zero for a key not seen
+ * before (or whose state was cleared), snapshotted with each epoch and restored on recovery; the function itself
+ * holds no per-key state. {@link #processRow} receives each row with a {@link ProcessContext} for the row's key: read
+ * and write its state, register event-time timers, emit rows. A timer fires once the watermark reaches its time
+ * ({@code W >= time}), in time order (timers of one time in the order their keys were first seen), each once however
+ * often it was registered, through {@link #onTimer} with the context of the key that registered it; rows emitted
+ * then reach downstream before the watermark that fired it. At the end of input every timer left fires.
+ * <p>
+ * The methods run on the operator thread and should allocate nothing. An exception from {@link #processRow} sends
+ * the row to the dead letters (what it did to the state and the rows it emitted stay).
+ */
+public interface KeyedProcessFunction
+{
+    /**
+     * @return bytes of each key's value state; fixed for the function, 0 for none.
+     */
+    int stateBytes();
+
+    /**
+     * Resolves column accessors, once per query, before any row.
+     *
+     * @param input  schema of the rows received.
+     * @param output schema of the rows emitted.
+     */
+    default void open(final Schema input, final Schema output)
+    {
+    }
+
+    /**
+     * @param row     of the context's key, valid only during the call.
+     * @param context of the row's key.
+     */
+    void processRow(RowView row, ProcessContext context);
+
+    /**
+     * An event-time timer of the context's key fired.
+     *
+     * @param time    the timer was registered for.
+     * @param context of the key that registered it.
+     */
+    default void onTimer(final long time, final ProcessContext context)
+    {
+    }
+}

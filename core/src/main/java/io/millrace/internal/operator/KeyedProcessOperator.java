@@ -1,0 +1,230 @@
+package io.millrace.internal.operator;
+
+import io.millrace.function.KeyedProcessFunction;
+import io.millrace.function.ProcessContext;
+import io.millrace.internal.metrics.StateGauge;
+import io.millrace.internal.state.KeyCodec;
+import io.millrace.internal.state.KeyedTable;
+import io.millrace.internal.state.StateReader;
+import io.millrace.internal.state.StateWriter;
+import io.millrace.internal.state.TimerHeap;
+import io.millrace.row.Column;
+import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
+import io.millrace.row.Schema;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a {@link KeyedProcessFunction}: each key has an entry in an off-heap table holding a header (timers pending,
+ * whether the state was cleared) and the function's value state; event-time timers are kept in a heap of
+ * {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the watermark has
+ * already reached, and at the end of input; the timers of one time fire together, each key once, in the order of
+ * the keys' entries. A key whose state was cleared is forgotten once no timer of it is pending.
+ */
+public final class KeyedProcessOperator extends Operator implements ProcessContext
+{
+    private static final int PENDING = 0;
+    private static final int CLEARED = 4;
+    private static final int HEADER = 8;
+
+    private final KeyedProcessFunction function;
+    private final String name;
+    private final KeyCodec keys;
+    private final KeyedTable table;
+    private final TimerHeap timers = new TimerHeap(1024);
+    private int[] firing = new int[64];
+    private final RowWriter writer;
+    private final RowView written = new RowView();
+    private final OperatorContext context;
+    private final StateGauge gauge;
+    private long watermark = Long.MIN_VALUE;
+    private int current = -1;
+
+    /**
+     * @param input    schema of the rows received.
+     * @param keyNames key columns.
+     * @param output   schema of the rows emitted.
+     * @param function the user function, opened here.
+     * @param name     of the function, in dead-letter reasons.
+     * @param context  of the operators.
+     */
+    public KeyedProcessOperator(
+        final Schema input,
+        final List<String> keyNames,
+        final Schema output,
+        final KeyedProcessFunction function,
+        final String name,
+        final OperatorContext context)
+    {
+        final Column[] columns = new Column[keyNames.size()];
+        for (int i = 0; i < columns.length; i++)
+        {
+            columns[i] = input.column(keyNames.get(i));
+        }
+        this.keys = new KeyCodec(columns, columns);
+        this.function = function;
+        this.name = name;
+        this.table = new KeyedTable(HEADER + ((function.stateBytes() + 7) & ~7), 1024);
+        this.writer = new RowWriter(output);
+        this.context = context;
+        this.gauge = new StateGauge(context.counters());
+        function.open(input, output);
+    }
+
+    @Override
+    public void onRow(final RowView row)
+    {
+        final int length = keys.encode(row);
+        current = table.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
+        try
+        {
+            function.processRow(row, this);
+        }
+        catch (final Exception ex)
+        {
+            context.deadLetter(name, row, ex);
+        }
+        release(current);
+        fireUpTo(watermark);
+        gauge.set(table.size(), table.bytes());
+    }
+
+    @Override
+    public void onWatermark(final long advanced)
+    {
+        watermark = advanced;
+        fireUpTo(advanced);
+        gauge.set(table.size(), table.bytes());
+        next.onWatermark(advanced);
+    }
+
+    @Override
+    public void onEnd()
+    {
+        watermark = Long.MAX_VALUE;
+        fireUpTo(Long.MAX_VALUE);
+        gauge.set(table.size(), table.bytes());
+        next.onEnd();
+    }
+
+    private void fireUpTo(final long upTo)
+    {
+        while (!timers.isEmpty() && timers.peekTime() <= upTo)
+        {
+            final long time = timers.peekTime();
+            int count = 0;
+            while (!timers.isEmpty() && timers.peekTime() == time)
+            {
+                if (count == firing.length)
+                {
+                    firing = Arrays.copyOf(firing, count * 2);
+                }
+                firing[count++] = timers.peekId();
+                timers.pop();
+            }
+            Arrays.sort(firing, 0, count);
+            final MutableDirectBuffer values = table.values();
+            for (int i = 0; i < count; i++)
+            {
+                final int key = firing[i];
+                values.putInt(table.valueOffset(key) + PENDING, values.getInt(table.valueOffset(key) + PENDING) - 1);
+                if (i + 1 < count && firing[i + 1] == key)
+                {
+                    continue; // a timer registered more than once fires once, at its last entry
+                }
+                current = key;
+                try
+                {
+                    function.onTimer(time, this);
+                }
+                catch (final Exception ex)
+                {
+                    // No row failed: the dead letter holds the key's bytes.
+                    context.deadLetter(name + ".onTimer", written.wrap(table.keyBuffer(key), table.keyOffset(key),
+                        table.keyLength(key)), ex);
+                }
+                release(key);
+            }
+        }
+    }
+
+    /**
+     * Forgets a key whose state was cleared, once it has no timer pending.
+     */
+    private void release(final int key)
+    {
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(key);
+        if (values.getInt(at + CLEARED) != 0 && values.getInt(at + PENDING) == 0)
+        {
+            table.remove(key);
+        }
+        current = -1;
+    }
+
+    @Override
+    public MutableDirectBuffer state()
+    {
+        return table.values();
+    }
+
+    @Override
+    public int stateOffset()
+    {
+        return table.valueOffset(current) + HEADER;
+    }
+
+    @Override
+    public void clearState()
+    {
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(current);
+        values.setMemory(at + HEADER, function.stateBytes(), (byte)0);
+        values.putInt(at + CLEARED, 1);
+    }
+
+    @Override
+    public void registerTimer(final long time)
+    {
+        timers.push(time, current);
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(current);
+        values.putInt(at + PENDING, values.getInt(at + PENDING) + 1);
+    }
+
+    @Override
+    public long watermark()
+    {
+        return watermark;
+    }
+
+    @Override
+    public RowWriter row()
+    {
+        return writer.reset();
+    }
+
+    @Override
+    public void emit()
+    {
+        next.onRow(writer.view(written));
+    }
+
+    @Override
+    public void writeState(final StateWriter out)
+    {
+        table.writeTo(out);
+        timers.writeTo(out);
+    }
+
+    @Override
+    public void readState(final StateReader in)
+    {
+        table.readFrom(in);
+        timers.readFrom(in);
+        gauge.set(table.size(), table.bytes());
+    }
+}

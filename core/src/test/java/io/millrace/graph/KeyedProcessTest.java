@@ -1,0 +1,251 @@
+package io.millrace.graph;
+
+import io.millrace.Millrace;
+import io.millrace.Publisher;
+import io.millrace.StreamingQuery;
+import io.millrace.ThreadingMode;
+import io.millrace.Trigger;
+import io.millrace.function.KeyedProcessFunction;
+import io.millrace.function.ProcessContext;
+import io.millrace.function.RowTranslator;
+import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.sink.CollectingSink;
+import io.millrace.testing.TestQueries;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A keyed process function with value state and event-time timers ({@link Idle}: a key's rows are summed until the
+ * key has been idle for a gap, then written once and forgotten) against a plain-Java model of the timer contract,
+ * on seeded random streams with disorder, repeated times and late rows, some with an epoch cut before every record.
+ */
+class KeyedProcessTest
+{
+    private static final Schema EVENTS = Schema.builder().timestampColumn("t").stringColumn("key", 8)
+        .longColumn("v").build();
+    private static final LongColumn TIME = EVENTS.longColumn("t");
+    private static final StringColumn KEY = EVENTS.stringColumn("key");
+    private static final LongColumn VALUE = EVENTS.longColumn("v");
+    private static final Schema OUTPUT = Schema.builder().stringColumn("key", 8).longColumn("count")
+        .longColumn("sum").timestampColumn("last").longColumn("fired").build();
+    private static final RowTranslator<long[]> WRITE = (row, event) -> row.putLong(TIME, event[0])
+        .putString(KEY, "k" + event[1]).putLong(VALUE, event[2]);
+    private static final long GAP = 10;
+
+    /**
+     * Sums a key's values while rows keep coming; each row sets a timer at its time plus the gap; the timer of the
+     * key's latest time writes the key's count, sum and latest time, and clears the key.
+     */
+    static class Idle implements KeyedProcessFunction
+    {
+        private LongColumn time;
+        private StringColumn key;
+        private LongColumn value;
+        private StringColumn outKey;
+        private LongColumn count;
+        private LongColumn sum;
+        private LongColumn last;
+        private LongColumn fired;
+        private final byte[] keyBytes = new byte[8];
+        private final org.agrona.concurrent.UnsafeBuffer keyView = new org.agrona.concurrent.UnsafeBuffer(keyBytes);
+
+        @Override
+        public int stateBytes()
+        {
+            return 8 + 8 + 8 + 1 + 8; // count, sum, last time, key length, key bytes
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            time = input.longColumn("t");
+            key = input.stringColumn("key");
+            value = input.longColumn("v");
+            outKey = output.stringColumn("key");
+            count = output.longColumn("count");
+            sum = output.longColumn("sum");
+            last = output.longColumn("last");
+            fired = output.longColumn("fired");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            final long t = time.get(row);
+            final long latest = state.getLong(at) == 0 ? t : Math.max(state.getLong(at + 16), t);
+            state.putLong(at, state.getLong(at) + 1);
+            state.putLong(at + 8, state.getLong(at + 8) + value.get(row));
+            state.putLong(at + 16, latest);
+            final int length = key.length(row);
+            state.putByte(at + 24, (byte)length);
+            state.putBytes(at + 25, row.buffer(), key.bytesOffset(row), length);
+            context.registerTimer(t + GAP);
+        }
+
+        @Override
+        public void onTimer(final long timer, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            if (state.getLong(at) == 0 || timer != state.getLong(at + 16) + GAP)
+            {
+                return; // a later row moved the key's end
+            }
+            final int length = state.getByte(at + 24);
+            state.getBytes(at + 25, keyBytes, 0, length);
+            context.row().putString(outKey, keyView, 0, length).putLong(count, state.getLong(at))
+                .putLong(sum, state.getLong(at + 8)).putLong(last, state.getLong(at + 16)).putLong(fired, timer);
+            context.emit();
+            context.clearState();
+        }
+    }
+
+    @Test
+    void shouldFireEachKeysTimersInTimeOrderAsTheWatermarkPassesThem()
+    {
+        long written = 0;
+        for (int run = 0; run < 200; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(run);
+            final List<long[]> events = events(random);
+            final long delay = random.nextLong(15);
+            final String context = "run " + run + ", delay " + delay;
+
+            final Publisher publisher = new Publisher(EVENTS);
+            final CollectingSink sink = new CollectingSink();
+            final StreamingQuery query = Millrace.readStream(publisher)
+                .withWatermark("t", Duration.ofMillis(delay))
+                .keyBy("key").process(OUTPUT, Idle::new)
+                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
+                    Trigger.continuous(Duration.ofNanos(1)))
+                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+
+            final List<List<Object>> expected = model(events, delay);
+            final List<List<Object>> actual = new ArrayList<>(sink.values());
+            // Rows come out in the order their timers fire: by time; within one time the order is the engine's.
+            assertEquals(expected.stream().map(row -> row.get(4)).toList(),
+                actual.stream().map(row -> row.get(4)).toList(), context + ": firing times, in order");
+            assertEquals(sorted(expected), sorted(actual), context);
+            assertEquals(0, query.progress().stateRows(), context + ": every key forgotten at the end");
+            written += actual.size();
+        }
+        assertTrue(written > 2000, "rows written: " + written);
+    }
+
+    @Test
+    void shouldRefuseAFunctionWithoutAnInstanceOrWithANegativeStateSize()
+    {
+        final io.millrace.Stream events = Millrace.readStream(new Publisher(EVENTS));
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            () -> events.keyBy("nope"));
+        assertTrue(missing.getMessage().startsWith("keyBy[nope]: no column 'nope'"), missing.getMessage());
+        final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+            () -> events.keyBy("key").process(OUTPUT, () -> null));
+        assertTrue(none.getMessage().contains("the factory returned null"), none.getMessage());
+        final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+            () -> events.keyBy("key").process(OUTPUT, () -> new Idle()
+            {
+                @Override
+                public int stateBytes()
+                {
+                    return -1;
+                }
+            }));
+        assertTrue(negative.getMessage().contains("stateBytes() is -1"), negative.getMessage());
+    }
+
+    /**
+     * The timer contract, worked out apart from the engine: before each record the watermark advances (the largest
+     * time before it minus the delay) and fires, in time order, every timer it reaches; the record then updates its
+     * key and registers a timer at its time plus the gap, which fires at once if the watermark has reached it; a
+     * key's timer of one time fires once. At the end every timer left fires. {@link Idle}'s rule decides what a fire
+     * writes.
+     */
+    private static List<List<Object>> model(final List<long[]> events, final long delay)
+    {
+        final Map<String, long[]> state = new HashMap<>();
+        final TreeMap<Long, TreeSet<String>> timers = new TreeMap<>();
+        final List<List<Object>> out = new ArrayList<>();
+        Long max = null;
+        for (final long[] event : events)
+        {
+            final long watermark = null == max ? Long.MIN_VALUE : max - delay;
+            fire(timers, state, watermark, out);
+            final String key = "k" + event[1];
+            final long[] s = state.computeIfAbsent(key, k -> new long[3]);
+            s[2] = s[0] == 0 ? event[0] : Math.max(s[2], event[0]);
+            s[0]++;
+            s[1] += event[2];
+            timers.computeIfAbsent(event[0] + GAP, t -> new TreeSet<>()).add(key);
+            fire(timers, state, watermark, out);
+            max = null == max ? event[0] : Math.max(max, event[0]);
+        }
+        fire(timers, state, Long.MAX_VALUE, out);
+        return out;
+    }
+
+    private static void fire(
+        final TreeMap<Long, TreeSet<String>> timers,
+        final Map<String, long[]> state,
+        final long watermark,
+        final List<List<Object>> out)
+    {
+        while (!timers.isEmpty() && timers.firstKey() <= watermark)
+        {
+            final Map.Entry<Long, TreeSet<String>> due = timers.pollFirstEntry();
+            for (final String key : due.getValue())
+            {
+                final long[] s = state.get(key);
+                if (null != s && s[0] > 0 && due.getKey() == s[2] + GAP)
+                {
+                    out.add(List.of(key, s[0], s[1], s[2], due.getKey()));
+                    state.remove(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * @return up to 300 events {time, key, value} over a few keys, times rising with gaps, disorder and late ones.
+     */
+    private static List<long[]> events(final SplittableRandom random)
+    {
+        final int count = random.nextInt(301);
+        final List<long[]> events = new ArrayList<>(count);
+        long time = random.nextLong(50);
+        for (int i = 0; i < count; i++)
+        {
+            time += random.nextInt(8) == 0 ? random.nextLong(30) : random.nextLong(3);
+            final long t = random.nextInt(10) == 0 ? time - random.nextLong(40) : time - random.nextLong(4);
+            events.add(new long[] {Math.max(0, t), random.nextInt(1 + random.nextInt(6)), random.nextLong(100)});
+        }
+        return events;
+    }
+
+    private static List<List<Object>> sorted(final List<List<Object>> rows)
+    {
+        final List<List<Object>> copy = new ArrayList<>(rows);
+        copy.sort(Comparator.comparing(Object::toString));
+        return copy;
+    }
+}
