@@ -17,7 +17,8 @@ import java.util.Objects;
  *   <li>{@code .window(Window.window("date_time", size), "date_time")}: a windowed join, pairs of rows in the same
  *       tumbling or sliding window, written when the window closes.</li>
  * </ul>
- * The output has the left row's columns, then the right row's (a right column whose name the left side has too is
+ * A left outer join ({@link #leftOuter()}) also writes the left rows no right row met. The output has the left row's
+ * columns, then the right row's (a right column whose name the left side has too is
  * renamed with a prefix, {@code right_} unless {@link #rightPrefix(String)} says otherwise), after
  * {@code window_start} and {@code window_end} for a windowed join.
  */
@@ -31,6 +32,7 @@ public final class Join
     private final long afterMs;
     private final Window window;
     private final String rightPrefix;
+    private final boolean leftOuter;
 
     private Join(
         final List<String> leftKeys,
@@ -40,7 +42,8 @@ public final class Join
         final long beforeMs,
         final long afterMs,
         final Window window,
-        final String rightPrefix)
+        final String rightPrefix,
+        final boolean leftOuter)
     {
         this.leftKeys = List.copyOf(leftKeys);
         this.rightKeys = List.copyOf(rightKeys);
@@ -50,6 +53,7 @@ public final class Join
         this.afterMs = afterMs;
         this.window = window;
         this.rightPrefix = rightPrefix;
+        this.leftOuter = leftOuter;
     }
 
     /**
@@ -60,7 +64,7 @@ public final class Join
     public static Join on(final String leftColumn, final String rightColumn)
     {
         return new Join(List.of(Objects.requireNonNull(leftColumn, "leftColumn")),
-            List.of(Objects.requireNonNull(rightColumn, "rightColumn")), null, null, 0, 0, null, "right_");
+            List.of(Objects.requireNonNull(rightColumn, "rightColumn")), null, null, 0, 0, null, "right_", false);
     }
 
     /**
@@ -74,7 +78,7 @@ public final class Join
         final List<String> right = new ArrayList<>(rightKeys);
         left.add(Objects.requireNonNull(leftColumn, "leftColumn"));
         right.add(Objects.requireNonNull(rightColumn, "rightColumn"));
-        return new Join(left, right, leftTime, rightTime, beforeMs, afterMs, window, rightPrefix);
+        return new Join(left, right, leftTime, rightTime, beforeMs, afterMs, window, rightPrefix, leftOuter);
     }
 
     /**
@@ -91,7 +95,7 @@ public final class Join
         final long afterMillis = Window.millisAtLeast("join bound 'after'", after, 0);
         return new Join(leftKeys, rightKeys, Objects.requireNonNull(leftTimeColumn, "leftTimeColumn"),
             Objects.requireNonNull(rightTimeColumn, "rightTimeColumn"), beforeMillis, afterMillis, null,
-            rightPrefix);
+            rightPrefix, leftOuter);
     }
 
     /**
@@ -103,7 +107,7 @@ public final class Join
     {
         Objects.requireNonNull(leftWindow, "leftWindow");
         return new Join(leftKeys, rightKeys, leftWindow.timeColumn(),
-            Objects.requireNonNull(rightTimeColumn, "rightTimeColumn"), 0, 0, leftWindow, rightPrefix);
+            Objects.requireNonNull(rightTimeColumn, "rightTimeColumn"), 0, 0, leftWindow, rightPrefix, leftOuter);
     }
 
     /**
@@ -113,7 +117,20 @@ public final class Join
     public Join rightPrefix(final String prefix)
     {
         return new Join(leftKeys, rightKeys, leftTime, rightTime, beforeMs, afterMs, window,
-            Objects.requireNonNull(prefix, "prefix"));
+            Objects.requireNonNull(prefix, "prefix"), leftOuter);
+    }
+
+    /**
+     * Makes this a left outer join: a left row that meets no right row is written too, alone, once the watermark
+     * proves no right row can meet it (an interval join: when the watermark passes its time plus {@code before}; a
+     * windowed join: when its window closes), with the right columns at zero and the added column {@code matched}
+     * false ({@code matched} is true on the pairs). Needs a time bound or a window.
+     *
+     * @return this join, left outer.
+     */
+    public Join leftOuter()
+    {
+        return new Join(leftKeys, rightKeys, leftTime, rightTime, beforeMs, afterMs, window, rightPrefix, true);
     }
 
     List<String> leftKeys()
@@ -154,5 +171,10 @@ public final class Join
     String rightPrefix()
     {
         return rightPrefix;
+    }
+
+    boolean isLeftOuter()
+    {
+        return leftOuter;
     }
 }

@@ -6,6 +6,7 @@ import io.millrace.function.RowPredicate;
 import io.millrace.internal.plan.Analyzer;
 import io.millrace.internal.plan.LogicalNode;
 import io.millrace.row.Schema;
+import io.millrace.source.StaticTable;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -220,7 +221,31 @@ public final class Stream
         final LogicalNode.WindowSpec spec = null == window ? null : new LogicalNode.WindowSpec(
             window.timeColumn(), window.sizeMs(), window.slideMs(), window.toString());
         return new Stream(Analyzer.join(node, right.node, join.leftKeys(), join.rightKeys(), join.leftTime(),
-            join.rightTime(), join.beforeMs(), join.afterMs(), spec, join.rightPrefix()));
+            join.rightTime(), join.beforeMs(), join.afterMs(), spec, join.rightPrefix(), join.isLeftOuter()));
+    }
+
+    /**
+     * Joins each row of this stream with the rows of a static table of equal keys, as the row arrives (a stream-static
+     * join): only {@link Join#on}, {@link Join#and}, {@link Join#rightPrefix} and {@link Join#leftOuter} apply, and a
+     * left outer join writes a row without a table row at once. The table is indexed when the query starts and holds
+     * no state; it is part of the query's identity by its checksum.
+     *
+     * @param table whose rows are the right side.
+     * @param join  the keys.
+     * @return the joined stream: this stream's columns, then the table's (see {@link Join}).
+     * @throws IllegalArgumentException naming the column at fault, or a time bound or window, which a table has not.
+     */
+    public Stream join(final StaticTable table, final Join join)
+    {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(join, "join");
+        if (null != join.leftTime())
+        {
+            throw new IllegalArgumentException("join with " + table + ": a table has no event time; a time bound or " +
+                "a window joins two streams");
+        }
+        return new Stream(Analyzer.staticJoin(node, table, join.leftKeys(), join.rightKeys(), join.rightPrefix(),
+            join.isLeftOuter()));
     }
 
     /**

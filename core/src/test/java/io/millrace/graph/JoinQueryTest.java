@@ -14,9 +14,15 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
+import io.millrace.source.StaticTable;
 import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JoinQueryTest
 {
+    @TempDir
+    Path directory;
+
     private static final Schema EVENTS = Schema.builder().intColumn("side").timestampColumn("t")
         .stringColumn("key", 8).longColumn("v").build();
     private static final IntColumn SIDE = EVENTS.intColumn("side");
@@ -54,8 +63,9 @@ class JoinQueryTest
         }
     }
 
-    @Test
-    void shouldJoinEachPairWithinTheBoundOnceWhenItsSecondRowArrives()
+    @ParameterizedTest(name = "left outer: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldJoinEachPairWithinTheBoundOnceWhenItsSecondRowArrives(final boolean outer)
     {
         long pairs = 0;
         long late = 0;
@@ -73,13 +83,22 @@ class JoinQueryTest
             final Publisher bounded = new Publisher(EVENTS);
             final Stream[] streams = branches(bounded, leftDelay, rightDelay);
             final CollectingSink joined = new CollectingSink();
-            final StreamingQuery join = streams[0].join(streams[1], Join.on("key", "key").between("t", "t",
-                    Duration.ofMillis(before), Duration.ofMillis(after)))
+            final Join bound = Join.on("key", "key").between("t", "t", Duration.ofMillis(before),
+                Duration.ofMillis(after));
+            final StreamingQuery join = streams[0].join(streams[1], outer ? bound.leftOuter() : bound)
                 .writeStream().trigger(trigger(random)).sink(joined).threadingMode(ThreadingMode.INVOKER).start();
             TestQueries.publishAllAndFinish(bounded, join, ThreadingMode.INVOKER, events, WRITE);
 
             final PairModel model = new PairModel(events, leftDelay, rightDelay, before, after, true);
-            assertEquals(model.pairs, joined.values(), context + ": pairs, in the order written");
+            if (outer)
+            {
+                // A lone left row is written when the watermark drops it: compared as a set with the pairs.
+                assertEquals(sorted(model.withLoneLeftRows()), sorted(joined.values()), context + ": left outer");
+            }
+            else
+            {
+                assertEquals(model.pairs, joined.values(), context + ": pairs, in the order written");
+            }
             assertEquals(model.late, join.progress().lateRecords(), context + ": late rows");
             assertEquals(0, join.progress().stateRows(), context + ": every row evicted at the end");
             TestQueries.assertRowIdsConsistent(joined);
@@ -108,8 +127,9 @@ class JoinQueryTest
         }
     }
 
-    @Test
-    void shouldJoinThePairsOfEachWindowWhenItCloses()
+    @ParameterizedTest(name = "left outer: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldJoinThePairsOfEachWindowWhenItCloses(final boolean outer)
     {
         long pairs = 0;
         long late = 0;
@@ -127,12 +147,13 @@ class JoinQueryTest
             final Publisher publisher = new Publisher(EVENTS);
             final Stream[] streams = branches(publisher, leftDelay, rightDelay);
             final CollectingSink joined = new CollectingSink();
-            final StreamingQuery join = streams[0].join(streams[1], Join.on("key", "key")
-                    .window(Window.window("t", Duration.ofMillis(size), Duration.ofMillis(slide)), "t"))
+            final Join windowed = Join.on("key", "key")
+                .window(Window.window("t", Duration.ofMillis(size), Duration.ofMillis(slide)), "t");
+            final StreamingQuery join = streams[0].join(streams[1], outer ? windowed.leftOuter() : windowed)
                 .writeStream().trigger(trigger(random)).sink(joined).threadingMode(ThreadingMode.INVOKER).start();
             TestQueries.publishAllAndFinish(publisher, join, ThreadingMode.INVOKER, events, WRITE);
 
-            final WindowPairModel model = new WindowPairModel(events, leftDelay, rightDelay, size, slide);
+            final WindowPairModel model = new WindowPairModel(events, leftDelay, rightDelay, size, slide, outer);
             assertEquals(sorted(model.rows), sorted(joined.values()), context);
             assertEquals(model.late, join.progress().lateRecords(), context + ": late rows");
             assertEquals(model.dropped, join.progress().droppedContributions(), context + ": dropped contributions");
@@ -141,6 +162,57 @@ class JoinQueryTest
             late += model.late;
         }
         assertTrue(pairs > 1000 && late > 100, "the streams exercise the join: pairs " + pairs + ", late " + late);
+    }
+
+    @ParameterizedTest(name = "left outer: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldJoinEachRowWithTheRowsOfAStaticTableOfItsKey(final boolean outer) throws Exception
+    {
+        final Schema labels = Schema.builder().stringColumn("key", 8).stringColumn("label", 16).build();
+        final Path file = directory.resolve("labels.csv");
+        Files.writeString(file, "key,label\nk1,one\nk3,three\nk1,\"uno, again\"\nk9,nine\n");
+        final StaticTable table = StaticTable.readCsv(file, labels, true);
+        final Map<String, List<String>> byKey = Map.of("k1", List.of("one", "uno, again"), "k3", List.of("three"),
+            "k9", List.of("nine"));
+        for (int run = 0; run < 40; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(700 + run);
+            final List<Event> events = events(random);
+            final Publisher publisher = new Publisher(EVENTS);
+            final CollectingSink joined = new CollectingSink();
+            final Join on = Join.on("key", "key");
+            final StreamingQuery join = Millrace.readStream(publisher).join(table, outer ? on.leftOuter() : on)
+                .writeStream().trigger(trigger(random)).sink(joined).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, join, ThreadingMode.INVOKER, events, WRITE);
+
+            final List<List<Object>> expected = new ArrayList<>();
+            for (final Event event : events)
+            {
+                final List<String> found = byKey.getOrDefault(event.key, List.of());
+                for (final String label : found)
+                {
+                    final List<Object> row = new ArrayList<>(event.values());
+                    row.addAll(List.of(event.key, label));
+                    if (outer)
+                    {
+                        row.add(true);
+                    }
+                    expected.add(row);
+                }
+                if (outer && found.isEmpty())
+                {
+                    final List<Object> row = new ArrayList<>(event.values());
+                    row.addAll(List.of("", "", false));
+                    expected.add(row);
+                }
+            }
+            assertEquals(expected, joined.values(), "run " + run);
+        }
+        Files.writeString(file, "k1,one\nk2,\"open\n");
+        final IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+            () -> StaticTable.readCsv(file, labels, false));
+        assertTrue(bad.getMessage().startsWith("table " + file + ", line 2: "), bad.getMessage());
+        assertTrue(table.toString().matches("table .*labels.csv \\(4 rows, crc32c [0-9a-f]+\\)"), table.toString());
     }
 
     @Test
@@ -160,6 +232,10 @@ class JoinQueryTest
                 Duration.ZERO)));
         assertTrue(watermark.getMessage().contains("the left stream needs a watermark on 't'"),
             watermark.getMessage());
+        final IllegalArgumentException outer = assertThrows(IllegalArgumentException.class,
+            () -> streams[0].join(streams[1], Join.on("key", "key").leftOuter()));
+        assertTrue(outer.getMessage().startsWith("leftOuterJoin[key]=[key]: a left outer join needs a time bound"),
+            outer.getMessage());
         final IllegalArgumentException session = assertThrows(IllegalArgumentException.class,
             () -> streams[0].join(streams[1], Join.on("key", "key")
                 .window(Window.sessionWindow("t", Duration.ofMillis(5)), "t")));
@@ -181,7 +257,28 @@ class JoinQueryTest
     private static final class PairModel
     {
         final List<List<Object>> pairs = new ArrayList<>();
+        final List<Event> lone = new ArrayList<>();
         long late;
+
+        /**
+         * @return for a left outer join: the pairs, marked matched, and each kept left row that met no right row,
+         * alone and unmatched.
+         */
+        List<List<Object>> withLoneLeftRows()
+        {
+            final List<List<Object>> rows = new ArrayList<>();
+            for (final List<Object> pair : pairs)
+            {
+                final List<Object> row = new ArrayList<>(pair);
+                row.add(true);
+                rows.add(row);
+            }
+            for (final Event left : lone)
+            {
+                rows.add(alone(left, List.of()));
+            }
+            return rows;
+        }
 
         PairModel(
             final List<Event> events,
@@ -192,6 +289,7 @@ class JoinQueryTest
             final boolean bounded)
         {
             final List<Event> kept = new ArrayList<>();
+            final java.util.Set<Event> met = new java.util.HashSet<>();
             final Long[] max = new Long[2];
             for (final Event event : events)
             {
@@ -210,6 +308,7 @@ class JoinQueryTest
                                 final List<Object> row = new ArrayList<>(left.values());
                                 row.addAll(right.values());
                                 pairs.add(row);
+                                met.add(left);
                             }
                         }
                     }
@@ -221,7 +320,26 @@ class JoinQueryTest
                 }
                 max[event.side] = null == max[event.side] ? event.time : Math.max(max[event.side], event.time);
             }
+            for (final Event event : kept)
+            {
+                if (event.side == 0 && !met.contains(event))
+                {
+                    lone.add(event);
+                }
+            }
         }
+    }
+
+    /**
+     * @return a left row with zero right columns, unmatched, after {@code window}.
+     */
+    private static List<Object> alone(final Event left, final List<Object> window)
+    {
+        final List<Object> row = new ArrayList<>(window);
+        row.addAll(left.values());
+        row.addAll(List.of(0, 0L, "", 0L));
+        row.add(false);
+        return row;
     }
 
     /**
@@ -236,7 +354,12 @@ class JoinQueryTest
         long dropped;
 
         WindowPairModel(
-            final List<Event> events, final long leftDelay, final long rightDelay, final long size, final long slide)
+            final List<Event> events,
+            final long leftDelay,
+            final long rightDelay,
+            final long size,
+            final long slide,
+            final boolean outer)
         {
             final Map<Long, List<Event>> windows = new HashMap<>();
             final Long[] max = new Long[2];
@@ -267,15 +390,25 @@ class JoinQueryTest
             {
                 for (final Event left : held)
                 {
+                    boolean met = false;
                     for (final Event right : held)
                     {
                         if (left.side == 0 && right.side == 1 && left.key.equals(right.key))
                         {
+                            met = true;
                             final List<Object> row = new ArrayList<>(List.of(start, start + size));
                             row.addAll(left.values());
                             row.addAll(right.values());
+                            if (outer)
+                            {
+                                row.add(true);
+                            }
                             rows.add(row);
                         }
+                    }
+                    if (outer && left.side == 0 && !met)
+                    {
+                        rows.add(alone(left, List.of(start, start + size)));
                     }
                 }
             });

@@ -14,11 +14,13 @@ import io.millrace.row.RowView;
  * state: a row whose time is below the watermark is late (counted, not joined), so a left row can meet no later
  * right row once the watermark passes its time plus {@code before}, nor a right row a later left one once it passes
  * its time plus {@code after}; then it is dropped. Without a bound every row is kept for as long as the query runs.
- * The output carries no watermark.
+ * A left outer join also writes each left row that met no right row, alone (right columns zero, {@code matched}
+ * false), when the watermark drops it. The output carries no watermark.
  */
 public final class IntervalJoinOperator extends JoinOperator
 {
     private final boolean bounded;
+    private final boolean leftOuter;
     private final long before;
     private final long after;
     private final TimerHeap[] expiries = {new TimerHeap(1024), new TimerHeap(1024)};
@@ -32,6 +34,7 @@ public final class IntervalJoinOperator extends JoinOperator
     {
         super(spec, counters);
         this.bounded = spec.bounded();
+        this.leftOuter = spec.leftOuter();
         this.before = spec.beforeMs();
         this.after = spec.afterMs();
     }
@@ -47,6 +50,7 @@ public final class IntervalJoinOperator extends JoinOperator
         }
         final int length = keys[side].encode(row);
         final int keyId = state.find(keys[side].buffer(), 0, length);
+        boolean met = false;
         if (keyId >= 0)
         {
             for (int id = state.first(keyId, 1 - side); id >= 0; id = state.next(id))
@@ -56,12 +60,21 @@ public final class IntervalJoinOperator extends JoinOperator
                 final long rightTime = side == LEFT ? partnerTime : time;
                 if (!bounded || within(leftTime, rightTime))
                 {
+                    met = true;
+                    if (side == RIGHT)
+                    {
+                        state.markMatched(id);
+                    }
                     partner.wrap(state.rowBuffer(), state.rowOffset(id), state.rowLength(id));
                     emit(side == LEFT ? row : partner, side == LEFT ? partner : row, 0, 0);
                 }
             }
         }
         final int id = state.add(keys[side].buffer(), 0, length, side, time, row.buffer(), row.offset(), row.length());
+        if (met)
+        {
+            state.markMatched(id);
+        }
         if (bounded)
         {
             expiries[side].push(saturatingAdd(time, side == LEFT ? before : after), id);
@@ -72,12 +85,19 @@ public final class IntervalJoinOperator extends JoinOperator
     @Override
     void onJoinWatermark(final long advanced)
     {
-        for (final TimerHeap heap : expiries)
+        for (int side = LEFT; side <= RIGHT; side++)
         {
+            final TimerHeap heap = expiries[side];
             while (!heap.isEmpty() && advanced > heap.peekTime())
             {
-                state.remove(heap.peekId());
+                final int id = heap.peekId();
                 heap.pop();
+                if (side == LEFT && leftOuter && !state.isMatched(id))
+                {
+                    // No right row at or above the watermark can meet it now: written alone.
+                    emit(held(id), null, 0, 0);
+                }
+                state.remove(id);
             }
         }
         publishStateSize();

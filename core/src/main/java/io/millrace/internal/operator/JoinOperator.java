@@ -7,7 +7,6 @@ import io.millrace.internal.state.KeyCodec;
 import io.millrace.row.Column;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
-import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 
 /**
@@ -33,12 +32,7 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
 
     private final Operator[] inputs = {new Input(LEFT), new Input(RIGHT)};
     private final long[] watermarks = {Long.MIN_VALUE, Long.MIN_VALUE};
-    private final Column[][] sources = new Column[2][];
-    private final Column[][] targets = new Column[2][];
-    private final RowWriter writer;
-    private final RowView written = new RowView();
-    private final LongColumn windowStart;
-    private final LongColumn windowEnd;
+    private final JoinRowWriter output;
     private int markers;
     private int ends;
 
@@ -60,22 +54,8 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
             keys[side] = new KeyCodec(keyColumns, keyColumns);
             final String time = side == LEFT ? spec.leftTime() : spec.rightTime();
             times[side] = null == time ? null : schemas[side].longColumn(time);
-            sources[side] = schemas[side].columns().toArray(new Column[0]);
-            targets[side] = new Column[sources[side].length];
         }
-        final Schema output = spec.output();
-        final int first = spec.windowed() ? 2 : 0;
-        for (int i = 0; i < sources[LEFT].length; i++)
-        {
-            targets[LEFT][i] = output.columns().get(first + i);
-        }
-        for (int i = 0; i < sources[RIGHT].length; i++)
-        {
-            targets[RIGHT][i] = output.columns().get(first + sources[LEFT].length + i);
-        }
-        windowStart = spec.windowed() ? output.longColumn(WindowOperators.WINDOW_START) : null;
-        windowEnd = spec.windowed() ? output.longColumn(WindowOperators.WINDOW_END) : null;
-        this.writer = new RowWriter(output);
+        this.output = new JoinRowWriter(spec);
         this.state = new JoinState((int)Math.max(spec.left().maxRowLength(), spec.right().maxRowLength()));
         this.counters = counters;
         this.gauge = new StateGauge(counters);
@@ -107,23 +87,16 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
     abstract void onJoinWatermark(long advanced);
 
     /**
-     * Writes the output row of a left and a right row.
+     * Writes the output row of a left and a right row, or of a left row alone (its right columns zero).
      *
      * @param left   row.
-     * @param right  row.
+     * @param right  row, or null for a left row no right row met.
      * @param start  of the window, for a windowed join.
      * @param end    of the window, for a windowed join.
      */
     protected final void emit(final RowView left, final RowView right, final long start, final long end)
     {
-        writer.reset();
-        if (null != windowStart)
-        {
-            writer.putLong(windowStart, start).putLong(windowEnd, end);
-        }
-        copy(LEFT, left);
-        copy(RIGHT, right);
-        next.onRow(writer.view(written));
+        output.write(left, right, start, end, next);
     }
 
     /**
@@ -138,16 +111,6 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
     protected final void publishStateSize()
     {
         gauge.set(state.size(), state.bytes());
-    }
-
-    private void copy(final int side, final RowView row)
-    {
-        final Column[] from = sources[side];
-        final Column[] to = targets[side];
-        for (int i = 0; i < from.length; i++)
-        {
-            from[i].copy(row, writer, to[i]);
-        }
     }
 
     private void onWatermark(final int side, final long advanced)

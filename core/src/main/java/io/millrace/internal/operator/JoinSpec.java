@@ -17,7 +17,9 @@ import java.util.List;
  * @param afterMs   for an interval join, how far a left row's time may be after the right row's.
  * @param sizeMs    for a windowed join, the window size; 0 otherwise.
  * @param slideMs   for a windowed join, the slide between window starts; 0 otherwise.
- * @param output    {@code window_start, window_end} for a windowed join, the left columns, the right columns.
+ * @param leftOuter whether a left row that meets no right row is written too, once no match can come.
+ * @param output    {@code window_start, window_end} for a windowed join, the left columns, the right columns,
+ *                  {@code matched} for a left outer join.
  */
 public record JoinSpec(
     Schema left,
@@ -30,8 +32,12 @@ public record JoinSpec(
     long afterMs,
     long sizeMs,
     long slideMs,
+    boolean leftOuter,
     Schema output)
 {
+    /** Output column of a left outer join: whether the row has a right side (false: its right columns are zero). */
+    public static final String MATCHED = "matched";
+
     /**
      * @return whether both rows must fall in one window.
      */

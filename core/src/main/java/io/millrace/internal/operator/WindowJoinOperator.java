@@ -13,7 +13,8 @@ import java.util.List;
  * every pair of a left and a right row of one key in it is written, left rows in arrival order, each with the right
  * rows in arrival order, and the window's rows are dropped. A row all of whose windows are closed is late (counted);
  * one whose windows cannot be represented in a long goes to the dead letters. The output carries a watermark on
- * {@code window_start}, as a windowed aggregation's does.
+ * {@code window_start}, as a windowed aggregation's does. A left outer join also writes, at the close, each left row
+ * of a key without right rows in the window, alone (right columns zero, {@code matched} false).
  */
 public final class WindowJoinOperator extends JoinOperator
 {
@@ -25,6 +26,7 @@ public final class WindowJoinOperator extends JoinOperator
     private final WindowOperators.Spec range;
     private final TimerHeap closes = new TimerHeap(1024);
     private final RowView right = new RowView();
+    private final boolean leftOuter;
     private long outputWatermark = Long.MIN_VALUE;
 
     /**
@@ -40,6 +42,7 @@ public final class WindowJoinOperator extends JoinOperator
         this.earliestTime = range.earliestTime();
         this.latestTime = range.latestTime();
         this.context = context;
+        this.leftOuter = spec.leftOuter();
     }
 
     @Override
@@ -101,8 +104,13 @@ public final class WindowJoinOperator extends JoinOperator
 
     private void close(final int keyId, final long start, final long end)
     {
+        final boolean noRight = state.first(keyId, RIGHT) < 0;
         for (int l = state.first(keyId, LEFT); l >= 0; l = state.next(l))
         {
+            if (noRight && leftOuter)
+            {
+                emit(held(l), null, start, end);
+            }
             for (int r = state.first(keyId, RIGHT); r >= 0; r = state.next(r))
             {
                 right.wrap(state.rowBuffer(), state.rowOffset(r), state.rowLength(r));

@@ -10,6 +10,7 @@ import io.millrace.internal.state.AggregateLayout;
 import io.millrace.internal.state.AggregateSpec;
 import io.millrace.row.Column;
 import io.millrace.row.Schema;
+import io.millrace.source.StaticTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -296,6 +297,7 @@ public final class Analyzer
      * @param afterMs     of an interval join.
      * @param window      of a windowed join (on the left time column), or null.
      * @param rightPrefix for right columns whose names the left side has.
+     * @param leftOuter   whether left rows that meet no right row are written too.
      * @return the node.
      * @throws IllegalArgumentException naming the column at fault.
      */
@@ -309,26 +311,17 @@ public final class Analyzer
         final long beforeMs,
         final long afterMs,
         final LogicalNode.WindowSpec window,
-        final String rightPrefix)
+        final String rightPrefix,
+        final boolean leftOuter)
     {
-        final String operation = "join" + leftKeys + "=" + rightKeys;
-        if (leftKeys.isEmpty() || leftKeys.size() != rightKeys.size())
+        final String operation = (leftOuter ? "leftOuterJoin" : "join") + leftKeys + "=" + rightKeys;
+        if (leftOuter && null == leftTime)
         {
-            throw new IllegalArgumentException(operation + ": needs as many right key columns as left ones, one or more");
+            throw new IllegalArgumentException(operation + ": a left outer join needs a time bound (between) or a " +
+                "window: without one, no watermark ever proves that a left row will meet no right row, so its " +
+                "row alone could never be written");
         }
-        for (int i = 0; i < leftKeys.size(); i++)
-        {
-            final String leftKey = leftKeys.get(i);
-            final String rightKey = rightKeys.get(i);
-            final Column leftColumn = checked(operation + " (left)", () -> left.schema().column(leftKey));
-            final Column rightColumn = checked(operation + " (right)", () -> right.schema().column(rightKey));
-            if (leftColumn.type() != rightColumn.type())
-            {
-                throw new IllegalArgumentException(operation + ": left column '" + leftKey + "' is " +
-                    leftColumn.type() + " and right column '" + rightKey + "' is " + rightColumn.type() +
-                    "; keys compare only within one type: map one side first");
-            }
-        }
+        checkJoinKeys(operation, left.schema(), right.schema(), leftKeys, rightKeys);
         if (null != leftTime)
         {
             checkJoinTime(operation, "left", left, leftTime);
@@ -349,26 +342,94 @@ public final class Analyzer
             }
         }
 
+        final Schema output = joinSchema(operation, left.schema(), right.schema(), null != window, rightPrefix,
+            leftOuter);
+        return new LogicalNode.Join(left, right, new JoinSpec(left.schema(), right.schema(), List.copyOf(leftKeys),
+            List.copyOf(rightKeys), leftTime, rightTime, beforeMs, afterMs,
+            null == window ? 0 : window.sizeMs(), null == window ? 0 : window.slideMs(), leftOuter, output));
+    }
+
+    /**
+     * @param input       node, the left side.
+     * @param table       the right side.
+     * @param leftKeys    key columns of the stream's rows, at least one.
+     * @param rightKeys   key columns of the table's rows, as many, of the same types.
+     * @param rightPrefix for table columns whose names the stream has.
+     * @param leftOuter   whether stream rows without a table row are written too.
+     * @return the node.
+     * @throws IllegalArgumentException naming the column at fault.
+     */
+    public static LogicalNode staticJoin(
+        final LogicalNode input,
+        final StaticTable table,
+        final List<String> leftKeys,
+        final List<String> rightKeys,
+        final String rightPrefix,
+        final boolean leftOuter)
+    {
+        final String operation = (leftOuter ? "leftOuterJoin" : "join") + leftKeys + "=" + rightKeys + " with " +
+            table;
+        checkJoinKeys(operation, input.schema(), table.schema(), leftKeys, rightKeys);
+        final Schema output = joinSchema(operation, input.schema(), table.schema(), false, rightPrefix, leftOuter);
+        return new LogicalNode.StaticJoin(input, table, new JoinSpec(input.schema(), table.schema(),
+            List.copyOf(leftKeys), List.copyOf(rightKeys), null, null, 0, 0, 0, 0, leftOuter, output));
+    }
+
+    private static void checkJoinKeys(
+        final String operation,
+        final Schema left,
+        final Schema right,
+        final List<String> leftKeys,
+        final List<String> rightKeys)
+    {
+        if (leftKeys.isEmpty() || leftKeys.size() != rightKeys.size())
+        {
+            throw new IllegalArgumentException(operation + ": needs as many right key columns as left ones, one or " +
+                "more");
+        }
+        for (int i = 0; i < leftKeys.size(); i++)
+        {
+            final String leftKey = leftKeys.get(i);
+            final String rightKey = rightKeys.get(i);
+            final Column leftColumn = checked(operation + " (left)", () -> left.column(leftKey));
+            final Column rightColumn = checked(operation + " (right)", () -> right.column(rightKey));
+            if (leftColumn.type() != rightColumn.type())
+            {
+                throw new IllegalArgumentException(operation + ": left column '" + leftKey + "' is " +
+                    leftColumn.type() + " and right column '" + rightKey + "' is " + rightColumn.type() +
+                    "; keys compare only within one type: map one side first");
+            }
+        }
+    }
+
+    private static Schema joinSchema(
+        final String operation,
+        final Schema left,
+        final Schema right,
+        final boolean windowed,
+        final String rightPrefix,
+        final boolean leftOuter)
+    {
         final Schema.Builder builder = Schema.builder();
-        if (null != window)
+        if (windowed)
         {
             builder.timestampColumn(WindowOperators.WINDOW_START).timestampColumn(WindowOperators.WINDOW_END);
         }
-        for (final Column column : left.schema().columns())
+        for (final Column column : left.columns())
         {
             builder.like(column);
         }
-        for (final Column column : right.schema().columns())
+        for (final Column column : right.columns())
         {
-            final boolean clash = left.schema().contains(column.name()) ||
-                (null != window && (column.name().equals(WindowOperators.WINDOW_START) ||
-                    column.name().equals(WindowOperators.WINDOW_END)));
+            final boolean clash = left.contains(column.name()) || (windowed &&
+                (column.name().equals(WindowOperators.WINDOW_START) || column.name().equals(WindowOperators.WINDOW_END)));
             builder.like(clash ? rightPrefix + column.name() : column.name(), column);
         }
-        final Schema output = checked(operation, builder::build);
-        return new LogicalNode.Join(left, right, new JoinSpec(left.schema(), right.schema(), List.copyOf(leftKeys),
-            List.copyOf(rightKeys), leftTime, rightTime, beforeMs, afterMs,
-            null == window ? 0 : window.sizeMs(), null == window ? 0 : window.slideMs(), output));
+        if (leftOuter)
+        {
+            builder.booleanColumn(JoinSpec.MATCHED);
+        }
+        return checked(operation, builder::build);
     }
 
     private static void checkJoinTime(

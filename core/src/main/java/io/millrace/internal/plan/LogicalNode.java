@@ -10,6 +10,7 @@ import io.millrace.internal.state.AggregateSpec;
 import io.millrace.row.Column;
 import io.millrace.row.ColumnType;
 import io.millrace.row.Schema;
+import io.millrace.source.StaticTable;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -383,7 +384,7 @@ public sealed interface LogicalNode
         @Override
         public String operation()
         {
-            final String on = "join" + spec.leftKeys() + "=" + spec.rightKeys();
+            final String on = (spec.leftOuter() ? "leftOuterJoin" : "join") + spec.leftKeys() + "=" + spec.rightKeys();
             if (spec.windowed())
             {
                 return on + " in window(" + spec.leftTime() + "=" + spec.rightTime() + ", " + spec.sizeMs() +
@@ -411,6 +412,41 @@ public sealed interface LogicalNode
         public boolean isStateful()
         {
             return true;
+        }
+    }
+
+    /**
+     * Each row of a stream with the rows of a static table of equal keys.
+     *
+     * @param input node.
+     * @param table the table.
+     * @param spec  the keys and the output schema; the right side is the table's.
+     */
+    record StaticJoin(LogicalNode input, StaticTable table, JoinSpec spec) implements LogicalNode
+    {
+        @Override
+        public Schema schema()
+        {
+            return spec.output();
+        }
+
+        @Override
+        public List<LogicalNode> inputs()
+        {
+            return List.of(input);
+        }
+
+        @Override
+        public String operation()
+        {
+            return (spec.leftOuter() ? "leftOuterJoin" : "join") + spec.leftKeys() + "=" + spec.rightKeys() +
+                " with " + table;
+        }
+
+        @Override
+        public String watermarkColumn()
+        {
+            return keptTime(input.watermarkColumn(), schema());
         }
     }
 

@@ -15,6 +15,7 @@ import io.millrace.internal.operator.ProjectOperator;
 import io.millrace.internal.operator.SessionWindowOperator;
 import io.millrace.internal.operator.SinkOperator;
 import io.millrace.internal.operator.SplitOperator;
+import io.millrace.internal.operator.StaticJoinOperator;
 import io.millrace.internal.operator.UnionOperator;
 import io.millrace.internal.operator.WatermarkOperator;
 import io.millrace.internal.operator.WindowJoinOperator;
@@ -414,6 +415,10 @@ public final class Planner
         {
             return new KeyedProcessOperator(process.input().schema(), process.keys(), process.schema(),
                 process.factory().get(), process.operation(), context);
+        }
+        if (node instanceof LogicalNode.StaticJoin join)
+        {
+            return new StaticJoinOperator(join.spec(), join.table());
         }
         if (node instanceof LogicalNode.Join join)
         {

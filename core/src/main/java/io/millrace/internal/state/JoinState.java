@@ -15,6 +15,7 @@ public final class JoinState
     private static final int PREVIOUS = 4;
     private static final int KEY = 8;
     private static final int SIDE = 12;
+    private static final int MATCHED = 2;
     private static final int TIME = 16;
     private static final int LENGTH = 24;
     private static final int ROW = 28;
@@ -140,6 +141,26 @@ public final class JoinState
     }
 
     /**
+     * Marks a row as having met a row of the other side, for an outer join.
+     *
+     * @param id of a row.
+     */
+    public void markMatched(final int id)
+    {
+        final int at = rows.offset(id) + SIDE;
+        rows.buffer().putInt(at, rows.buffer().getInt(at) | MATCHED);
+    }
+
+    /**
+     * @param id of a row.
+     * @return whether {@link #markMatched} marked it.
+     */
+    public boolean isMatched(final int id)
+    {
+        return (rows.buffer().getInt(rows.offset(id) + SIDE) & MATCHED) != 0;
+    }
+
+    /**
      * @return the buffer holding the rows' bytes; valid until the next {@link #add}.
      */
     public DirectBuffer rowBuffer()
@@ -177,7 +198,7 @@ public final class JoinState
         final int next = records.getInt(at + NEXT);
         final int previous = records.getInt(at + PREVIOUS);
         final int keyId = records.getInt(at + KEY);
-        final int head = keys.valueOffset(keyId) + records.getInt(at + SIDE) * 8;
+        final int head = keys.valueOffset(keyId) + (records.getInt(at + SIDE) & 1) * 8;
         final MutableDirectBuffer values = keys.values();
         if (previous == NONE)
         {
