@@ -3,6 +3,8 @@ package io.millrace;
 import io.millrace.function.KeyedProcessFunction;
 import io.millrace.internal.plan.Analyzer;
 import io.millrace.internal.plan.LogicalNode;
+import io.millrace.library.LatestRow;
+import io.millrace.library.TopRows;
 import io.millrace.row.Schema;
 
 import java.util.List;
@@ -40,5 +42,32 @@ public final class KeyedStream
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(factory, "factory");
         return new Stream(Analyzer.process(input, keys, output, factory));
+    }
+
+    /**
+     * The latest row of each key ({@link LatestRow}): a row at or after the key's latest time (a tie goes to the later
+     * arrival) is written when it changes the key's row.
+     *
+     * @param timeColumn LONG or TIMESTAMP column deciding which row is the latest.
+     * @return the upsert stream of each key's latest row, of this stream's schema.
+     */
+    public Stream latest(final String timeColumn)
+    {
+        Objects.requireNonNull(timeColumn, "timeColumn");
+        return process(input.schema(), () -> new LatestRow(timeColumn));
+    }
+
+    /**
+     * The {@code n} rows of each key with the largest values of a column ({@link TopRows}), each rank written when
+     * its row changes.
+     *
+     * @param n      rows kept per key, at least 1.
+     * @param column LONG or TIMESTAMP column ranking the rows.
+     * @return the upsert stream of ranked rows: this stream's columns, then an INT column {@code rank}.
+     */
+    public Stream top(final int n, final String column)
+    {
+        Objects.requireNonNull(column, "column");
+        return process(TopRows.outputOf(input.schema()), () -> new TopRows(n, column));
     }
 }

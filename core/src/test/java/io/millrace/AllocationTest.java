@@ -172,6 +172,40 @@ class AllocationTest
         assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"interval join", "windowed join", "latest per key", "top 3 per key"})
+    @Timeout(120)
+    void shouldNotAllocatePerRecordInAJoinOrAProcessFunction(final String kind)
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final EventGenerator generator = new EventGenerator(13, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
+        final Stream input = Millrace.readStream(new GeneratorSource(generator, TOTAL_RECORDS));
+        final Stream even = input.filter(row -> (TIME.get(row) & 1) == 0)
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100));
+        final Stream odd = input.filter(row -> (TIME.get(row) & 1) == 1)
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100));
+        final Join on = Join.on(CsvSource.KEY_COLUMN, CsvSource.KEY_COLUMN);
+        final Stream result = switch (kind)
+        {
+            case "interval join" -> even.join(odd, on.between(CsvSource.EVENT_TIME_COLUMN,
+                CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(5), Duration.ofMillis(5)));
+            case "windowed join" -> even.join(odd, on.window(
+                Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(10)), CsvSource.EVENT_TIME_COLUMN));
+            case "latest per key" -> even.keyBy(CsvSource.KEY_COLUMN).latest(CsvSource.EVENT_TIME_COLUMN);
+            default -> even.keyBy(CsvSource.KEY_COLUMN).top(3, CsvSource.EVENT_TIME_COLUMN);
+        };
+        final CountingSink sink = new CountingSink();
+        final StreamingQuery query = result.writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.availableNow())
+            .threadingMode(ThreadingMode.INVOKER).sink(sink).start();
+
+        driveUntil(query, generator, WARMUP_RECORDS);
+        final double bytesPerRecord = measure(threads, query, generator, kind);
+        TestQueries.awaitFinished(query, ThreadingMode.INVOKER);
+
+        assertTrue(sink.count > 100_000, "rows written: " + sink.count);
+        assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
     @Test
     @Timeout(120)
     void shouldNotAllocatePerRecordForRowsLongerThanASlot()

@@ -22,12 +22,13 @@ import io.millrace.row.Schema;
 public interface KeyedProcessFunction
 {
     /**
-     * @return bytes of each key's value state; fixed for the function, 0 for none.
+     * @return bytes of each key's value state, 0 for none; asked after {@link #open}, and fixed from then on.
      */
     int stateBytes();
 
     /**
-     * Resolves column accessors, once per query, before any row.
+     * Resolves column accessors, once per query, before any row and before {@link #stateBytes()}; also called when
+     * the query is built, so that a function that cannot read its input refuses the query then.
      *
      * @param input  schema of the rows received.
      * @param output schema of the rows emitted.

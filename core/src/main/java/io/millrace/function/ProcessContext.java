@@ -1,5 +1,6 @@
 package io.millrace.function;
 
+import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import org.agrona.MutableDirectBuffer;
 
@@ -45,4 +46,12 @@ public interface ProcessContext
      * Passes the row written since the last {@link #row()} downstream.
      */
     void emit();
+
+    /**
+     * Passes a row of the output schema downstream as it is, such as the input row when the output has the input's
+     * schema.
+     *
+     * @param row of the output schema, valid only during the call.
+     */
+    void emit(RowView row);
 }

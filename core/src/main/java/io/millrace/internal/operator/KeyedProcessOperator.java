@@ -67,11 +67,11 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         this.keys = new KeyCodec(columns, columns);
         this.function = function;
         this.name = name;
+        function.open(input, output);
         this.table = new KeyedTable(HEADER + ((function.stateBytes() + 7) & ~7), 1024);
         this.writer = new RowWriter(output);
         this.context = context;
         this.gauge = new StateGauge(context.counters());
-        function.open(input, output);
     }
 
     @Override
@@ -211,6 +211,12 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void emit()
     {
         next.onRow(writer.view(written));
+    }
+
+    @Override
+    public void emit(final RowView row)
+    {
+        next.onRow(row);
     }
 
     @Override

@@ -272,13 +272,36 @@ public final class Analyzer
         {
             throw new IllegalArgumentException("keyBy" + keys + ".process: the factory returned null");
         }
-        final String name = function.getClass().getName();
+        final String name = describe(function);
+        checked("keyBy" + keys + ".process(" + name + ")", () ->
+        {
+            function.open(input.schema(), output);
+            return function;
+        });
         if (function.stateBytes() < 0)
         {
             throw new IllegalArgumentException("keyBy" + keys + ".process(" + name + "): stateBytes() is " +
                 function.stateBytes() + "; a key's state takes 0 bytes or more");
         }
         return new LogicalNode.Process(input, List.copyOf(keys), output, factory, name);
+    }
+
+    /**
+     * @return the function's class, and its own description when it has one (its parameters, for the library's
+     * functions), as plans and identities print it.
+     */
+    private static String describe(final KeyedProcessFunction function)
+    {
+        final String type = function.getClass().getName();
+        try
+        {
+            final boolean described = function.getClass().getMethod("toString").getDeclaringClass() != Object.class;
+            return described ? type + " " + function : type;
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            return type;
+        }
     }
 
     /**
