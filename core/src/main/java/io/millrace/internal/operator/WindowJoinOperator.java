@@ -54,9 +54,8 @@ public final class WindowJoinOperator extends JoinOperator
             context.deadLetter(WindowOperators.outOfRange(t, range), row);
             return;
         }
-        final long sinceLatestStart = Math.floorMod(t, slide);
-        final long latestStart = t - sinceLatestStart;
-        final long windows = (size - sinceLatestStart - 1) / slide + 1;
+        final long latestStart = WindowOperators.latestStart(t, slide);
+        final long windows = WindowOperators.windowsHolding(t, size, slide);
         boolean contributed = false;
         for (long i = 0; i < windows; i++)
         {

@@ -72,11 +72,8 @@ public final class WindowOperator extends WindowAggregationOperator
 
         final int keyLength = keys.encode(row);
         final int hash = KeyedTable.hash(keys.buffer(), 0, keyLength);
-        // The latest window starts at the last multiple of the slide at or before t, the others one slide apart
-        // while they start less than size before t; in range, none of these bounds wraps.
-        final long sinceLatestStart = Math.floorMod(t, slide);
-        final long latestStart = t - sinceLatestStart;
-        final long windows = (size - sinceLatestStart - 1) / slide + 1;
+        final long latestStart = WindowOperators.latestStart(t, slide);
+        final long windows = WindowOperators.windowsHolding(t, size, slide);
         boolean contributed = false;
         for (long i = 0; i < windows; i++)
         {

@@ -69,6 +69,31 @@ public final class WindowOperators
     }
 
     /**
+     * The latest of the windows holding a time, for a tumbling or sliding window: the others start one slide apart
+     * before it, {@link #windowsHolding} in all. In the range of {@link Spec#earliestTime()} to
+     * {@link Spec#latestTime()}, none of these bounds wraps.
+     *
+     * @param time  event time.
+     * @param slide between window starts.
+     * @return the last multiple of the slide at or before the time.
+     */
+    static long latestStart(final long time, final long slide)
+    {
+        return time - Math.floorMod(time, slide);
+    }
+
+    /**
+     * @param time  event time.
+     * @param size  of the windows.
+     * @param slide between window starts.
+     * @return how many windows hold the time: those starting less than a size before it.
+     */
+    static long windowsHolding(final long time, final long size, final long slide)
+    {
+        return (size - Math.floorMod(time, slide) - 1) / slide + 1;
+    }
+
+    /**
      * The watermark a windowed operator passes on: after the watermark closed the windows it closes, the smallest
      * {@code window_start} a row written later can have, which is the first start of a window ending after it.
      *
