@@ -8,8 +8,9 @@ import io.millrace.row.Schema;
  * {@code KeyedProcessFunction} and Spark's {@code transformWithState}: used as
  * {@code stream.keyBy("auction").process(outputSchema, MyFunction::new)}.
  * <p>
- * Each key has a value state of {@link #stateBytes()} bytes, kept off-heap by Millrace, zero for a key not seen
- * before (or whose state was cleared), snapshotted with each epoch and restored on recovery; the function itself
+ * Each key has a value state of {@link #stateBytes()} bytes and, if {@link #listEntryBytes()} is above 0, a list of
+ * entries of that many bytes in append order ({@link ProcessContext#listAppend()}); both are kept off-heap by Millrace, zero for a key not seen
+ * before (or whose state was cleared, an empty list), snapshotted with each epoch and restored on recovery; the function itself
  * holds no per-key state. {@link #processRow} receives each row with a {@link ProcessContext} for the row's key: read
  * and write its state, register event-time timers, emit rows. A timer fires once the watermark reaches its time
  * ({@code W >= time}), in time order (timers of one time in the order their keys were first seen), each once however
@@ -25,6 +26,14 @@ public interface KeyedProcessFunction
      * @return bytes of each key's value state, 0 for none; asked after {@link #open}, and fixed from then on.
      */
     int stateBytes();
+
+    /**
+     * @return bytes of each entry of a key's list state, 0 (the default) for no list; asked after {@link #open}.
+     */
+    default int listEntryBytes()
+    {
+        return 0;
+    }
 
     /**
      * Resolves column accessors, once per query, before any row and before {@link #stateBytes()}; also called when

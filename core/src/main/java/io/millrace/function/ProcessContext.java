@@ -22,9 +22,51 @@ public interface ProcessContext
     int stateOffset();
 
     /**
-     * Forgets the key's state and its timers not yet fired; the key then starts again from zeros.
+     * Zeros the key's value state and empties its list; the key is forgotten once no timer of it is pending (its
+     * timers still fire).
      */
     void clearState();
+
+    /**
+     * Adds an entry at the end of the key's list.
+     *
+     * @return the entry's id: write its {@link KeyedProcessFunction#listEntryBytes()} bytes at
+     *         {@link #listOffset(int)} in {@link #listBuffer()}; zeros until written.
+     * @throws IllegalStateException when the function declares no list.
+     */
+    int listAppend();
+
+    /**
+     * @return the id of the key's first entry, -1 when its list is empty.
+     */
+    int listFirst();
+
+    /**
+     * @param entry id of an entry of the key's list.
+     * @return the id of the entry after it, -1 after the last.
+     */
+    int listNext(int entry);
+
+    /**
+     * @return the buffer holding the list entries; valid until the next {@link #listAppend()}.
+     */
+    MutableDirectBuffer listBuffer();
+
+    /**
+     * @param entry id of an entry.
+     * @return where its bytes start in {@link #listBuffer()}.
+     */
+    int listOffset(int entry);
+
+    /**
+     * @return entries in the key's list.
+     */
+    int listSize();
+
+    /**
+     * Empties the key's list.
+     */
+    void clearList();
 
     /**
      * @param time at which the watermark fires {@link KeyedProcessFunction#onTimer} for this key; a timer the

@@ -152,6 +152,150 @@ class KeyedProcessTest
         assertTrue(written > 2000, "rows written: " + written);
     }
 
+    /**
+     * Keeps each row's value in its key's list, in arrival order, until the key has been idle for the gap; then
+     * writes how many values there were, their sum, the first and the last, and clears the key.
+     */
+    static final class Buffered implements KeyedProcessFunction
+    {
+        private LongColumn time;
+        private LongColumn value;
+        private LongColumn count;
+        private LongColumn sum;
+        private LongColumn first;
+        private LongColumn last;
+
+        @Override
+        public int stateBytes()
+        {
+            return 8; // latest time
+        }
+
+        @Override
+        public int listEntryBytes()
+        {
+            return 8; // a value
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            time = input.longColumn("t");
+            value = input.longColumn("v");
+            count = output.longColumn("count");
+            sum = output.longColumn("sum");
+            first = output.longColumn("first");
+            last = output.longColumn("last");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final long t = time.get(row);
+            final long latest = context.listSize() == 0 ? t :
+                Math.max(context.state().getLong(context.stateOffset()), t);
+            context.state().putLong(context.stateOffset(), latest);
+            final int entry = context.listAppend();
+            context.listBuffer().putLong(context.listOffset(entry), value.get(row));
+            context.registerTimer(t + GAP);
+        }
+
+        @Override
+        public void onTimer(final long timer, final ProcessContext context)
+        {
+            if (context.listSize() == 0 || timer != context.state().getLong(context.stateOffset()) + GAP)
+            {
+                return;
+            }
+            long total = 0;
+            long firstValue = 0;
+            long lastValue = 0;
+            int seen = 0;
+            for (int entry = context.listFirst(); entry >= 0; entry = context.listNext(entry))
+            {
+                final long v = context.listBuffer().getLong(context.listOffset(entry));
+                firstValue = seen == 0 ? v : firstValue;
+                lastValue = v;
+                total += v;
+                seen++;
+            }
+            assertEquals(context.listSize(), seen, "list size");
+            context.row().putLong(count, seen).putLong(sum, total).putLong(first, firstValue)
+                .putLong(last, lastValue);
+            context.emit();
+            context.clearState();
+        }
+    }
+
+    @Test
+    void shouldKeepEachKeysListInAppendOrderUntilItIsCleared()
+    {
+        final Schema output = Schema.builder().longColumn("count").longColumn("sum").longColumn("first")
+            .longColumn("last").build();
+        long written = 0;
+        for (int run = 0; run < 150; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(3000 + run);
+            final List<long[]> events = events(random);
+            final long delay = random.nextLong(15);
+            final Publisher publisher = new Publisher(EVENTS);
+            final CollectingSink sink = new CollectingSink();
+            final StreamingQuery query = Millrace.readStream(publisher)
+                .withWatermark("t", Duration.ofMillis(delay))
+                .keyBy("key").process(output, Buffered::new)
+                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
+                    Trigger.continuous(Duration.ofNanos(1)))
+                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+
+            // The same timers as Idle's model; what a fire writes comes from the key's values since its last clear.
+            final List<List<Object>> expected = new ArrayList<>();
+            final Map<Long, List<Long>> values = new HashMap<>();
+            final Map<Long, Long> latest = new HashMap<>();
+            final TreeMap<Long, TreeSet<Long>> timers = new TreeMap<>();
+            Long max = null;
+            for (final long[] event : events)
+            {
+                final long watermark = null == max ? Long.MIN_VALUE : max - delay;
+                fireBuffered(timers, values, latest, watermark, expected);
+                latest.merge(event[1], event[0], Math::max);
+                values.computeIfAbsent(event[1], k -> new ArrayList<>()).add(event[2]);
+                timers.computeIfAbsent(event[0] + GAP, t -> new TreeSet<>()).add(event[1]);
+                fireBuffered(timers, values, latest, watermark, expected);
+                max = null == max ? event[0] : Math.max(max, event[0]);
+            }
+            fireBuffered(timers, values, latest, Long.MAX_VALUE, expected);
+            assertEquals(sorted(expected), sorted(sink.values()), "run " + run);
+            assertEquals(0, query.progress().stateRows(), "run " + run + ": keys and entries forgotten");
+            written += expected.size();
+        }
+        assertTrue(written > 2000, "rows written: " + written);
+    }
+
+    private static void fireBuffered(
+        final TreeMap<Long, TreeSet<Long>> timers,
+        final Map<Long, List<Long>> values,
+        final Map<Long, Long> latest,
+        final long watermark,
+        final List<List<Object>> out)
+    {
+        while (!timers.isEmpty() && timers.firstKey() <= watermark)
+        {
+            final Map.Entry<Long, TreeSet<Long>> due = timers.pollFirstEntry();
+            for (final long key : due.getValue())
+            {
+                final List<Long> held = values.get(key);
+                if (null != held && due.getKey() == latest.get(key) + GAP)
+                {
+                    out.add(List.of((long)held.size(), held.stream().mapToLong(Long::longValue).sum(), held.get(0),
+                        held.get(held.size() - 1)));
+                    values.remove(key);
+                    latest.remove(key);
+                }
+            }
+        }
+    }
+
     @Test
     void shouldRefuseAFunctionWithoutAnInstanceOrWithANegativeStateSize()
     {

@@ -44,7 +44,7 @@ public final class GraphQueryApplication
     /** The idle gap of {@link IdleKeys}, ms. */
     public static final long GAP = 30;
     private static final Schema IDLE_ROWS = Schema.builder().stringColumn(CsvSource.KEY_COLUMN, 16)
-        .longColumn("count").timestampColumn("last").build();
+        .longColumn("count").timestampColumn("first").timestampColumn("last").build();
 
     private GraphQueryApplication()
     {
@@ -98,8 +98,8 @@ public final class GraphQueryApplication
     }
 
     /**
-     * Counts a key's rows until no row of it has come for {@link #GAP} ms of event time, then writes the count and
-     * forgets the key.
+     * Counts a key's rows until no row of it has come for {@link #GAP} ms of event time, then writes the count, the
+     * first row's time (kept in the key's list with every row's time) and the latest, and forgets the key.
      */
     static final class IdleKeys implements KeyedProcessFunction
     {
@@ -107,6 +107,7 @@ public final class GraphQueryApplication
         private StringColumn key;
         private StringColumn outKey;
         private LongColumn count;
+        private LongColumn first;
         private LongColumn last;
 
         @Override
@@ -116,12 +117,19 @@ public final class GraphQueryApplication
         }
 
         @Override
+        public int listEntryBytes()
+        {
+            return 8; // a row's time
+        }
+
+        @Override
         public void open(final Schema input, final Schema output)
         {
             time = input.longColumn(CsvSource.EVENT_TIME_COLUMN);
             key = input.stringColumn(CsvSource.KEY_COLUMN);
             outKey = output.stringColumn(CsvSource.KEY_COLUMN);
             count = output.longColumn("count");
+            first = output.longColumn("first");
             last = output.longColumn("last");
         }
 
@@ -137,6 +145,8 @@ public final class GraphQueryApplication
             final int length = Math.min(16, key.length(row));
             state.putInt(at + 16, length);
             state.putBytes(at + 20, row.buffer(), key.bytesOffset(row), length);
+            final int entry = context.listAppend();
+            context.listBuffer().putLong(context.listOffset(entry), t);
             context.registerTimer(latest + GAP);
         }
 
@@ -148,7 +158,9 @@ public final class GraphQueryApplication
             if (state.getLong(at) > 0 && timer == state.getLong(at + 8) + GAP)
             {
                 context.row().putString(outKey, state, at + 20, state.getInt(at + 16))
-                    .putLong(count, state.getLong(at)).putLong(last, state.getLong(at + 8));
+                    .putLong(count, state.getLong(at))
+                    .putLong(first, context.listBuffer().getLong(context.listOffset(context.listFirst())))
+                    .putLong(last, state.getLong(at + 8));
                 context.emit();
                 context.clearState();
             }

@@ -5,6 +5,7 @@ import io.millrace.function.ProcessContext;
 import io.millrace.internal.metrics.StateGauge;
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.internal.state.KeyedTable;
+import io.millrace.internal.state.Slab;
 import io.millrace.internal.state.StateReader;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.internal.state.TimerHeap;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * Runs a {@link KeyedProcessFunction}: each key has an entry in an off-heap table holding a header (timers pending,
- * whether the state was cleared) and the function's value state; event-time timers are kept in a heap of
+ * whether the state was cleared, the head, tail and size of its list) and the function's value state; list entries
+ * are records of a {@link Slab}, linked per key in append order; event-time timers are kept in a heap of
  * {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the watermark has
  * already reached, and at the end of input; the timers of one time fire together, each key once, in the order of
  * the keys' entries. A key whose state was cleared is forgotten once no timer of it is pending.
@@ -28,13 +30,21 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
 {
     private static final int PENDING = 0;
     private static final int CLEARED = 4;
-    private static final int HEADER = 8;
+    private static final int LIST_HEAD = 8;
+    private static final int LIST_TAIL = 12;
+    private static final int LIST_SIZE = 16;
+    private static final int HEADER = 24;
+    private static final int ENTRY_NEXT = 0;
+    private static final int ENTRY = 8;
+    private static final int NONE = -1;
 
     private final KeyedProcessFunction function;
     private final String name;
     private final KeyCodec keys;
     private final KeyedTable table;
     private final TimerHeap timers = new TimerHeap(1024);
+    private final Slab entries;
+    private final int entryBytes;
     private int[] firing = new int[64];
     private final RowWriter writer;
     private final RowView written = new RowView();
@@ -69,6 +79,8 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         this.name = name;
         function.open(input, output);
         this.table = new KeyedTable(HEADER + ((function.stateBytes() + 7) & ~7), 1024);
+        this.entryBytes = function.listEntryBytes();
+        this.entries = new Slab(ENTRY + Math.max(8, (entryBytes + 7) & ~7), 64);
         this.writer = new RowWriter(output);
         this.context = context;
         this.gauge = new StateGauge(context.counters());
@@ -79,6 +91,11 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         final int length = keys.encode(row);
         current = table.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
+        if (table.lastInserted())
+        {
+            table.values().putInt(table.valueOffset(current) + LIST_HEAD, NONE);
+            table.values().putInt(table.valueOffset(current) + LIST_TAIL, NONE);
+        }
         try
         {
             function.processRow(row, this);
@@ -89,7 +106,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         }
         release(current);
         fireUpTo(watermark);
-        gauge.set(table.size(), table.bytes());
+        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
     }
 
     @Override
@@ -97,7 +114,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         watermark = advanced;
         fireUpTo(advanced);
-        gauge.set(table.size(), table.bytes());
+        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
         next.onWatermark(advanced);
     }
 
@@ -106,7 +123,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         watermark = Long.MAX_VALUE;
         fireUpTo(Long.MAX_VALUE);
-        gauge.set(table.size(), table.bytes());
+        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
         next.onEnd();
     }
 
@@ -184,6 +201,79 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         final int at = table.valueOffset(current);
         values.setMemory(at + HEADER, function.stateBytes(), (byte)0);
         values.putInt(at + CLEARED, 1);
+        clearList();
+    }
+
+    @Override
+    public int listAppend()
+    {
+        if (entryBytes <= 0)
+        {
+            throw new IllegalStateException("listAppend() needs listEntryBytes() > 0");
+        }
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(current);
+        final int id = entries.allocate();
+        entries.buffer().putInt(entries.offset(id) + ENTRY_NEXT, NONE);
+        final int tail = values.getInt(at + LIST_TAIL);
+        if (tail == NONE)
+        {
+            values.putInt(at + LIST_HEAD, id);
+        }
+        else
+        {
+            entries.buffer().putInt(entries.offset(tail) + ENTRY_NEXT, id);
+        }
+        values.putInt(at + LIST_TAIL, id);
+        values.putInt(at + LIST_SIZE, values.getInt(at + LIST_SIZE) + 1);
+        return id;
+    }
+
+    @Override
+    public int listFirst()
+    {
+        return table.values().getInt(table.valueOffset(current) + LIST_HEAD);
+    }
+
+    @Override
+    public int listNext(final int entry)
+    {
+        return entries.buffer().getInt(entries.offset(entry) + ENTRY_NEXT);
+    }
+
+    @Override
+    public MutableDirectBuffer listBuffer()
+    {
+        return entries.buffer();
+    }
+
+    @Override
+    public int listOffset(final int entry)
+    {
+        return entries.offset(entry) + ENTRY;
+    }
+
+    @Override
+    public int listSize()
+    {
+        return table.values().getInt(table.valueOffset(current) + LIST_SIZE);
+    }
+
+    @Override
+    public void clearList()
+    {
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(current);
+        int id = values.getInt(at + LIST_HEAD);
+        while (id != NONE)
+        {
+            final int next = entries.buffer().getInt(entries.offset(id) + ENTRY_NEXT);
+            entries.free(id);
+            id = next;
+        }
+        values.putInt(at + LIST_HEAD, NONE);
+        values.putInt(at + LIST_TAIL, NONE);
+        values.putInt(at + LIST_SIZE, 0);
     }
 
     @Override
@@ -224,6 +314,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         table.writeTo(out);
         timers.writeTo(out);
+        entries.writeTo(out);
     }
 
     @Override
@@ -231,6 +322,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         table.readFrom(in);
         timers.readFrom(in);
-        gauge.set(table.size(), table.bytes());
+        entries.readFrom(in);
+        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
     }
 }

@@ -278,6 +278,11 @@ public final class Analyzer
             function.open(input.schema(), output);
             return function;
         });
+        if (function.listEntryBytes() < 0)
+        {
+            throw new IllegalArgumentException("keyBy" + keys + ".process(" + name + "): listEntryBytes() is " +
+                function.listEntryBytes() + "; a list entry takes 0 bytes or more");
+        }
         if (function.stateBytes() < 0)
         {
             throw new IllegalArgumentException("keyBy" + keys + ".process(" + name + "): stateBytes() is " +
