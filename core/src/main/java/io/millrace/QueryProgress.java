@@ -11,8 +11,8 @@ package io.millrace;
  * @param lateRecords          records all of whose windows were closed.
  * @param droppedContributions contributions of records to windows already closed.
  * @param deadLetters          records sent to the dead-letter output.
- * @param watermark            event-time watermark of the first {@code withWatermark} in the plan, {@link Long#MIN_VALUE}
- *                             before the first record.
+ * @param watermark            event-time watermark of the plan's first {@code withWatermark},
+ *                             {@link Long#MIN_VALUE} before the first record.
  * @param committedEpoch       last epoch the sink committed, 0 before the first.
  * @param stages               how long the engine's stages took since the previous snapshot.
  */

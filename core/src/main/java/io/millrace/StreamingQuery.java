@@ -131,7 +131,8 @@ public final class StreamingQuery implements AutoCloseable
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
-            null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring, plan.head(), plan.operators(), context, deadLetters, control,
+            null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring,
+            plan.head(), plan.operators(), context, deadLetters, control,
             settings.throttle(), () -> closeAll(sinks, lateSink), settings.threadingMode() == ThreadingMode.DEDICATED,
             settings.threadingMode() == ThreadingMode.INVOKER, settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)

@@ -121,7 +121,8 @@ public class OperatorChainBenchmark
         chainSink.open(counted);
         chain = new FilterOperator(filter, context);
         chain.then(new MapOperator(mapper, mapped, context))
-            .then(new AggregateOperator(mapped, List.of(CsvSource.KEY_COLUMN), List.of(new AggregateSpec(AggregateSpec.Kind.COUNT, null, "count", null, null)), counted,
+            .then(new AggregateOperator(mapped, List.of(CsvSource.KEY_COLUMN),
+                List.of(new AggregateSpec(AggregateSpec.Kind.COUNT, null, "count", null, null)), counted,
                 EmissionPolicy.of(EmissionPolicy.Mode.UPDATE, true), counters))
             .then(new SinkOperator(chainSink, counters, 1));
 

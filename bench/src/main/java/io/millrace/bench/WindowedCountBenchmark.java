@@ -143,9 +143,10 @@ public class WindowedCountBenchmark
         chainSink.open(output);
         chain = new WatermarkOperator(
             input.longColumn(CsvSource.EVENT_TIME_COLUMN), WATERMARK_MS, counters.watermark, context);
+        final EmissionPolicy append = EmissionPolicy.of(EmissionPolicy.Mode.APPEND, false);
         chain.then(spec.kind() == Window.Kind.SESSION ?
-                new SessionWindowOperator(input, operatorSpec, output, EmissionPolicy.of(EmissionPolicy.Mode.APPEND, false), context) :
-                new WindowOperator(input, operatorSpec, output, EmissionPolicy.of(EmissionPolicy.Mode.APPEND, false), context))
+                new SessionWindowOperator(input, operatorSpec, output, append, context) :
+                new WindowOperator(input, operatorSpec, output, append, context))
             .then(new SinkOperator(chainSink, counters, 1));
 
         publisher = new Publisher(input);

@@ -30,7 +30,8 @@ public final class WindowOperators
      * @param keyColumns grouping columns besides the window.
      * @param aggregates the functions.
      */
-    public record Spec(String timeColumn, long sizeMs, long slideMs, List<String> keyColumns, List<AggregateSpec> aggregates)
+    public record Spec(
+        String timeColumn, long sizeMs, long slideMs, List<String> keyColumns, List<AggregateSpec> aggregates)
     {
         /**
          * @return the earliest event time all of whose windows start at or after {@link Long#MIN_VALUE}.

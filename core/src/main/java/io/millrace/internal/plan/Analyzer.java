@@ -449,8 +449,9 @@ public final class Analyzer
         }
         for (final Column column : right.columns())
         {
-            final boolean clash = left.contains(column.name()) || (windowed &&
-                (column.name().equals(WindowOperators.WINDOW_START) || column.name().equals(WindowOperators.WINDOW_END)));
+            final boolean windowColumn = column.name().equals(WindowOperators.WINDOW_START) ||
+                column.name().equals(WindowOperators.WINDOW_END);
+            final boolean clash = left.contains(column.name()) || (windowed && windowColumn);
             builder.like(clash ? rightPrefix + column.name() : column.name(), column);
         }
         if (leftOuter)
@@ -485,7 +486,8 @@ public final class Analyzer
             {
                 clash = "a key column of groupBy" + keys;
             }
-            else if (null != window && (name.equals(WindowOperators.WINDOW_START) || name.equals(WindowOperators.WINDOW_END)))
+            else if (null != window &&
+                (name.equals(WindowOperators.WINDOW_START) || name.equals(WindowOperators.WINDOW_END)))
             {
                 clash = "a window column";
             }
