@@ -3,18 +3,13 @@ package io.millrace.bench;
 import io.millrace.Join;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
-import io.millrace.Publisher;
 import io.millrace.Stream;
-import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
-import io.millrace.function.RowTranslator;
 import io.millrace.row.LongColumn;
-import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.source.CsvSource;
-import io.millrace.source.EventGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,20 +49,16 @@ import java.util.concurrent.TimeUnit;
 public class JoinBenchmark
 {
     /** Records offered per invocation. */
-    public static final int BATCH = 256;
+    public static final int BATCH = PublishedEvents.BATCH;
     /** Events run through in setup before measuring. */
     public static final int PREWARM_EVENTS = 1_000_000;
 
-    private static final RowTranslator<JoinBenchmark> NEXT_EVENT = (row, benchmark) -> benchmark.writeNext(row);
 
     /** {@code interval-5ms} or {@code window-10ms}. */
     @Param({"interval-5ms", "window-10ms"})
     public String join;
 
-    private EventGenerator generator;
-    private EventRows events;
-    private Publisher publisher;
-    private StreamingQuery query;
+    private final PublishedEvents events = new PublishedEvents();
     private CountingSink sink;
 
     /**
@@ -76,12 +67,9 @@ public class JoinBenchmark
     @Setup
     public void setUp()
     {
-        final Schema input = CsvSource.eventSchema();
+        final Schema input = events.schema();
         final LongColumn time = input.longColumn(CsvSource.EVENT_TIME_COLUMN);
-        generator = EventGenerator.withDefaults();
-        events = new EventRows(input);
-        publisher = new Publisher(input);
-        final Stream all = Millrace.readStream(publisher);
+        final Stream all = Millrace.readStream(events.publisher());
         final Stream even = all.filter(row -> (time.get(row) & 1) == 0)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100));
         final Stream odd = all.filter(row -> (time.get(row) & 1) == 1)
@@ -96,18 +84,14 @@ public class JoinBenchmark
             default -> throw new IllegalArgumentException("unknown join: " + join);
         };
         sink = new CountingSink(CsvSource.EVENT_TIME_COLUMN);
-        query = even.join(odd, condition)
+        events.start(even.join(odd, condition)
             .writeStream()
             .queryName("join-benchmark")
             .outputMode(OutputMode.APPEND)
             .trigger(Trigger.continuous(Duration.ofSeconds(1)))
             .threadingMode(ThreadingMode.INVOKER)
             .sink(sink)
-            .start();
-        for (int i = 0; i < PREWARM_EVENTS / BATCH; i++)
-        {
-            query();
-        }
+            .start(), PREWARM_EVENTS);
     }
 
     /**
@@ -116,7 +100,7 @@ public class JoinBenchmark
     @TearDown
     public void tearDown()
     {
-        query.stop();
+        events.stop();
     }
 
     /**
@@ -126,17 +110,7 @@ public class JoinBenchmark
     @OperationsPerInvocation(BATCH)
     public long query()
     {
-        for (int i = 0; i < BATCH; i++)
-        {
-            publisher.offer(NEXT_EVENT, this);
-        }
-        query.invoke();
+        events.batch();
         return sink.sum();
-    }
-
-    private void writeNext(final RowWriter row)
-    {
-        generator.next();
-        events.write(generator, row);
     }
 }

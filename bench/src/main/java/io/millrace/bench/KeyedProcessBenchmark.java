@@ -2,19 +2,14 @@ package io.millrace.bench;
 
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
-import io.millrace.Publisher;
-import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.function.KeyedProcessFunction;
 import io.millrace.function.ProcessContext;
-import io.millrace.function.RowTranslator;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
-import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.source.CsvSource;
-import io.millrace.source.EventGenerator;
 import org.agrona.MutableDirectBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,20 +47,15 @@ import java.util.concurrent.TimeUnit;
 public class KeyedProcessBenchmark
 {
     /** Records offered per invocation. */
-    public static final int BATCH = 256;
+    public static final int BATCH = PublishedEvents.BATCH;
     /** Events run through in setup before measuring. */
     public static final int PREWARM_EVENTS = 3_000_000;
     /** Idle gap of a key, ms. */
     public static final long GAP = 10;
 
-    private static final RowTranslator<KeyedProcessBenchmark> NEXT_EVENT =
-        (row, benchmark) -> benchmark.writeNext(row);
     private static final Schema OUTPUT = Schema.builder().longColumn("count").timestampColumn("last").build();
 
-    private EventGenerator generator;
-    private EventRows events;
-    private Publisher publisher;
-    private StreamingQuery query;
+    private final PublishedEvents events = new PublishedEvents();
     private CountingSink sink;
 
     /**
@@ -122,12 +112,9 @@ public class KeyedProcessBenchmark
     @Setup
     public void setUp()
     {
-        final Schema input = CsvSource.eventSchema();
-        generator = EventGenerator.withDefaults();
-        events = new EventRows(input);
-        publisher = new Publisher(input);
+        final Schema input = events.schema();
         sink = new CountingSink("count");
-        query = Millrace.readStream(publisher)
+        events.start(Millrace.readStream(events.publisher())
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(2))
             .keyBy(CsvSource.KEY_COLUMN).process(OUTPUT, IdleCount::new)
             .writeStream()
@@ -136,11 +123,7 @@ public class KeyedProcessBenchmark
             .trigger(Trigger.continuous(Duration.ofSeconds(1)))
             .threadingMode(ThreadingMode.INVOKER)
             .sink(sink)
-            .start();
-        for (int i = 0; i < PREWARM_EVENTS / BATCH; i++)
-        {
-            query();
-        }
+            .start(), PREWARM_EVENTS);
     }
 
     /**
@@ -149,7 +132,7 @@ public class KeyedProcessBenchmark
     @TearDown
     public void tearDown()
     {
-        query.stop();
+        events.stop();
     }
 
     /**
@@ -159,17 +142,7 @@ public class KeyedProcessBenchmark
     @OperationsPerInvocation(BATCH)
     public long query()
     {
-        for (int i = 0; i < BATCH; i++)
-        {
-            publisher.offer(NEXT_EVENT, this);
-        }
-        query.invoke();
+        events.batch();
         return sink.sum();
-    }
-
-    private void writeNext(final RowWriter row)
-    {
-        generator.next();
-        events.write(generator, row);
     }
 }
