@@ -11,9 +11,9 @@ import io.millrace.row.Schema;
  * Each key has a value state of {@link #stateBytes()} bytes and, if {@link #listEntryBytes()} is above 0, a list of
  * entries of that many bytes in append order ({@link ProcessContext#listAppend()}). Both are kept off-heap by
  * Millrace (zeros and an empty list for a key not seen before or cleared), snapshotted with each epoch and restored
- * on recovery; the function itself holds no per-key state. {@link #processRow} receives each row with a {@link ProcessContext} for the row's key: read
- * and write its state, register event-time timers, emit rows. A timer fires once the watermark reaches its time
- * ({@code W >= time}), in time order (timers of one time in an order fixed by the input), each once however
+ * on recovery; the function itself holds no per-key state. {@link #processRow} receives each row with a
+ * {@link ProcessContext} for the row's key: read and write its state, register event-time timers, emit rows. A timer fires once the watermark reaches its time
+ * ({@code W >= time}), in time order (timers of one time in the order of their keys), each once however
  * often it was registered, through {@link #onTimer} with the context of the key that registered it; rows emitted
  * then reach downstream before the watermark that fired it. At the end of input every timer left fires.
  * <p>

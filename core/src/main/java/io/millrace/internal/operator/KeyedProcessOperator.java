@@ -24,7 +24,7 @@ import java.util.List;
  * are records of a {@link Slab}, linked per key in append order; event-time timers are kept in a heap of
  * {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the watermark has
  * already reached, and at the end of input; the timers of one time fire together, each key once, in the order of
- * the keys' entries. A key whose state was cleared is forgotten once no timer of it is pending.
+ * the keys' values (so the order depends on the data only, not on when keys were first seen or slots reused). A key whose state was cleared is forgotten once no timer of it is pending.
  */
 public final class KeyedProcessOperator extends Operator implements ProcessContext
 {
@@ -142,7 +142,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
                 firing[count++] = timers.peekId();
                 timers.pop();
             }
-            Arrays.sort(firing, 0, count);
+            sortByKey(firing, count);
             final MutableDirectBuffer values = table.values();
             for (int i = 0; i < count; i++)
             {
@@ -166,6 +166,59 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
                 release(key);
             }
         }
+    }
+
+    /**
+     * Heap-sorts the first {@code count} key ids by their keys' order, in place and without allocating.
+     */
+    private void sortByKey(final int[] ids, final int count)
+    {
+        for (int root = count / 2 - 1; root >= 0; root--)
+        {
+            siftDown(ids, root, count);
+        }
+        for (int end = count - 1; end > 0; end--)
+        {
+            final int largest = ids[0];
+            ids[0] = ids[end];
+            ids[end] = largest;
+            siftDown(ids, 0, end);
+        }
+    }
+
+    private void siftDown(final int[] ids, final int from, final int size)
+    {
+        int at = from;
+        while (true)
+        {
+            int child = 2 * at + 1;
+            if (child >= size)
+            {
+                return;
+            }
+            if (child + 1 < size && compareKeys(ids[child + 1], ids[child]) > 0)
+            {
+                child++;
+            }
+            if (compareKeys(ids[child], ids[at]) <= 0)
+            {
+                return;
+            }
+            final int swap = ids[at];
+            ids[at] = ids[child];
+            ids[child] = swap;
+            at = child;
+        }
+    }
+
+    private int compareKeys(final int a, final int b)
+    {
+        if (a == b)
+        {
+            return 0;
+        }
+        final int order = keys.compare(table.keyBuffer(a), table.keyOffset(a), table.keyBuffer(b), table.keyOffset(b));
+        return order != 0 ? order : Integer.compare(a, b);
     }
 
     /**

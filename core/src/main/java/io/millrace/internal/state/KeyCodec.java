@@ -114,6 +114,71 @@ public final class KeyCodec
         }
     }
 
+    /**
+     * Compares two keys encoded by this codec without a prefix, column by column in the columns' own order:
+     * numbers by value, booleans false first, strings by their bytes, unsigned, a prefix before a longer string.
+     *
+     * @param a       buffer holding one key.
+     * @param aOffset of its first column.
+     * @param b       buffer holding the other key.
+     * @param bOffset of its first column.
+     * @return negative, zero or positive as the first key orders before, with or after the second.
+     */
+    public int compare(final DirectBuffer a, final int aOffset, final DirectBuffer b, final int bOffset)
+    {
+        int atA = aOffset;
+        int atB = bOffset;
+        for (final Column column : inputs)
+        {
+            final ColumnType type = column.type();
+            final int order;
+            if (type == ColumnType.STRING)
+            {
+                final int lengthA = a.getInt(atA, ByteOrder.LITTLE_ENDIAN);
+                final int lengthB = b.getInt(atB, ByteOrder.LITTLE_ENDIAN);
+                order = compareBytes(a, atA + 4, lengthA, b, atB + 4, lengthB);
+                atA += 4 + lengthA;
+                atB += 4 + lengthB;
+            }
+            else
+            {
+                order = switch (type)
+                {
+                    case INT -> Integer.compare(a.getInt(atA, ByteOrder.LITTLE_ENDIAN),
+                        b.getInt(atB, ByteOrder.LITTLE_ENDIAN));
+                    case DOUBLE -> Double.compare(Double.longBitsToDouble(a.getLong(atA, ByteOrder.LITTLE_ENDIAN)),
+                        Double.longBitsToDouble(b.getLong(atB, ByteOrder.LITTLE_ENDIAN)));
+                    case BOOLEAN -> Byte.compare(a.getByte(atA), b.getByte(atB));
+                    default -> Long.compare(a.getLong(atA, ByteOrder.LITTLE_ENDIAN),
+                        b.getLong(atB, ByteOrder.LITTLE_ENDIAN));
+                };
+                atA += type.fixedWidth();
+                atB += type.fixedWidth();
+            }
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+        return 0;
+    }
+
+    private static int compareBytes(
+        final DirectBuffer a, final int aIndex, final int aLength, final DirectBuffer b, final int bIndex,
+        final int bLength)
+    {
+        final int common = Math.min(aLength, bLength);
+        for (int i = 0; i < common; i++)
+        {
+            final int order = Integer.compare(a.getByte(aIndex + i) & 0xFF, b.getByte(bIndex + i) & 0xFF);
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+        return Integer.compare(aLength, bLength);
+    }
+
     private void ensureCapacity(final int required)
     {
         if (required > capacity)

@@ -97,6 +97,73 @@ class KeyCodecTest
         }
     }
 
+    @Test
+    void shouldOrderKeysAsTheirValuesColumnByColumn()
+    {
+        final Random random = new Random(7);
+        final KeyCodec codec = codec();
+        final RowWriter in = new RowWriter(input);
+        final RowView view = new RowView();
+        int unequal = 0;
+        for (int n = 0; n < 5_000; n++)
+        {
+            // Few distinct values per column, so that many pairs tie on their first columns.
+            smallRow(random, in);
+            final List<Object> a = typedKey(in.view(view));
+            final byte[] first = new byte[codec.encode(view)];
+            codec.buffer().getBytes(0, first);
+            smallRow(random, in);
+            final List<Object> b = typedKey(in.view(view));
+            final byte[] second = new byte[codec.encode(view)];
+            codec.buffer().getBytes(0, second);
+
+            final int expected = Integer.signum(compareTyped(a, b));
+            assertEquals(expected, Integer.signum(codec.compare(TestData.buffer(first), 0, TestData.buffer(second), 0)),
+                a + " vs " + b);
+            unequal += expected != 0 ? 1 : 0;
+        }
+        assertTrue(unequal > 1_000, "pairs that differ: " + unequal);
+    }
+
+    private void smallRow(final Random random, final RowWriter writer)
+    {
+        final String[] strings = {"", "a", "b", "ab", "\u00e9", "ba"};
+        final double[] doubles = {-1.5, 0.0, 2.0};
+        writer.reset()
+            .putLong(input.longColumn("l"), random.nextInt(3) - 1L + (random.nextBoolean() ? Long.MIN_VALUE / 2 : 0))
+            .putInt(input.intColumn("i"), random.nextInt(3) - 1)
+            .putBoolean(input.booleanColumn("b"), random.nextBoolean())
+            .putLong(input.longColumn("ts"), random.nextInt(2) * 1_000_000_000_000L - 1)
+            .putDouble(input.doubleColumn("d"), doubles[random.nextInt(doubles.length)])
+            .putString(input.stringColumn("a"), strings[random.nextInt(strings.length)])
+            .putString(input.stringColumn("z"), strings[random.nextInt(3)]);
+    }
+
+    private List<Object> typedKey(final RowView row)
+    {
+        return List.of(input.stringColumn("z").getString(row), input.longColumn("ts").get(row),
+            input.stringColumn("a").getString(row), input.booleanColumn("b").get(row), input.intColumn("i").get(row),
+            input.doubleColumn("d").get(row), input.longColumn("l").get(row));
+    }
+
+    /** Strings by their UTF-8 bytes, unsigned: a plain-Java ordering to hold the codec's against. */
+    @SuppressWarnings("unchecked")
+    private static int compareTyped(final List<Object> a, final List<Object> b)
+    {
+        for (int k = 0; k < a.size(); k++)
+        {
+            final int order = a.get(k) instanceof String x
+                ? Arrays.compareUnsigned(x.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    ((String)b.get(k)).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                : ((Comparable<Object>)a.get(k)).compareTo(b.get(k));
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+        return 0;
+    }
+
     private KeyCodec codec()
     {
         final Column[] inputs = new Column[keyNames.size()];
