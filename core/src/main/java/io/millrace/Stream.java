@@ -92,6 +92,21 @@ public final class Stream
     }
 
     /**
+     * Renames a column, as Spark's {@code withColumnRenamed}; the other columns stay as they are, in order. A
+     * watermark on the column moves to its new name.
+     *
+     * @param existing column to rename.
+     * @param newName  its name from now on.
+     * @return the stream with the column renamed.
+     * @throws IllegalArgumentException naming the column when it does not exist, or when another column has the new
+     *                                  name.
+     */
+    public Stream withColumnRenamed(final String existing, final String newName)
+    {
+        return new Stream(Analyzer.rename(node, existing, newName));
+    }
+
+    /**
      * Declares the event-time watermark (docs/semantics.md): before each record, the watermark is the largest event
      * time of the records before it minus {@code delay}. Windows downstream close when the watermark reaches their
      * end, and records for closed windows are late.

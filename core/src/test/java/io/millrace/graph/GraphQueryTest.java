@@ -87,6 +87,42 @@ class GraphQueryTest
     }
 
     @Test
+    void shouldCarryTheWatermarkAcrossARenamedTimeColumn()
+    {
+        for (int run = 0; run < RUNS / 4; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(500 + run);
+            final List<WindowModel.Event> events = events(random);
+            final long size = 1 + random.nextLong(50);
+            final long delay = random.nextLong(40);
+            final String context = "run " + run + ", tumbling " + size + " ms, delay " + delay;
+
+            final Publisher publisher = new Publisher(EVENTS);
+            final Stream renamed = Millrace.readStream(publisher).withWatermark("t", Duration.ofMillis(delay))
+                .withColumnRenamed("t", "time").withColumnRenamed("key", "name");
+            assertEquals(List.of("time", "name"), renamed.schema().columns().stream().map(c -> c.name()).toList());
+            final CollectingSink counts = new CollectingSink();
+            final StreamingQuery query = renamed.groupBy(Window.window("time", Duration.ofMillis(size)), "name")
+                .count().withColumnRenamed("name", "key")
+                .writeStream().trigger(trigger(random)).sink(counts).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+
+            final WindowModel.Result model = WindowModel.tumbling(size, delay).run(events);
+            assertEquals(model.sortedAppendRows(), sorted(windowRows(counts)), context);
+            assertEquals(model.lateRecordCount(), query.progress().lateRecords(), context + ": late records");
+        }
+        final Stream events = Millrace.readStream(new Publisher(EVENTS));
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+            () -> events.withColumnRenamed("nope", "x"));
+        assertTrue(missing.getMessage().startsWith("withColumnRenamed[nope -> x]: no column 'nope'"),
+            missing.getMessage());
+        final IllegalArgumentException taken = assertThrows(IllegalArgumentException.class,
+            () -> events.withColumnRenamed("t", "key"));
+        assertTrue(taken.getMessage().startsWith("withColumnRenamed[t -> key]: ") &&
+            taken.getMessage().contains("key"), taken.getMessage());
+    }
+
+    @Test
     void shouldUnionBranchesWithTheSmallestOfTheirWatermarks()
     {
         for (int run = 0; run < RUNS; run++)

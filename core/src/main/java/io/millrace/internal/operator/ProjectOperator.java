@@ -5,8 +5,10 @@ import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 
+import java.util.List;
+
 /**
- * Keeps some columns of each row, in a given order.
+ * Keeps some columns of each row, in a given order, possibly under other names.
  */
 public final class ProjectOperator extends Operator
 {
@@ -17,15 +19,16 @@ public final class ProjectOperator extends Operator
 
     /**
      * @param input   schema of the rows received.
-     * @param output  schema of the rows passed on: a subset of the input's columns by name.
+     * @param kept    input columns kept, by name, in the output's order.
+     * @param output  schema of the rows passed on: the kept columns' types, under the output's names.
      */
-    public ProjectOperator(final Schema input, final Schema output)
+    public ProjectOperator(final Schema input, final List<String> kept, final Schema output)
     {
         outputs = output.columns().toArray(new Column[0]);
         inputs = new Column[outputs.length];
         for (int i = 0; i < outputs.length; i++)
         {
-            inputs[i] = input.column(outputs[i].name());
+            inputs[i] = input.column(kept.get(i));
         }
         writer = new RowWriter(output);
     }

@@ -71,6 +71,27 @@ public final class Analyzer
     }
 
     /**
+     * @param input    node.
+     * @param existing column to rename.
+     * @param newName  its name from now on.
+     * @return the node: every column, in order, one renamed.
+     * @throws IllegalArgumentException naming the column when it does not exist or the new name is taken.
+     */
+    public static LogicalNode rename(final LogicalNode input, final String existing, final String newName)
+    {
+        final String operation = "withColumnRenamed[" + existing + " -> " + newName + "]";
+        checked(operation, () -> input.schema().column(existing));
+        final List<String> columns = new ArrayList<>();
+        final Schema.Builder builder = Schema.builder();
+        for (final Column column : input.schema().columns())
+        {
+            columns.add(column.name());
+            checked(operation, () -> builder.like(column.name().equals(existing) ? newName : column.name(), column));
+        }
+        return new LogicalNode.Select(input, List.copyOf(columns), checked(operation, builder::build));
+    }
+
+    /**
      * @param input   node.
      * @param columns to keep, at least one.
      * @return the node.

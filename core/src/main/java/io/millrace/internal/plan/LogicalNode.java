@@ -169,10 +169,11 @@ public sealed interface LogicalNode
     }
 
     /**
-     * Keeps some columns, in the order given.
+     * Keeps some columns, in the order given, each under the name of the schema's column at its place (so a select
+     * also renames).
      *
      * @param input   node.
-     * @param columns kept.
+     * @param columns kept, as the input names them.
      * @param schema  of the columns kept.
      */
     record Select(LogicalNode input, List<String> columns, Schema schema) implements LogicalNode
@@ -186,13 +187,20 @@ public sealed interface LogicalNode
         @Override
         public String operation()
         {
-            return "select" + columns;
+            final List<String> shown = new java.util.ArrayList<>(columns.size());
+            for (int i = 0; i < columns.size(); i++)
+            {
+                final String name = schema.columns().get(i).name();
+                shown.add(name.equals(columns.get(i)) ? name : columns.get(i) + " AS " + name);
+            }
+            return "select" + shown;
         }
 
         @Override
         public String watermarkColumn()
         {
-            return columns.contains(input.watermarkColumn()) ? input.watermarkColumn() : null;
+            final int kept = columns.indexOf(input.watermarkColumn());
+            return kept < 0 ? null : schema.columns().get(kept).name();
         }
     }
 

@@ -390,7 +390,7 @@ public final class Planner
         }
         if (node instanceof LogicalNode.Select select)
         {
-            return new ProjectOperator(select.input().schema(), select.schema());
+            return new ProjectOperator(select.input().schema(), select.columns(), select.schema());
         }
         if (node instanceof LogicalNode.Watermark watermark)
         {
