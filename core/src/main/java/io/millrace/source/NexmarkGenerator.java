@@ -1,5 +1,6 @@
 package io.millrace.source;
 
+import io.millrace.row.IntColumn;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
@@ -8,26 +9,40 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The NEXMark auction events (persons, auctions, bids) as a pure function of {@code (seed, i)}, as the project's
  * command-line documentation defines them ("The NEXMark generator"): event {@code i} is the same in every run,
  * replay and implementation. {@link #kind(long)} says what event {@code i} is, and
- * {@link #write(long, RowWriter)} writes it into a row of that kind's schema ({@link #PERSON}, {@link #AUCTION},
- * {@link #BID}), allocating nothing. Not thread-safe: one instance per thread. The kinds are kept as three typed
- * schemas rather than one wide row with a kind column, so that each query reads only its kind's columns.
+ * {@link #write(long, RowWriter)} writes it into a row of {@link #EVENT}, allocating nothing. Not thread-safe: one
+ * instance per thread.
+ * <p>
+ * The three kinds share one schema, {@link #EVENT}: a {@code kind} column, then the union of the kinds' columns,
+ * where a name two kinds have ({@code id}, {@code date_time}, {@code extra}) is one column. An event sets the
+ * columns of its kind and leaves the others at their zero value. So one source, read once, feeds every kind, and a
+ * query takes a kind's rows with a filter on {@code kind} and a select of {@link #PERSON_COLUMNS},
+ * {@link #AUCTION_COLUMNS} or {@link #BID_COLUMNS}, which reads only the bytes that kind wrote.
  */
 public final class NexmarkGenerator
 {
-    /** The kinds of event. */
+    /** The kinds of event, with the code the {@code kind} column holds. */
     public enum Kind
     {
-        /** A new user: 1 event in 50. */
+        /** A new user: 1 event in 50; code 0. */
         PERSON,
-        /** An item put up for sale: 3 events in 50. */
+        /** An item put up for sale: 3 events in 50; code 1. */
         AUCTION,
-        /** A bid on an auction: 46 events in 50. */
-        BID
+        /** A bid on an auction: 46 events in 50; code 2. */
+        BID;
+
+        /**
+         * @return the value of the {@code kind} column for this kind: its ordinal.
+         */
+        public int code()
+        {
+            return ordinal();
+        }
     }
 
     /** Default seed. */
@@ -37,19 +52,26 @@ public final class NexmarkGenerator
     /** Default event time of event 0, epoch ms. */
     public static final long START_DEFAULT = 1_700_000_000_000L;
 
-    /** {@code id, name, email, credit_card, city, state, date_time, extra}. */
-    public static final Schema PERSON = Schema.builder().longColumn("id").stringColumn("name", 32)
-        .stringColumn("email", 32).stringColumn("credit_card", 19).stringColumn("city", 16)
-        .stringColumn("state", 2).timestampColumn("date_time").stringColumn("extra", 80).build();
-    /** {@code id, item_name, description, initial_bid, reserve, date_time, expires, seller, category, extra}. */
-    public static final Schema AUCTION = Schema.builder().longColumn("id").stringColumn("item_name", 12)
-        .stringColumn("description", 25).longColumn("initial_bid").longColumn("reserve")
-        .timestampColumn("date_time").timestampColumn("expires").longColumn("seller").longColumn("category")
-        .stringColumn("extra", 200).build();
-    /** {@code auction, bidder, price, channel, url, date_time, extra}. */
-    public static final Schema BID = Schema.builder().longColumn("auction").longColumn("bidder")
-        .longColumn("price").stringColumn("channel", 12).stringColumn("url", 64).timestampColumn("date_time")
-        .stringColumn("extra", 40).build();
+    /** Name of the INT column holding the event's {@link Kind#code()}. */
+    public static final String KIND_COLUMN = "kind";
+    /** Every event: {@code kind}, then the columns of persons, auctions and bids, shared names once. */
+    public static final Schema EVENT = Schema.builder().intColumn(KIND_COLUMN)
+        .longColumn("id").stringColumn("name", 32).stringColumn("email", 32).stringColumn("credit_card", 19)
+        .stringColumn("city", 16).stringColumn("state", 2)
+        .stringColumn("item_name", 12).stringColumn("description", 25).longColumn("initial_bid").longColumn("reserve")
+        .timestampColumn("expires").longColumn("seller").longColumn("category")
+        .longColumn("auction").longColumn("bidder").longColumn("price").stringColumn("channel", 12)
+        .stringColumn("url", 64)
+        .timestampColumn("date_time").stringColumn("extra", 200).build();
+    /** A person's columns, in order. */
+    public static final List<String> PERSON_COLUMNS =
+        List.of("id", "name", "email", "credit_card", "city", "state", "date_time", "extra");
+    /** An auction's columns, in order. */
+    public static final List<String> AUCTION_COLUMNS = List.of("id", "item_name", "description", "initial_bid",
+        "reserve", "date_time", "expires", "seller", "category", "extra");
+    /** A bid's columns, in order. */
+    public static final List<String> BID_COLUMNS =
+        List.of("auction", "bidder", "price", "channel", "url", "date_time", "extra");
 
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
     private static final int DRAWS = 16;
@@ -67,31 +89,27 @@ public final class NexmarkGenerator
         ascii("https://www.nexmark.com/baidu/item.htm?query=1"),
         ascii("https://www.nexmark.com/apple/item.htm?query=1")};
 
-    private static final LongColumn PERSON_ID = PERSON.longColumn("id");
-    private static final StringColumn PERSON_NAME = PERSON.stringColumn("name");
-    private static final StringColumn PERSON_EMAIL = PERSON.stringColumn("email");
-    private static final StringColumn PERSON_CARD = PERSON.stringColumn("credit_card");
-    private static final StringColumn PERSON_CITY = PERSON.stringColumn("city");
-    private static final StringColumn PERSON_STATE = PERSON.stringColumn("state");
-    private static final LongColumn PERSON_TIME = PERSON.longColumn("date_time");
-    private static final StringColumn PERSON_EXTRA = PERSON.stringColumn("extra");
-    private static final LongColumn AUCTION_ID = AUCTION.longColumn("id");
-    private static final StringColumn AUCTION_ITEM = AUCTION.stringColumn("item_name");
-    private static final StringColumn AUCTION_DESCRIPTION = AUCTION.stringColumn("description");
-    private static final LongColumn AUCTION_INITIAL_BID = AUCTION.longColumn("initial_bid");
-    private static final LongColumn AUCTION_RESERVE = AUCTION.longColumn("reserve");
-    private static final LongColumn AUCTION_TIME = AUCTION.longColumn("date_time");
-    private static final LongColumn AUCTION_EXPIRES = AUCTION.longColumn("expires");
-    private static final LongColumn AUCTION_SELLER = AUCTION.longColumn("seller");
-    private static final LongColumn AUCTION_CATEGORY = AUCTION.longColumn("category");
-    private static final StringColumn AUCTION_EXTRA = AUCTION.stringColumn("extra");
-    private static final LongColumn BID_AUCTION = BID.longColumn("auction");
-    private static final LongColumn BID_BIDDER = BID.longColumn("bidder");
-    private static final LongColumn BID_PRICE = BID.longColumn("price");
-    private static final StringColumn BID_CHANNEL = BID.stringColumn("channel");
-    private static final StringColumn BID_URL = BID.stringColumn("url");
-    private static final LongColumn BID_TIME = BID.longColumn("date_time");
-    private static final StringColumn BID_EXTRA = BID.stringColumn("extra");
+    private static final IntColumn KIND = EVENT.intColumn(KIND_COLUMN);
+    private static final LongColumn ID = EVENT.longColumn("id");
+    private static final LongColumn TIME = EVENT.longColumn("date_time");
+    private static final StringColumn EXTRA = EVENT.stringColumn("extra");
+    private static final StringColumn PERSON_NAME = EVENT.stringColumn("name");
+    private static final StringColumn PERSON_EMAIL = EVENT.stringColumn("email");
+    private static final StringColumn PERSON_CARD = EVENT.stringColumn("credit_card");
+    private static final StringColumn PERSON_CITY = EVENT.stringColumn("city");
+    private static final StringColumn PERSON_STATE = EVENT.stringColumn("state");
+    private static final StringColumn AUCTION_ITEM = EVENT.stringColumn("item_name");
+    private static final StringColumn AUCTION_DESCRIPTION = EVENT.stringColumn("description");
+    private static final LongColumn AUCTION_INITIAL_BID = EVENT.longColumn("initial_bid");
+    private static final LongColumn AUCTION_RESERVE = EVENT.longColumn("reserve");
+    private static final LongColumn AUCTION_EXPIRES = EVENT.longColumn("expires");
+    private static final LongColumn AUCTION_SELLER = EVENT.longColumn("seller");
+    private static final LongColumn AUCTION_CATEGORY = EVENT.longColumn("category");
+    private static final LongColumn BID_AUCTION = EVENT.longColumn("auction");
+    private static final LongColumn BID_BIDDER = EVENT.longColumn("bidder");
+    private static final LongColumn BID_PRICE = EVENT.longColumn("price");
+    private static final StringColumn BID_CHANNEL = EVENT.stringColumn("channel");
+    private static final StringColumn BID_URL = EVENT.stringColumn("url");
 
     private final long seed;
     private final long rate;
@@ -134,20 +152,6 @@ public final class NexmarkGenerator
     }
 
     /**
-     * @param kind of event.
-     * @return the schema its rows have.
-     */
-    public static Schema schema(final Kind kind)
-    {
-        return switch (kind)
-        {
-            case PERSON -> PERSON;
-            case AUCTION -> AUCTION;
-            case BID -> BID;
-        };
-    }
-
-    /**
      * @param i index of an event.
      * @return its event time: {@code start + (i * 1000) / rate}.
      */
@@ -157,10 +161,10 @@ public final class NexmarkGenerator
     }
 
     /**
-     * Writes event {@code i} into a row of its kind's schema.
+     * Writes event {@code i} into a row of {@link #EVENT}: its kind and its kind's columns.
      *
      * @param i   index of the event, from 0.
-     * @param out writer for {@code schema(kind(i))}, reset by the caller.
+     * @param out writer for {@link #EVENT}, reset by the caller.
      * @return the event's kind.
      */
     public Kind write(final long i, final RowWriter out)
@@ -174,6 +178,8 @@ public final class NexmarkGenerator
         final long person = i / 50;
         final long auction = 3 * (i / 50) + (r == 0 ? -1 : Math.min(r - 1, 2));
         final Kind kind = kind(i);
+        out.putInt(KIND, kind.code());
+        out.putLong(TIME, t);
         switch (kind)
         {
             case PERSON -> writePerson(out, person, t);
@@ -185,7 +191,7 @@ public final class NexmarkGenerator
 
     private void writePerson(final RowWriter out, final long person, final long t)
     {
-        out.putLong(PERSON_ID, 1000 + person);
+        out.putLong(ID, 1000 + person);
         text.clear();
         text.append(FIRST[(int)u(draws[0], 11)]).append(' ').append(LAST[(int)u(draws[1], 9)]);
         out.putString(PERSON_NAME, text.buffer(), 0, text.length());
@@ -211,14 +217,13 @@ public final class NexmarkGenerator
         out.putString(PERSON_CARD, text.buffer(), 0, text.length());
         out.putString(PERSON_CITY, CITIES[(int)u(draws[5], 10)]);
         out.putString(PERSON_STATE, STATES[(int)u(draws[6], 6)]);
-        out.putLong(PERSON_TIME, t);
         extra(80);
-        out.putString(PERSON_EXTRA, text.buffer(), 0, text.length());
+        out.putString(EXTRA, text.buffer(), 0, text.length());
     }
 
     private void writeAuction(final RowWriter out, final long i, final long person, final long auction, final long t)
     {
-        out.putLong(AUCTION_ID, 1000 + auction);
+        out.putLong(ID, 1000 + auction);
         text.clear();
         letters(draws[0], 12);
         out.putString(AUCTION_ITEM, text.buffer(), 0, text.length());
@@ -230,14 +235,13 @@ public final class NexmarkGenerator
         final long initialBid = price(draws[3]);
         out.putLong(AUCTION_INITIAL_BID, initialBid);
         out.putLong(AUCTION_RESERVE, initialBid + price(draws[4]));
-        out.putLong(AUCTION_TIME, t);
         final long h = (start + ((i + 1666) * 1000) / rate) - t;
         out.putLong(AUCTION_EXPIRES, t + 1 + u(draws[8], Math.max(2 * h, 1)));
         out.putLong(AUCTION_SELLER,
             1000 + (u(draws[5], 4) > 0 ? (person / 100) * 100 : randomPerson(draws[6], person)));
         out.putLong(AUCTION_CATEGORY, 10 + u(draws[7], 5));
         extra(200);
-        out.putString(AUCTION_EXTRA, text.buffer(), 0, text.length());
+        out.putString(EXTRA, text.buffer(), 0, text.length());
     }
 
     private void writeBid(final RowWriter out, final long person, final long auction, final long t)
@@ -264,9 +268,14 @@ public final class NexmarkGenerator
             text.append("https://www.nexmark.com/channel/").append(c).append("/item.htm?query=1");
             out.putString(BID_URL, text.buffer(), 0, text.length());
         }
-        out.putLong(BID_TIME, t);
         extra(40);
-        out.putString(BID_EXTRA, text.buffer(), 0, text.length());
+        out.putString(EXTRA, text.buffer(), 0, text.length());
+    }
+
+    @Override
+    public String toString()
+    {
+        return "NexmarkGenerator(seed " + seed + ", rate " + rate + "/s, start " + start + ")";
     }
 
     /** A random recent person: one of the last 1,000, or of the next 10 not yet born. */

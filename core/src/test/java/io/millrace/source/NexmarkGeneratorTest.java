@@ -46,7 +46,7 @@ class NexmarkGeneratorTest
         final NexmarkGenerator generator = NexmarkGenerator.withDefaults();
         final Reference reference = new Reference(42, 1_000_000, 1_700_000_000_000L);
         final Map<NexmarkGenerator.Kind, Long> kinds = new EnumMap<>(NexmarkGenerator.Kind.class);
-        final Map<NexmarkGenerator.Kind, RowWriter> writers = new EnumMap<>(NexmarkGenerator.Kind.class);
+        final RowWriter writer = new RowWriter(NexmarkGenerator.EVENT);
         final RowView view = new RowView();
         long generated = 0;
         long expected = 0;
@@ -54,10 +54,9 @@ class NexmarkGeneratorTest
         for (long i = 0; i < events; i++)
         {
             final NexmarkGenerator.Kind kind = NexmarkGenerator.kind(i);
-            final RowWriter writer = writers.computeIfAbsent(kind, k -> new RowWriter(NexmarkGenerator.schema(k)));
             assertEquals(kind, generator.write(i, writer.reset()));
             kinds.merge(kind, 1L, Long::sum);
-            final List<Object> fields = values(NexmarkGenerator.schema(kind), writer.view(view));
+            final List<Object> fields = values(kind, writer.view(view));
             generated = generated * 31 + fields.hashCode();
             final List<Object> model = reference.event(i);
             expected = expected * 31 + model.subList(1, model.size()).hashCode();
@@ -98,21 +97,17 @@ class NexmarkGeneratorTest
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         final NexmarkGenerator generator = NexmarkGenerator.withDefaults();
-        final RowWriter[] writers = new RowWriter[NexmarkGenerator.Kind.values().length];
-        for (final NexmarkGenerator.Kind kind : NexmarkGenerator.Kind.values())
-        {
-            writers[kind.ordinal()] = new RowWriter(NexmarkGenerator.schema(kind));
-        }
+        final RowWriter writer = new RowWriter(NexmarkGenerator.EVENT);
         long sum = 0;
         for (long i = 0; i < 300_000; i++)
         {
-            sum += generator.write(i, writers[NexmarkGenerator.kind(i).ordinal()].reset()).ordinal();
+            sum += generator.write(i, writer.reset()).ordinal();
         }
         final long before = threads.getCurrentThreadAllocatedBytes();
         final int measured = 1_000_000;
         for (long i = 300_000; i < 300_000 + measured; i++)
         {
-            sum += generator.write(i, writers[NexmarkGenerator.kind(i).ordinal()].reset()).ordinal();
+            sum += generator.write(i, writer.reset()).ordinal();
         }
         final double perEvent = (double)(threads.getCurrentThreadAllocatedBytes() - before) / measured;
         assertTrue(sum > 0, "events written");
@@ -122,24 +117,51 @@ class NexmarkGeneratorTest
     private static List<Object> fields(final NexmarkGenerator generator, final long i)
     {
         final NexmarkGenerator.Kind kind = NexmarkGenerator.kind(i);
-        final Schema schema = NexmarkGenerator.schema(kind);
-        final RowWriter writer = new RowWriter(schema);
+        final RowWriter writer = new RowWriter(NexmarkGenerator.EVENT);
         generator.write(i, writer);
+        final RowView row = writer.view(new RowView());
+        assertEquals(kind.code(), NexmarkGenerator.EVENT.intColumn(NexmarkGenerator.KIND_COLUMN).get(row), "kind");
+        final List<String> own = columns(kind);
+        for (final Column column : NexmarkGenerator.EVENT.columns())
+        {
+            if (!own.contains(column.name()) && !column.name().equals(NexmarkGenerator.KIND_COLUMN))
+            {
+                assertEquals(column.type() == ColumnType.STRING ? "" : (Object)0L, value(column, row),
+                    "column " + column.name() + " of a " + kind + " is left at zero");
+            }
+        }
         final List<Object> fields = new ArrayList<>();
         fields.add(kind.name().toLowerCase());
-        fields.addAll(values(schema, writer.view(new RowView())));
+        fields.addAll(values(kind, row));
         return fields;
     }
 
-    private static List<Object> values(final Schema schema, final RowView row)
+    private static List<String> columns(final NexmarkGenerator.Kind kind)
+    {
+        return switch (kind)
+        {
+            case PERSON -> NexmarkGenerator.PERSON_COLUMNS;
+            case AUCTION -> NexmarkGenerator.AUCTION_COLUMNS;
+            case BID -> NexmarkGenerator.BID_COLUMNS;
+        };
+    }
+
+    /** The kind's columns of an event row, in the kind's order. */
+    private static List<Object> values(final NexmarkGenerator.Kind kind, final RowView row)
     {
         final List<Object> values = new ArrayList<>();
-        for (final Column column : schema.columns())
+        for (final String name : columns(kind))
         {
-            values.add(column.type() == ColumnType.STRING ? schema.stringColumn(column.name()).getString(row) :
-                (Object)schema.longColumn(column.name()).get(row));
+            values.add(value(NexmarkGenerator.EVENT.column(name), row));
         }
         return values;
+    }
+
+    private static Object value(final Column column, final RowView row)
+    {
+        final Schema schema = NexmarkGenerator.EVENT;
+        return column.type() == ColumnType.STRING ? schema.stringColumn(column.name()).getString(row) :
+            (Object)schema.longColumn(column.name()).get(row);
     }
 
     /** The generator's definition, computed the plain way: kind first, then the fields in column order. */

@@ -111,7 +111,7 @@ final class JournalCommand implements Runnable
         /**
          * @return the query recorded in the checkpoint, rebuilt from its identity.
          */
-        WindowedCountCommand recordedQuery()
+        RecordedQuery recordedQuery()
         {
             final String identity = JournalScan.of(checkpoint.directory).identity();
             if (null == identity)
@@ -119,7 +119,7 @@ final class JournalCommand implements Runnable
                 throw new CommandLine.ParameterException(spec.commandLine(),
                     "checkpoint '" + checkpoint.directory + "' records no query");
             }
-            return MillraceCommand.parseWindowedCount(identity.split("\n"), out(), err());
+            return MillraceCommand.parseRecorded(identity.split("\n"), out(), err());
         }
     }
 
@@ -330,7 +330,7 @@ final class JournalCommand implements Runnable
         Integer execute() throws Exception
         {
             final Path directory = checkpoint.check(spec);
-            final WindowedCountCommand query = recordedQuery();
+            final RecordedQuery query = recordedQuery();
             final DirectBuffer snapshot = new Replay(directory)
                 .stateAt(query.writer((row, e, s) -> { }, DISCARD), epoch);
             query.writer((row, e, s) -> { }, DISCARD).writeState(snapshot, new CsvSink(out(), false));

@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     version = "millrace 0.1.0",
     description = "Low-latency continuous processing: run a query, inspect a journal.",
-    subcommands = {WordCountCommand.class, WindowedCountCommand.class, JournalCommand.class,
+    subcommands = {WordCountCommand.class, WindowedCountCommand.class, NexmarkCommand.class, JournalCommand.class,
         CommandLine.HelpCommand.class})
 public final class MillraceCommand implements Runnable
 {
@@ -81,18 +81,18 @@ public final class MillraceCommand implements Runnable
     }
 
     /**
-     * Parses a recorded {@code windowed-count} command line into its options, for the journal commands.
+     * Parses a recorded query command line (a checkpoint's identity) into its options, for the journal commands.
      *
      * @param args the recorded arguments.
      * @param out  standard output.
      * @param err  standard error.
      * @return the parsed command, not run.
      */
-    static WindowedCountCommand parseWindowedCount(final String[] args, final PrintStream out, final PrintStream err)
+    static RecordedQuery parseRecorded(final String[] args, final PrintStream out, final PrintStream err)
     {
         final CommandLine.ParseResult result = new CommandLine(new MillraceCommand(out, err)).parseArgs(args);
-        final WindowedCountCommand command = (WindowedCountCommand)result.subcommand().commandSpec().userObject();
-        command.recorded = true;
+        final RecordedQuery command = (RecordedQuery)result.subcommand().commandSpec().userObject();
+        command.markRecorded();
         return command;
     }
 

@@ -69,7 +69,7 @@ final class RecordOptions
      * @param err  where to show the first dead letters when there is no file.
      * @return the handler for the query.
      */
-    DeadLetterLines deadLetterHandler(final DeadLetterFile file, final PrintStream err)
+    static DeadLetterLines deadLetterHandler(final DeadLetterFile file, final PrintStream err)
     {
         return null != file ? file : new DeadLetterLog(err);
     }

@@ -1,14 +1,10 @@
 package io.millrace.cli;
 
-import io.millrace.IdleMode;
 import io.millrace.OutputMode;
 import io.millrace.Stream;
 import io.millrace.StreamWriter;
-import io.millrace.StreamingQuery;
-import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
-import io.millrace.checkpoint.CheckpointException;
 import io.millrace.examples.WindowedCount;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.Schema;
@@ -39,7 +35,7 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = "Counts events per key and event-time window: tumbling (--window), sliding (--window --slide) or session (--session-gap). Input lines event_time,key (epoch milliseconds or ISO-8601 times) from files or stdin, or generated events. Prints rows start_ms,end_ms,key,count to stdout; progress to stderr.")
-final class WindowedCountCommand implements Callable<Integer>
+final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
 {
     private static final String LINE_COLUMN = "line";
 
@@ -47,7 +43,7 @@ final class WindowedCountCommand implements Callable<Integer>
      * Set when the options were read back from a checkpoint: the recorded inputs need not exist any more when the
      * journal holds them; a replay that needs a missing file fails when it opens it.
      */
-    boolean recorded;
+    private boolean recorded;
 
     @CommandLine.ParentCommand
     private MillraceCommand parent;
@@ -103,22 +99,11 @@ final class WindowedCountCommand implements Callable<Integer>
         description = "The first line of every input file (and of standard input) is a header: skip it.")
     private boolean header;
 
-    @Option(names = "--throttle", paramLabel = "RECORDS_PER_SECOND", defaultValue = "0",
-        description = "Read at most this many records per second (0: no limit).")
-    private long throttle;
-
-    @Option(names = "--threading", paramLabel = "MODE", defaultValue = "dedicated",
-        description = "dedicated (a source thread and an operator thread) or shared (both on one thread). " +
-            "Default: dedicated.")
-    private String threading;
-
-    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "backoff",
-        description = "What idle threads do: backoff (spin, yield, then park; kind to hosts whose cores are " +
-            "shared), yield, or busy (spin: for threads with a core each). Default: backoff.")
-    private String idle;
-
     @CommandLine.Mixin
     private RecordOptions records;
+
+    @CommandLine.Mixin
+    private EngineOptions engine;
 
     @CommandLine.Mixin
     private GeneratorOptions generator;
@@ -165,7 +150,7 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             final StreamWriter writer = writer(
                 null == output ? new CsvSink(parent.out(), false) : new PartFileSink(output),
-                records.deadLetterHandler(deadLetters, parent.err()));
+                RecordOptions.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
                 writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN, resuming));
@@ -174,88 +159,24 @@ final class WindowedCountCommand implements Callable<Integer>
             {
                 writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()));
             }
-            final StreamingQuery query;
-            try
-            {
-                query = writer.start();
-            }
-            catch (final CheckpointException ex)
-            {
-                // Other arguments than the checkpoint's are a usage error; a damaged or busy checkpoint is not.
-                parent.err().println("millrace windowed-count: " + ex.getMessage());
-                return ex.reason() == CheckpointException.Reason.MISMATCH ?
-                    MillraceCommand.EXIT_BAD_ARGUMENTS : MillraceCommand.EXIT_FAILURE;
-            }
-            catch (final IllegalStateException ex)
-            {
-                parent.err().println("millrace windowed-count: " + ex.getMessage());
-                return MillraceCommand.EXIT_BAD_ARGUMENTS;
-            }
-            final Thread onSignal = new Thread(() -> stopOnSignal(query), "millrace-signal");
-            Runtime.getRuntime().addShutdownHook(onSignal);
-            ProgressReporter.await("windowed-count", query, parent.err());
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(onSignal);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // A signal arrived: the hook stops the query, and the JVM exits with the signal's status.
-            }
+            return QueryRun.execute("windowed-count", writer, null != checkpoint, parent.err());
         }
-        return MillraceCommand.EXIT_OK;
     }
 
-    /**
-     * On SIGTERM or SIGINT the JVM runs this before it exits (with status 143 or 130): the query stops at the next
-     * record boundary, the open epoch's temporary part file is removed and the checkpoint is closed, so that a run
-     * with the same arguments resumes from the last committed epoch.
-     */
-    private void stopOnSignal(final StreamingQuery query)
+    @Override
+    public void markRecorded()
     {
-        if (query.isActive())
-        {
-            parent.err().println("millrace windowed-count: signal received, stopping at the next record boundary" +
-                (null == checkpoint ? "" : "; run again with the same arguments to resume from the last committed " +
-                    "epoch"));
-            query.stop();
-        }
+        recorded = true;
     }
 
-    /**
-     * Builds the query these options describe, not started.
-     *
-     * @param sink        receiving the rows.
-     * @param deadLetters receiving bad records.
-     * @return the writer of the query.
-     * @throws CommandLine.ParameterException when the options are inconsistent.
-     */
-    StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
+    @Override
+    public StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
         final OutputMode mode = parseOutputMode();
         final Window windowSpec = checkWindow();
         if (null != epochInterval && epochInterval.isZero())
         {
             throw bad("--epoch-interval must be positive");
-        }
-        if (throttle < 0)
-        {
-            throw bad("--throttle must not be negative");
-        }
-        final ThreadingMode threadingMode = switch (threading)
-        {
-            case "dedicated" -> ThreadingMode.DEDICATED;
-            case "shared" -> ThreadingMode.SHARED;
-            default -> throw bad("--threading must be dedicated or shared: '" + threading + "'");
-        };
-        final IdleMode idleMode;
-        try
-        {
-            idleMode = IdleMode.named(idle);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw bad("--idle must be backoff, yield or busy: '" + idle + "'");
         }
         final Source source = source();
         final Stream plan;
@@ -267,24 +188,18 @@ final class WindowedCountCommand implements Callable<Integer>
         {
             throw bad(ex.getMessage());
         }
-        return plan
-            .writeStream()
+        return engine.apply(plan.writeStream(), spec)
             .queryName("windowed-count")
             .outputMode(mode)
             .trigger(trigger(mode))
-            .throttle(throttle)
-            .threadingMode(threadingMode)
-            .idleStrategy(idleMode.strategies())
             .sink(sink)
             .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
             .journalInput(journalInput)
             .queryIdentity(identity());
     }
 
-    /**
-     * @return the schema of the input rows, as the journal holds them.
-     */
-    Schema inputSchema()
+    @Override
+    public Schema inputSchema()
     {
         return source().schema();
     }

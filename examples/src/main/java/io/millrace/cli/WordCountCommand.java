@@ -47,7 +47,7 @@ final class WordCountCommand implements Callable<Integer>
                 .outputMode(OutputMode.COMPLETE)
                 .trigger(Trigger.availableNow())
                 .sink(new CsvSink(parent.out(), false))
-                .deadLetter(records.deadLetterHandler(deadLetters, parent.err()))
+                .deadLetter(RecordOptions.deadLetterHandler(deadLetters, parent.err()))
                 .start();
             ProgressReporter.await("wordcount", query, parent.err());
         }

@@ -1,0 +1,61 @@
+package io.millrace.cli;
+
+import io.millrace.IdleMode;
+import io.millrace.StreamWriter;
+import io.millrace.ThreadingMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of how a query command runs, whatever its query: threads, what idle threads do, and a read-rate limit.
+ */
+final class EngineOptions
+{
+    @Option(names = "--throttle", paramLabel = "RECORDS_PER_SECOND", defaultValue = "0",
+        description = "Read at most this many records per second (0: no limit).")
+    private long throttle;
+
+    @Option(names = "--threading", paramLabel = "MODE", defaultValue = "dedicated",
+        description = "dedicated (a source thread and an operator thread) or shared (both on one thread). " +
+            "Default: dedicated.")
+    private String threading;
+
+    @Option(names = "--idle", paramLabel = "MODE", defaultValue = "backoff",
+        description = "What idle threads do: backoff (spin, yield, then park; kind to hosts whose cores are " +
+            "shared), yield, or busy (spin: for threads with a core each). Default: backoff.")
+    private String idle;
+
+    /**
+     * Applies the options to a query being built.
+     *
+     * @param writer of the query.
+     * @param spec   of the command, for errors.
+     * @return the writer.
+     * @throws CommandLine.ParameterException naming the option that is wrong.
+     */
+    StreamWriter apply(final StreamWriter writer, final CommandLine.Model.CommandSpec spec)
+    {
+        if (throttle < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--throttle must not be negative");
+        }
+        final ThreadingMode threadingMode = switch (threading)
+        {
+            case "dedicated" -> ThreadingMode.DEDICATED;
+            case "shared" -> ThreadingMode.SHARED;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                "--threading must be dedicated or shared: '" + threading + "'");
+        };
+        final IdleMode idleMode;
+        try
+        {
+            idleMode = IdleMode.named(idle);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--idle must be backoff, yield or busy: '" + idle + "'");
+        }
+        return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies());
+    }
+}

@@ -1,0 +1,280 @@
+package io.millrace.cli;
+
+import io.millrace.OutputMode;
+import io.millrace.StreamWriter;
+import io.millrace.StreamingQuery;
+import io.millrace.Trigger;
+import io.millrace.examples.nexmark.Nexmark;
+import io.millrace.examples.nexmark.NexmarkQuery;
+import io.millrace.journal.ChronicleJournal;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.sink.ChecksumSink;
+import io.millrace.sink.CsvSink;
+import io.millrace.sink.DeadLetterHandler;
+import io.millrace.sink.PartFileSink;
+import io.millrace.sink.Sink;
+import io.millrace.source.NexmarkGenerator;
+import io.millrace.source.NexmarkSource;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code millrace nexmark}: runs a NEXMark query over generated auction events (docs/nexmark.md), its rows as CSV
+ * to stdout or part files; {@code --query all} runs every query in turn into a checksumming sink and prints a table.
+ */
+@Command(
+    name = "nexmark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Runs a NEXMark query (q0, q1, q2, q3, q4, q5, q7, q8, q9, q11, q18) over generated persons, " +
+        "auctions and bids. Prints the query's rows as CSV without a header to stdout (or part files with " +
+        "--output); progress to stderr. --query all runs each query in turn and prints events/s and a checksum " +
+        "of the rows per query.")
+final class NexmarkCommand implements Callable<Integer>, RecordedQuery
+{
+    private static final String NAME = "nexmark";
+    private static final DirectBuffer NO_LINE = new UnsafeBuffer(new byte[0]);
+
+    @CommandLine.ParentCommand
+    private MillraceCommand parent;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--query", required = true, paramLabel = "QUERY",
+        description = "q0, q1, q2, q3, q4, q5, q7, q8, q9, q11, q18, or all.")
+    private String query;
+
+    @Option(names = "--events", required = true, paramLabel = "N", converter = Counts.class,
+        description = "Events to generate; N is " + Counts.FORMAT + ".")
+    private long events;
+
+    @Option(names = "--seed", defaultValue = "" + NexmarkGenerator.SEED_DEFAULT,
+        description = "Generator seed. Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = "--rate", defaultValue = "" + NexmarkGenerator.RATE_DEFAULT,
+        description = "Events per event-time second. Default: ${DEFAULT-VALUE}.")
+    private long rate;
+
+    @Option(names = "--start", defaultValue = "" + NexmarkGenerator.START_DEFAULT,
+        description = "Event time of the first event, epoch ms. Default: ${DEFAULT-VALUE}.")
+    private long start;
+
+    @Option(names = "--watermark", paramLabel = "DUR", converter = Durations.class, defaultValue = "4s",
+        description = "How far the watermark trails the largest date_time seen. Default: 4s." + Durations.HELP)
+    private Duration watermark;
+
+    @Option(names = "--epoch-interval", paramLabel = "DUR", converter = Durations.class, defaultValue = "1s",
+        description = "Cut an epoch this often. Default: 1s." + Durations.HELP)
+    private Duration epochInterval;
+
+    @Option(names = "--output", paramLabel = "DIR",
+        description = "Write rows to DIR/part-<epoch>.csv, each made visible atomically when its epoch commits, " +
+            "instead of to stdout.")
+    private Path output;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+        description = "Checkpoint directory: journal and snapshots (needs --output). A run restarted with the same " +
+            "arguments and checkpoint after a crash resumes where the last committed epoch ended.")
+    private Path checkpoint;
+
+    @Option(names = "--journal-input",
+        description = "Journal every generated event before processing it (needs --checkpoint); without it a " +
+            "recovery regenerates the events after the committed cut.")
+    private boolean journalInput;
+
+    @Option(names = "--discard",
+        description = "Count the rows and checksum them (CRC-32C of their CSV lines) instead of writing them.")
+    private boolean discard;
+
+    @Option(names = "--dead-letter", paramLabel = "PATH",
+        description = "File for rows the query's functions could not process. Without it the first few are shown " +
+            "on stderr; all are counted.")
+    private Path deadLetter;
+
+    @CommandLine.Mixin
+    private EngineOptions engine;
+
+    private boolean recorded;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        if ("all".equalsIgnoreCase(query))
+        {
+            return runAll();
+        }
+        if (journalInput && null == checkpoint)
+        {
+            throw bad("--journal-input needs --checkpoint");
+        }
+        if (null != checkpoint && null == output)
+        {
+            throw bad("--checkpoint needs --output DIR: rows written to standard output cannot be taken back after " +
+                "a crash, so a resumed run would repeat some of them");
+        }
+        if (discard && null != output)
+        {
+            throw bad("--discard and --output exclude each other");
+        }
+        final ChecksumSink checksum = new ChecksumSink();
+        final Sink sink = discard ? checksum : null == output ? new CsvSink(parent.out(), false) :
+            new PartFileSink(output);
+        try (DeadLetterFile deadLetters = null == deadLetter ? null : new DeadLetterFile(deadLetter, null != checkpoint))
+        {
+            final StreamWriter writer = writer(sink, RecordOptions.deadLetterHandler(deadLetters, parent.err()));
+            if (null != checkpoint)
+            {
+                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()));
+            }
+            final int exit = QueryRun.execute(NAME, writer, null != checkpoint, parent.err());
+            if (discard && exit == MillraceCommand.EXIT_OK)
+            {
+                parent.err().printf("millrace nexmark: %s: %d rows, checksum %08x%n", query().label(), checksum.rows(),
+                    checksum.checksum());
+            }
+            return exit;
+        }
+    }
+
+    /**
+     * Runs every query in turn into a checksumming sink, one thread each after the other, and prints a table.
+     */
+    private int runAll() throws InterruptedException
+    {
+        if (null != output || null != checkpoint || journalInput || discard)
+        {
+            throw bad("--query all runs into a checksumming sink: it takes no --output, --checkpoint, " +
+                "--journal-input or --discard");
+        }
+        parent.out().printf("%-5s %12s %12s %10s %14s %10s%n", "query", "events", "rows", "seconds", "events/s",
+            "checksum");
+        for (final NexmarkQuery each : NexmarkQuery.values())
+        {
+            final ChecksumSink checksum = new ChecksumSink();
+            final StreamingQuery running = build(each, checksum, RecordOptions.deadLetterHandler(null, parent.err()))
+                .start();
+            final long began = System.nanoTime();
+            running.awaitTermination();
+            final double seconds = (System.nanoTime() - began) / 1e9;
+            parent.out().printf("%-5s %12d %12d %10.3f %14.0f %08x%n", each.label(), events, checksum.rows(),
+                seconds, events / Math.max(seconds, 1e-9), checksum.checksum());
+        }
+        return MillraceCommand.EXIT_OK;
+    }
+
+    @Override
+    public void markRecorded()
+    {
+        recorded = true;
+    }
+
+    @Override
+    public StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
+    {
+        return build(query(), sink, deadLetters).journalInput(journalInput).queryIdentity(identity());
+    }
+
+    @Override
+    public Schema inputSchema()
+    {
+        return NexmarkGenerator.EVENT;
+    }
+
+    private StreamWriter build(final NexmarkQuery nexmarkQuery, final Sink sink, final DeadLetterLines deadLetters)
+    {
+        if (epochInterval.isZero() || epochInterval.isNegative())
+        {
+            throw bad("--epoch-interval must be positive");
+        }
+        final NexmarkSource source;
+        try
+        {
+            source = new NexmarkSource(new NexmarkGenerator(seed, rate, start), events);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+        final StreamWriter writer;
+        try
+        {
+            writer = nexmarkQuery.plan(Nexmark.events(source, watermark)).writeStream();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+        return engine.apply(writer, spec)
+            .queryName(NAME + "-" + nexmarkQuery.label())
+            .outputMode(OutputMode.APPEND)
+            .trigger(Trigger.continuous(epochInterval))
+            .sink(sink)
+            .deadLetter(new DeadLetterHandler()
+            {
+                @Override
+                public void onDeadLetter(
+                    final long position, final CharSequence reason, final DirectBuffer buffer, final int index,
+                    final int length)
+                {
+                    deadLetters.onDeadLetter(position, reason, buffer, index, length);
+                }
+
+                @Override
+                public void onDeadRow(final long position, final CharSequence reason, final RowView row)
+                {
+                    // The row may be of any stage's schema; the event's index names it: regenerate it to see it.
+                    deadLetters.onDeadLine(position, reason, NO_LINE, 0, 0);
+                }
+            });
+    }
+
+    private NexmarkQuery query()
+    {
+        try
+        {
+            return NexmarkQuery.named(query);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+    }
+
+    /**
+     * The arguments that decide the query and its journal's contents, canonical: a checkpoint records them and a
+     * restart must give the same; {@code journal} commands rebuild the query from them.
+     */
+    private String identity()
+    {
+        final List<String> args = new ArrayList<>(List.of(NAME, "--query", query().label(), "--events", "" + events,
+            "--seed", "" + seed, "--rate", "" + rate, "--start", "" + start,
+            "--watermark", watermark.toMillis() + "ms"));
+        if (journalInput)
+        {
+            args.add("--journal-input");
+        }
+        if (null != output)
+        {
+            // Where the rows go is part of the exactly-once contract: the rest of a run must land beside its start.
+            args.addAll(List.of("--output", output.toAbsolutePath().normalize().toString()));
+        }
+        return String.join("\n", args);
+    }
+
+    private CommandLine.ParameterException bad(final String message)
+    {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,76 @@
+package io.millrace.cli;
+
+import io.millrace.StreamWriter;
+import io.millrace.StreamingQuery;
+import io.millrace.checkpoint.CheckpointException;
+
+import java.io.PrintStream;
+
+/**
+ * Runs a query command's query to its end: starts it, reports progress on stderr each second, and stops it
+ * cleanly on SIGTERM or SIGINT.
+ */
+final class QueryRun
+{
+    private QueryRun()
+    {
+    }
+
+    /**
+     * @param command    name shown in messages, e.g. {@code windowed-count}.
+     * @param writer     of the query, ready to start.
+     * @param checkpoint whether the query has a checkpoint (a signal's message says how to resume).
+     * @param err        standard error.
+     * @return the exit code.
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    static int execute(final String command, final StreamWriter writer, final boolean checkpoint, final PrintStream err)
+        throws InterruptedException
+    {
+        final StreamingQuery query;
+        try
+        {
+            query = writer.start();
+        }
+        catch (final CheckpointException ex)
+        {
+            // Other arguments than the checkpoint's are a usage error; a damaged or busy checkpoint is not.
+            err.println("millrace " + command + ": " + ex.getMessage());
+            return ex.reason() == CheckpointException.Reason.MISMATCH ?
+                MillraceCommand.EXIT_BAD_ARGUMENTS : MillraceCommand.EXIT_FAILURE;
+        }
+        catch (final IllegalStateException | IllegalArgumentException ex)
+        {
+            err.println("millrace " + command + ": " + ex.getMessage());
+            return MillraceCommand.EXIT_BAD_ARGUMENTS;
+        }
+        final Thread onSignal = new Thread(() -> stopOnSignal(command, query, checkpoint, err), "millrace-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        ProgressReporter.await(command, query, err);
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // A signal arrived: the hook stops the query, and the JVM exits with the signal's status.
+        }
+        return MillraceCommand.EXIT_OK;
+    }
+
+    /**
+     * On SIGTERM or SIGINT the JVM runs this before it exits (with status 143 or 130): the query stops at the next
+     * record boundary, the open epoch's temporary part file is removed and the checkpoint is closed, so that a run
+     * with the same arguments resumes from the last committed epoch.
+     */
+    private static void stopOnSignal(
+        final String command, final StreamingQuery query, final boolean checkpoint, final PrintStream err)
+    {
+        if (query.isActive())
+        {
+            err.println("millrace " + command + ": signal received, stopping at the next record boundary" +
+                (checkpoint ? "; run again with the same arguments to resume from the last committed epoch" : ""));
+            query.stop();
+        }
+    }
+}

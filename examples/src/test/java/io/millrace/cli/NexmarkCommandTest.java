@@ -1,0 +1,95 @@
+package io.millrace.cli;
+
+import io.millrace.examples.nexmark.NexmarkQuery;
+import io.millrace.testing.Cli;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code millrace nexmark}: its exit codes and messages for bad arguments, {@code --discard}'s checksum against the
+ * CRC-32C of the rows it would have written, and {@code --query all}'s table.
+ */
+class NexmarkCommandTest
+{
+    @Test
+    void shouldRefuseBadArgumentsWithExitCode2AndAMessageNamingTheProblem()
+    {
+        final List<List<String>> cases = List.of(
+            List.of("--query", "q6", "--events", "10", "no NEXMark query 'q6'; the queries are q0, q1, q2, q3, q4, " +
+                "q5, q7, q8, q9, q11, q18, or all"),
+            List.of("--query", "q1", "--events", "-5", "'-5' is not a count"),
+            List.of("--query", "q1", "--events", "1.5m", "'1.5m' is not a count"),
+            List.of("--query", "q1", "--events", "10", "--rate", "0", "needs rate > 0"),
+            List.of("--query", "q1", "--events", "10", "--watermark", "-1s", "--watermark"),
+            List.of("--query", "q1", "--events", "10", "--epoch-interval", "0", "--epoch-interval must be positive"),
+            List.of("--query", "q1", "--events", "10", "--checkpoint", "c", "--checkpoint needs --output DIR"),
+            List.of("--query", "q1", "--events", "10", "--journal-input", "--journal-input needs --checkpoint"),
+            List.of("--query", "q1", "--events", "10", "--discard", "--output", "o", "--discard and --output"),
+            List.of("--query", "all", "--events", "10", "--output", "o", "--query all runs into a checksumming sink"),
+            List.of("--query", "q1", "--events", "10", "--threading", "many", "--threading must be dedicated or shared"),
+            List.of("--events", "10", "Missing required option: '--query=QUERY'"));
+        for (final List<String> each : cases)
+        {
+            final List<String> args = new java.util.ArrayList<>(List.of("nexmark"));
+            args.addAll(each.subList(0, each.size() - 1));
+            final Cli.Run run = Cli.run(args.toArray(new String[0]));
+            assertEquals(MillraceCommand.EXIT_BAD_ARGUMENTS, run.exitCode(), args + ": " + run);
+            assertTrue(run.err().startsWith("millrace nexmark: ") && run.err().contains(each.get(each.size() - 1)) &&
+                run.err().contains("(see millrace nexmark --help)"), args + ": " + run.err());
+            assertEquals(0, run.out().length, args + ": nothing on stdout");
+        }
+    }
+
+    @Test
+    void shouldChecksumTheRowsItWouldHaveWritten()
+    {
+        for (final String query : List.of("q0", "q5", "q9", "q18"))
+        {
+            final String[] args = {"nexmark", "--query", query, "--events", "30k", "--rate", "2000"};
+            final Cli.Run written = Cli.run(args);
+            assertEquals(0, written.exitCode(), written::toString);
+            final CRC32C crc = new CRC32C();
+            crc.update(written.out());
+            final long lines = written.outText().chars().filter(c -> c == '\n').count();
+            assertTrue(lines > 0, query + " rows");
+
+            final List<String> discarding = new java.util.ArrayList<>(List.of(args));
+            discarding.add("--discard");
+            final Cli.Run discarded = Cli.run(discarding.toArray(new String[0]));
+            assertEquals(0, discarded.exitCode(), discarded::toString);
+            assertEquals(0, discarded.out().length, "nothing written");
+            assertTrue(discarded.err().contains(String.format("millrace nexmark: %s: %d rows, checksum %08x", query,
+                lines, crc.getValue())), query + ": " + discarded.err());
+        }
+    }
+
+    @Test
+    void shouldRunEveryQueryInTurnAndPrintATable()
+    {
+        final Cli.Run all = Cli.run("nexmark", "--query", "all", "--events", "20k", "--rate", "2000");
+        assertEquals(0, all.exitCode(), all::toString);
+        final String[] lines = all.outText().split("\n");
+        assertTrue(lines[0].matches("query +events +rows +seconds +events/s +checksum"), lines[0]);
+        assertEquals(NexmarkQuery.values().length + 1, lines.length, all.outText());
+        final Pattern row = Pattern.compile("(q\\d+) +20000 +(\\d+) +[\\d.]+ +\\d+ +([0-9a-f]{8})");
+        for (int i = 0; i < NexmarkQuery.values().length; i++)
+        {
+            final NexmarkQuery query = NexmarkQuery.values()[i];
+            final Matcher matcher = row.matcher(lines[i + 1]);
+            assertTrue(matcher.matches(), lines[i + 1]);
+            assertEquals(query.label(), matcher.group(1));
+            // The same rows and checksum as the query run on its own.
+            final Cli.Run alone = Cli.run("nexmark", "--query", query.label(), "--events", "20k", "--rate", "2000",
+                "--discard");
+            assertTrue(alone.err().contains(query.label() + ": " + matcher.group(2) + " rows, checksum " +
+                matcher.group(3)), lines[i + 1] + " vs " + alone.err());
+        }
+    }
+}
