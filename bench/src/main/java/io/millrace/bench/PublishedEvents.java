@@ -7,24 +7,70 @@ import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
+import io.millrace.source.NexmarkGenerator;
+
+import java.util.function.Consumer;
 
 /**
- * Drives a query over the generator's events (its defaults) through a {@link Publisher}, in
- * {@link io.millrace.ThreadingMode#INVOKER}: {@link #batch()} offers {@value #BATCH} events and runs one duty cycle.
- * What the per-record benchmarks of whole queries share; the benchmark builds the query on {@link #publisher()}.
+ * Drives a query over generated events through a {@link Publisher}, in {@link io.millrace.ThreadingMode#INVOKER}:
+ * {@link #batch()} offers {@value #BATCH} events and runs one duty cycle. What the per-record benchmarks of whole
+ * queries share; the benchmark builds the query on {@link #publisher()}. The events are the event generator's (its
+ * defaults) or the NEXMark generator's ({@link #nexmark()}), each written into the ring's slot as it is offered.
  */
 final class PublishedEvents
 {
     /** Events offered per {@link #batch()}. */
     static final int BATCH = 256;
 
-    private static final RowTranslator<PublishedEvents> NEXT_EVENT = (row, events) -> events.writeNext(row);
-
-    private final Schema schema = CsvSource.eventSchema();
-    private final EventGenerator generator = EventGenerator.withDefaults();
-    private final EventRows rows = new EventRows(schema);
-    private final Publisher publisher = new Publisher(schema);
+    private static final RowTranslator<PublishedEvents> NEXT_EVENT = (row, events) -> events.next.accept(row);
+    private final Schema schema;
+    private final Consumer<RowWriter> next;
+    private final Publisher publisher;
     private StreamingQuery query;
+
+    /**
+     * Events of the event generator with its defaults, rows {@code (event_time, key)}.
+     */
+    PublishedEvents()
+    {
+        this(CsvSource.eventSchema(), windowedCountEvents());
+    }
+
+    private PublishedEvents(final Schema schema, final Consumer<RowWriter> next)
+    {
+        this.schema = schema;
+        this.next = next;
+        this.publisher = new Publisher(schema);
+    }
+
+    /**
+     * @return a driver of the NEXMark generator's events (its defaults), rows of {@link NexmarkGenerator#EVENT}.
+     */
+    static PublishedEvents nexmark()
+    {
+        final NexmarkGenerator generator = NexmarkGenerator.withDefaults();
+        return new PublishedEvents(NexmarkGenerator.EVENT, new Consumer<>()
+        {
+            private long index;
+
+            @Override
+            public void accept(final RowWriter row)
+            {
+                generator.write(index++, row);
+            }
+        });
+    }
+
+    private static Consumer<RowWriter> windowedCountEvents()
+    {
+        final EventGenerator generator = EventGenerator.withDefaults();
+        final EventRows rows = new EventRows(CsvSource.eventSchema());
+        return row ->
+        {
+            generator.next();
+            rows.write(generator, row);
+        };
+    }
 
     /**
      * @return the events' schema.
@@ -73,11 +119,5 @@ final class PublishedEvents
     void stop()
     {
         query.stop();
-    }
-
-    private void writeNext(final RowWriter row)
-    {
-        generator.next();
-        rows.write(generator, row);
     }
 }

@@ -1,5 +1,6 @@
 package io.millrace.cli;
 
+import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
@@ -9,7 +10,7 @@ import io.millrace.examples.nexmark.NexmarkQuery;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
-import io.millrace.sink.ChecksumSink;
+import io.millrace.sink.Crc32cSink;
 import io.millrace.sink.CsvSink;
 import io.millrace.sink.DeadLetterHandler;
 import io.millrace.sink.PartFileSink;
@@ -128,7 +129,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         {
             throw bad("--discard and --output exclude each other");
         }
-        final ChecksumSink checksum = new ChecksumSink();
+        final Crc32cSink checksum = new Crc32cSink();
         final Sink sink = discard ? checksum : null == output ? new CsvSink(parent.out(), false) :
             new PartFileSink(output);
         try (DeadLetterFile deadLetters = null == deadLetter ? null : new DeadLetterFile(deadLetter, null != checkpoint))
@@ -162,7 +163,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
             "checksum");
         for (final NexmarkQuery each : NexmarkQuery.values())
         {
-            final ChecksumSink checksum = new ChecksumSink();
+            final Crc32cSink checksum = new Crc32cSink();
             final StreamingQuery running = build(each, checksum, RecordOptions.deadLetterHandler(null, parent.err()))
                 .start();
             final long began = System.nanoTime();
@@ -210,7 +211,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         final StreamWriter writer;
         try
         {
-            writer = nexmarkQuery.plan(Nexmark.events(source, watermark)).writeStream();
+            writer = nexmarkQuery.plan(Nexmark.events(Millrace.readStream(source), watermark)).writeStream();
         }
         catch (final IllegalArgumentException ex)
         {

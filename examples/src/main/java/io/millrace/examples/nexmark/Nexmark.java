@@ -1,12 +1,10 @@
 package io.millrace.examples.nexmark;
 
-import io.millrace.Millrace;
 import io.millrace.Stream;
 import io.millrace.function.RowPredicate;
 import io.millrace.row.IntColumn;
 import io.millrace.row.RowView;
 import io.millrace.source.NexmarkGenerator;
-import io.millrace.source.Source;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,13 +29,14 @@ public final class Nexmark
     }
 
     /**
-     * @param source    of NEXMark events, rows of {@link NexmarkGenerator#EVENT}.
+     * @param input     stream of NEXMark events, rows of {@link NexmarkGenerator#EVENT}: e.g.
+     *                  {@code Millrace.readStream(new NexmarkSource(generator, count))}.
      * @param watermark how far the watermark trails the largest {@code date_time} seen.
      * @return every event, with the watermark.
      */
-    public static Stream events(final Source source, final Duration watermark)
+    public static Stream events(final Stream input, final Duration watermark)
     {
-        return Millrace.readStream(source).withWatermark(TIME, watermark);
+        return input.withWatermark(TIME, watermark);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * delivered, so a run that recovers from a checkpoint folds the replayed rows in again: compare checksums of runs
  * without crashes. Rows arrive on the operator thread; read the figures after the query has ended.
  */
-public final class ChecksumSink implements Sink
+public final class Crc32cSink implements Sink
 {
     private final CRC32C crc = new CRC32C();
     private CsvRowFormatter formatter;
