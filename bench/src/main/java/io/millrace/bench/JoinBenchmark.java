@@ -2,10 +2,7 @@ package io.millrace.bench;
 
 import io.millrace.Join;
 import io.millrace.Millrace;
-import io.millrace.OutputMode;
 import io.millrace.Stream;
-import io.millrace.ThreadingMode;
-import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.row.LongColumn;
 import io.millrace.row.Schema;
@@ -28,7 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A join per record, as a query in {@link ThreadingMode#INVOKER} like {@code WindowedCountBenchmark.query}: the
+ * A join per record, as a query in {@link io.millrace.ThreadingMode#INVOKER} like {@code WindowedCountBenchmark.query}: the
  * generator's events (10,000 keys, 1,000,000 events per event-time second) split by the parity of their time, even
  * times on the left, odd on the right, each side with a 100 ms watermark, joined on the key, and the joined rows
  * counted by the sink. {@link #join}: {@code interval-5ms} (left time within 5 ms either side of the right's: about
@@ -84,14 +81,7 @@ public class JoinBenchmark
             default -> throw new IllegalArgumentException("unknown join: " + join);
         };
         sink = new CountingSink(CsvSource.EVENT_TIME_COLUMN);
-        events.start(even.join(odd, condition)
-            .writeStream()
-            .queryName("join-benchmark")
-            .outputMode(OutputMode.APPEND)
-            .trigger(Trigger.continuous(Duration.ofSeconds(1)))
-            .threadingMode(ThreadingMode.INVOKER)
-            .sink(sink)
-            .start(), PREWARM_EVENTS);
+        events.start(even.join(odd, condition), "join-benchmark", sink, PREWARM_EVENTS);
     }
 
     /**

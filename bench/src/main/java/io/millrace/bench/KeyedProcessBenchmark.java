@@ -1,9 +1,6 @@
 package io.millrace.bench;
 
 import io.millrace.Millrace;
-import io.millrace.OutputMode;
-import io.millrace.ThreadingMode;
-import io.millrace.Trigger;
 import io.millrace.function.KeyedProcessFunction;
 import io.millrace.function.ProcessContext;
 import io.millrace.row.LongColumn;
@@ -28,7 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A keyed process function per record, as a query in {@link ThreadingMode#INVOKER} like
+ * A keyed process function per record, as a query in {@link io.millrace.ThreadingMode#INVOKER} like
  * {@code WindowedCountBenchmark.query}: the generator's events (10,000 keys, 1,000,000 events per event-time second,
  * watermark 2 s) keyed by their key; {@link IdleCount} adds each row to its key's 16-byte state and sets a timer
  * 10 ms after it (a timer per row), and the timer of a key's latest row writes the key's count and clears it. So
@@ -112,18 +109,11 @@ public class KeyedProcessBenchmark
     @Setup
     public void setUp()
     {
-        final Schema input = events.schema();
         sink = new CountingSink("count");
         events.start(Millrace.readStream(events.publisher())
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(2))
-            .keyBy(CsvSource.KEY_COLUMN).process(OUTPUT, IdleCount::new)
-            .writeStream()
-            .queryName("keyed-process-benchmark")
-            .outputMode(OutputMode.APPEND)
-            .trigger(Trigger.continuous(Duration.ofSeconds(1)))
-            .threadingMode(ThreadingMode.INVOKER)
-            .sink(sink)
-            .start(), PREWARM_EVENTS);
+            .keyBy(CsvSource.KEY_COLUMN).process(OUTPUT, IdleCount::new), "keyed-process-benchmark", sink,
+            PREWARM_EVENTS);
     }
 
     /**

@@ -1,9 +1,6 @@
 package io.millrace.bench;
 
 import io.millrace.Millrace;
-import io.millrace.OutputMode;
-import io.millrace.ThreadingMode;
-import io.millrace.Trigger;
 import io.millrace.examples.nexmark.Nexmark;
 import io.millrace.examples.nexmark.NexmarkQuery;
 import io.millrace.sink.Crc32cSink;
@@ -25,7 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A NEXMark query per event, as a query in {@link ThreadingMode#INVOKER}: the NEXMark generator's events (its
+ * A NEXMark query per event, as a query in {@link io.millrace.ThreadingMode#INVOKER}: the NEXMark generator's events (its
  * defaults: seed 42, 1,000,000 events per event-time second), written into the ring as they are offered, through the
  * query with a 4 s watermark into a {@link Crc32cSink} (a blackhole that checksums), one thread. The time per event
  * includes generating it: {@code NexmarkGeneratorBenchmark} measures that alone. Setup runs
@@ -61,14 +58,8 @@ public class NexmarkBenchmark
     public void setUp()
     {
         final NexmarkQuery nexmark = NexmarkQuery.named(query);
-        events.start(nexmark.plan(Nexmark.events(Millrace.readStream(events.publisher()), Duration.ofSeconds(4)))
-            .writeStream()
-            .queryName("nexmark-benchmark-" + nexmark.label())
-            .outputMode(OutputMode.APPEND)
-            .trigger(Trigger.continuous(Duration.ofSeconds(1)))
-            .threadingMode(ThreadingMode.INVOKER)
-            .sink(sink)
-            .start(), PREWARM_EVENTS);
+        events.start(nexmark.plan(Nexmark.events(Millrace.readStream(events.publisher()), Duration.ofSeconds(4))),
+            "nexmark-benchmark-" + nexmark.label(), sink, PREWARM_EVENTS);
     }
 
     /**

@@ -1,14 +1,20 @@
 package io.millrace.bench;
 
+import io.millrace.OutputMode;
 import io.millrace.Publisher;
+import io.millrace.Stream;
 import io.millrace.StreamingQuery;
+import io.millrace.ThreadingMode;
+import io.millrace.Trigger;
 import io.millrace.function.RowTranslator;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
+import io.millrace.sink.Sink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.NexmarkGenerator;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -89,12 +95,23 @@ final class PublishedEvents
     }
 
     /**
-     * @param started the query, reading {@link #publisher()}, in invoker mode.
-     * @param events  to run through it before measuring.
+     * Starts the query of {@code output} (built on {@link #publisher()}) in invoker mode, append mode with epochs of
+     * a second, and runs {@code events} events through it before measuring.
+     *
+     * @param output the query's output stream.
+     * @param name   of the query.
+     * @param sink   of its rows.
+     * @param events to run through it before measuring.
      */
-    void start(final StreamingQuery started, final int events)
+    void start(final Stream output, final String name, final Sink sink, final int events)
     {
-        query = started;
+        query = output.writeStream()
+            .queryName(name)
+            .outputMode(OutputMode.APPEND)
+            .trigger(Trigger.continuous(Duration.ofSeconds(1)))
+            .threadingMode(ThreadingMode.INVOKER)
+            .sink(sink)
+            .start();
         for (int i = 0; i < events / BATCH; i++)
         {
             batch();

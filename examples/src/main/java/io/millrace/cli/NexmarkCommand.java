@@ -7,13 +7,10 @@ import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.examples.nexmark.Nexmark;
 import io.millrace.examples.nexmark.NexmarkQuery;
-import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.sink.Crc32cSink;
-import io.millrace.sink.CsvSink;
 import io.millrace.sink.DeadLetterHandler;
-import io.millrace.sink.PartFileSink;
 import io.millrace.sink.Sink;
 import io.millrace.source.NexmarkGenerator;
 import io.millrace.source.NexmarkSource;
@@ -80,20 +77,8 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         description = "Cut an epoch this often. Default: 1s." + Durations.HELP)
     private Duration epochInterval;
 
-    @Option(names = "--output", paramLabel = "DIR",
-        description = "Write rows to DIR/part-<epoch>.csv, each made visible atomically when its epoch commits, " +
-            "instead of to stdout.")
-    private Path output;
-
-    @Option(names = "--checkpoint", paramLabel = "DIR",
-        description = "Checkpoint directory: journal and snapshots (needs --output). A run restarted with the same " +
-            "arguments and checkpoint after a crash resumes where the last committed epoch ended.")
-    private Path checkpoint;
-
-    @Option(names = "--journal-input",
-        description = "Journal every generated event before processing it (needs --checkpoint); without it a " +
-            "recovery regenerates the events after the committed cut.")
-    private boolean journalInput;
+    @CommandLine.Mixin
+    private DurableOutputOptions durable;
 
     @Option(names = "--discard",
         description = "Count the rows and checksum them (CRC-32C of their CSV lines) instead of writing them.")
@@ -116,30 +101,19 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         {
             return runAll();
         }
-        if (journalInput && null == checkpoint)
-        {
-            throw bad("--journal-input needs --checkpoint");
-        }
-        if (null != checkpoint && null == output)
-        {
-            throw bad("--checkpoint needs --output DIR: rows written to standard output cannot be taken back after " +
-                "a crash, so a resumed run would repeat some of them");
-        }
-        if (discard && null != output)
+        durable.check(spec);
+        if (discard && durable.toFiles())
         {
             throw bad("--discard and --output exclude each other");
         }
         final Crc32cSink checksum = new Crc32cSink();
-        final Sink sink = discard ? checksum : null == output ? new CsvSink(parent.out(), false) :
-            new PartFileSink(output);
-        try (DeadLetterFile deadLetters = null == deadLetter ? null : new DeadLetterFile(deadLetter, null != checkpoint))
+        final Sink sink = discard ? checksum : durable.sink(parent.out());
+        try (DeadLetterFile deadLetters = null == deadLetter ? null : new DeadLetterFile(deadLetter,
+            durable.checkpointed()))
         {
             final StreamWriter writer = writer(sink, RecordOptions.deadLetterHandler(deadLetters, parent.err()));
-            if (null != checkpoint)
-            {
-                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()));
-            }
-            final int exit = QueryRun.execute(NAME, writer, null != checkpoint, parent.err());
+            durable.applyCheckpoint(writer, parent.err());
+            final int exit = QueryRun.execute(NAME, writer, durable.checkpointed(), parent.err());
             if (discard && exit == MillraceCommand.EXIT_OK)
             {
                 parent.err().printf("millrace nexmark: %s: %d rows, checksum %08x%n", query().label(), checksum.rows(),
@@ -154,7 +128,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
      */
     private int runAll() throws InterruptedException
     {
-        if (null != output || null != checkpoint || journalInput || discard)
+        if (durable.toFiles() || durable.checkpointed() || durable.journalInput() || discard)
         {
             throw bad("--query all runs into a checksumming sink: it takes no --output, --checkpoint, " +
                 "--journal-input or --discard");
@@ -184,7 +158,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     @Override
     public StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
-        return build(query(), sink, deadLetters).journalInput(journalInput).queryIdentity(identity());
+        return build(query(), sink, deadLetters).journalInput(durable.journalInput()).queryIdentity(identity());
     }
 
     @Override
@@ -262,15 +236,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         final List<String> args = new ArrayList<>(List.of(NAME, "--query", query().label(), "--events", "" + events,
             "--seed", "" + seed, "--rate", "" + rate, "--start", "" + start,
             "--watermark", watermark.toMillis() + "ms"));
-        if (journalInput)
-        {
-            args.add("--journal-input");
-        }
-        if (null != output)
-        {
-            // Where the rows go is part of the exactly-once contract: the rest of a run must land beside its start.
-            args.addAll(List.of("--output", output.toAbsolutePath().normalize().toString()));
-        }
+        durable.addIdentity(args);
         return String.join("\n", args);
     }
 

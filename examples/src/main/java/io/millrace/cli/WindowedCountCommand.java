@@ -6,10 +6,7 @@ import io.millrace.StreamWriter;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
-import io.millrace.journal.ChronicleJournal;
 import io.millrace.row.Schema;
-import io.millrace.sink.CsvSink;
-import io.millrace.sink.PartFileSink;
 import io.millrace.sink.Sink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.GeneratorSource;
@@ -75,21 +72,8 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             Durations.HELP)
     private Duration epochInterval;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR",
-        description = "Checkpoint directory: journal and snapshots (needs --output). A run restarted with the same " +
-            "arguments and checkpoint after a crash resumes where the last committed epoch ended; run again after " +
-            "it finished, it changes nothing.")
-    private Path checkpoint;
-
-    @Option(names = "--output", paramLabel = "DIR",
-        description = "Write rows to DIR/part-<epoch>.csv, each made visible atomically when its epoch commits, " +
-            "instead of to stdout.")
-    private Path output;
-
-    @Option(names = "--journal-input",
-        description = "Journal every input record before processing it (needs --checkpoint); standard input is " +
-            "always journaled when there is a checkpoint.")
-    private boolean journalInput;
+    @CommandLine.Mixin
+    private DurableOutputOptions durable;
 
     @Option(names = "--late-output", paramLabel = "PATH",
         description = "File for late records (all of their windows closed), as their original lines.")
@@ -136,30 +120,19 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     @Override
     public Integer call() throws Exception
     {
-        if (journalInput && null == checkpoint)
-        {
-            throw bad("--journal-input needs --checkpoint");
-        }
-        if (null != checkpoint && null == output)
-        {
-            throw bad("--checkpoint needs --output DIR: rows written to standard output cannot be taken back after " +
-                "a crash, so a resumed run would repeat some of them");
-        }
-        final boolean resuming = null != checkpoint;
+        durable.check(spec);
+        final boolean resuming = durable.checkpointed();
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
         {
             final StreamWriter writer = writer(
-                null == output ? new CsvSink(parent.out(), false) : new PartFileSink(output),
+                durable.sink(parent.out()),
                 RecordOptions.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
                 writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN, resuming));
             }
-            if (null != checkpoint)
-            {
-                writer.checkpoint(new ChronicleJournal(checkpoint, parent.err()));
-            }
-            return QueryRun.execute("windowed-count", writer, null != checkpoint, parent.err());
+            durable.applyCheckpoint(writer, parent.err());
+            return QueryRun.execute("windowed-count", writer, durable.checkpointed(), parent.err());
         }
     }
 
@@ -194,7 +167,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             .trigger(trigger(mode))
             .sink(sink)
             .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
-            .journalInput(journalInput)
+            .journalInput(durable.journalInput())
             .queryIdentity(identity());
     }
 
@@ -275,15 +248,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             // Late output makes input rows carry their original line, so it changes what the journal holds.
             args.addAll(List.of("--late-output", lateOutput.toAbsolutePath().normalize().toString()));
         }
-        if (journalInput)
-        {
-            args.add("--journal-input");
-        }
-        if (null != output)
-        {
-            // Where the rows go is part of the exactly-once contract: the rest of a run must land beside its start.
-            args.addAll(List.of("--output", output.toAbsolutePath().normalize().toString()));
-        }
+        durable.addIdentity(args);
         return String.join("\n", args);
     }
 
