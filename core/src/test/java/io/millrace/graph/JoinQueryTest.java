@@ -2,6 +2,7 @@ package io.millrace.graph;
 
 import io.millrace.Join;
 import io.millrace.Millrace;
+import io.millrace.OutputMode;
 import io.millrace.Publisher;
 import io.millrace.Stream;
 import io.millrace.StreamingQuery;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,6 +108,59 @@ class JoinQueryTest
             late += model.late;
         }
         assertTrue(pairs > 1000 && late > 100, "the streams exercise the join: pairs " + pairs + ", late " + late);
+    }
+
+    @ParameterizedTest(name = "left outer: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldPassAWatermarkOnTheLeftTimeThatNoRowOfAnIntervalJoinIsLateFor(final boolean outer)
+    {
+        long windows = 0;
+        long closedEarly = 0;
+        for (int run = 0; run < RUNS; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(3000 + run);
+            final List<Event> events = events(random);
+            final long leftDelay = random.nextLong(20);
+            final long rightDelay = random.nextLong(20);
+            final long before = random.nextLong(15);
+            final long after = random.nextLong(15);
+            final long size = 1 + random.nextLong(20);
+            final String context = "run " + run + ", delays " + leftDelay + "/" + rightDelay + ", bound -" + before +
+                "/+" + after + ", tumbling " + size + " ms";
+
+            final Publisher publisher = new Publisher(EVENTS);
+            final Stream[] streams = branches(publisher, leftDelay, rightDelay);
+            final Join bound = Join.on("key", "key").between("t", "t", Duration.ofMillis(before),
+                Duration.ofMillis(after));
+            final CollectingSink counts = new CollectingSink();
+            final StreamingQuery query = streams[0].join(streams[1], outer ? bound.leftOuter() : bound)
+                .groupBy(Window.window("t", Duration.ofMillis(size)), "key").count()
+                .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofNanos(1)))
+                .sink(counts).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+
+            // Every joined row counts: the join's output watermark never makes one of its own rows late.
+            final PairModel model = new PairModel(events, leftDelay, rightDelay, before, after, true);
+            final Map<List<Object>, Long> expected = new TreeMap<>(Comparator.comparing(Object::toString));
+            for (final List<Object> row : outer ? model.withLoneLeftRows() : model.pairs)
+            {
+                final long start = Math.floorDiv((Long)row.get(1), size) * size;
+                expected.merge(List.of(start, start + size, row.get(2)), 1L, Long::sum);
+            }
+            final Map<List<Object>, Long> actual = new TreeMap<>(Comparator.comparing(Object::toString));
+            for (final List<Object> row : counts.values())
+            {
+                assertEquals(null, actual.put(row.subList(0, 3), (Long)row.get(3)), context + ": one row per window");
+            }
+            assertEquals(expected, actual, context);
+            assertEquals(model.late, query.progress().lateRecords(), context + ": only the join's late rows");
+            assertEquals(0, query.progress().droppedContributions(), context + ": no contribution dropped");
+            final long lastEpoch = counts.rows().isEmpty() ? 0 : counts.rows().get(counts.rows().size() - 1).epoch();
+            closedEarly += counts.rows().stream().filter(row -> row.epoch() < lastEpoch).count();
+            windows += actual.size();
+        }
+        assertTrue(windows > 500, "windows counted: " + windows);
+        assertTrue(closedEarly > 100, "windows closed by the join's watermark before the end: " + closedEarly);
     }
 
     @Test

@@ -15,7 +15,13 @@ import io.millrace.row.RowView;
  * right row once the watermark passes its time plus {@code before}, nor a right row a later left one once it passes
  * its time plus {@code after}; then it is dropped. Without a bound every row is kept for as long as the query runs.
  * A left outer join also writes each left row that met no right row, alone (right columns zero, {@code matched}
- * false), when the watermark drops it. The output carries no watermark.
+ * false), when the watermark drops it.
+ * <p>
+ * A bounded join's output carries a watermark on the left time column, {@code W - before}: a pair is written when its
+ * second row arrives, and that row is not late, so its left time is at least {@code W} (the left row came second) or
+ * at least the right row's time minus {@code before}, itself at least {@code W}. A left row written alone left state
+ * after the previous output watermark and is written before the next. Without a bound the output carries none: a
+ * pair may hold a row of any age.
  */
 public final class IntervalJoinOperator extends JoinOperator
 {
@@ -25,6 +31,7 @@ public final class IntervalJoinOperator extends JoinOperator
     private final long after;
     private final TimerHeap[] expiries = {new TimerHeap(1024), new TimerHeap(1024)};
     private final RowView partner = new RowView();
+    private long outputWatermark = Long.MIN_VALUE;
 
     /**
      * @param spec     the join.
@@ -101,6 +108,15 @@ public final class IntervalJoinOperator extends JoinOperator
             }
         }
         publishStateSize();
+        if (bounded)
+        {
+            final long output = saturatingAdd(advanced, -before);
+            if (output > outputWatermark)
+            {
+                outputWatermark = output;
+                next.onWatermark(output);
+            }
+        }
     }
 
     private boolean within(final long leftTime, final long rightTime)

@@ -413,7 +413,8 @@ public sealed interface LogicalNode
         @Override
         public String watermarkColumn()
         {
-            return spec.windowed() ? WindowOperators.WINDOW_START : null;
+            // An interval join's rows carry the watermark on the left time (see IntervalJoinOperator).
+            return spec.windowed() ? WindowOperators.WINDOW_START : spec.bounded() ? spec.leftTime() : null;
         }
 
         @Override
