@@ -347,9 +347,11 @@ public final class StreamWriter
 
     /**
      * Writes the rows held in operator state as of a snapshot to {@code stateSink}, without starting the query: for
-     * inspecting a checkpoint. Each aggregation writes its rows (every window or group with its aggregates, as it
-     * would write them in complete mode) to the sink in turn, opened again with that aggregation's schema. The
-     * snapshot must come from this query (see the journal module's {@code Replay}).
+     * inspecting a checkpoint. Each stateful operation writes its rows to the sink in turn, opened again with that
+     * operation's schema: an aggregation every window or group with its aggregates, as it would write them in
+     * complete mode; a keyed process function a row per key, its key columns then {@code value_state} (the value
+     * state in hexadecimal), {@code list_entries} and {@code timers_pending}. The snapshot must come from this query
+     * (see the journal module's {@code Replay}).
      *
      * @param snapshot  operator state of an epoch.
      * @param stateSink receiving the rows, as epoch 1.
@@ -361,13 +363,14 @@ public final class StreamWriter
     }
 
     /**
-     * Writes the rows held in operator state as of a snapshot, each aggregation's to a sink of its own, without
-     * starting the query: for inspecting a checkpoint. The snapshot must come from this query.
+     * Writes the rows held in operator state as of a snapshot, each stateful operation's (aggregations and keyed
+     * process functions, as {@link #writeState(DirectBuffer, Sink)} says) to a sink of its own, without starting the
+     * query: for inspecting a checkpoint. The snapshot must come from this query.
      *
      * @param snapshot   operator state of an epoch.
-     * @param stateSinks gives the sink of an aggregation from its operation, as plans print it (e.g.
-     *                   {@code groupBy[auction].agg[count() as count]}); each is opened with the aggregation's
-     *                   schema, receives its rows as epoch 1 and is closed.
+     * @param stateSinks gives the sink of an operation from its name, as plans print it (e.g.
+     *                   {@code groupBy[auction].agg[count() as count]}); each is opened with the rows' schema,
+     *                   receives its rows as epoch 1 and is closed.
      */
     public void writeState(final DirectBuffer snapshot, final Function<String, Sink> stateSinks)
     {

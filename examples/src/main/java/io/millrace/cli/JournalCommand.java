@@ -18,11 +18,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -320,7 +323,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "state", mixinStandardHelpOptions = true,
-        description = "The operator state at the end of an epoch as CSV: every window (or group) with its aggregates, as the query's rows.")
+        description = "The operator state at the end of an epoch as CSV: every window (or group) with its aggregates, as the query's rows; for a process function a row per key (key columns, value_state in hex, list_entries, timers_pending). With several stateful operations each one's rows follow a line '# <operation>'.")
     static final class State extends JournalSubcommand
     {
         @Option(names = "--epoch", required = true, paramLabel = "N", description = "Recorded epoch.")
@@ -333,7 +336,19 @@ final class JournalCommand implements Runnable
             final RecordedQuery query = recordedQuery();
             final DirectBuffer snapshot = new Replay(directory)
                 .stateAt(query.writer((row, e, s) -> { }, DISCARD), epoch);
-            query.writer((row, e, s) -> { }, DISCARD).writeState(snapshot, new CsvSink(out(), false));
+            // Each stateful operation's rows apart; named when there are several.
+            final Map<String, ByteArrayOutputStream> rows = new LinkedHashMap<>();
+            query.writer((row, e, s) -> { }, DISCARD).writeState(snapshot, operation ->
+                new CsvSink(rows.computeIfAbsent(operation, o -> new ByteArrayOutputStream()), false));
+            for (final Map.Entry<String, ByteArrayOutputStream> operation : rows.entrySet())
+            {
+                if (rows.size() > 1)
+                {
+                    out().println("# " + operation.getKey());
+                }
+                operation.getValue().writeTo(out());
+            }
+            out().flush();
             return MillraceCommand.EXIT_OK;
         }
     }

@@ -3,7 +3,9 @@ package io.millrace.cli;
 import io.millrace.examples.nexmark.NexmarkQuery;
 import io.millrace.testing.Cli;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +69,29 @@ class NexmarkCommandTest
             assertEquals(0, discarded.out().length, "nothing written");
             assertTrue(discarded.err().contains(String.format("millrace nexmark: %s: %d rows, checksum %08x", query,
                 lines, crc.getValue())), query + ": " + discarded.err());
+        }
+    }
+
+    @Test
+    void shouldPrintEachStatefulOperationsStateUnderItsName(@TempDir final Path dir)
+    {
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Cli.Run run = Cli.run("nexmark", "--query", "q5", "--events", "40k", "--rate", "1000", "--output",
+            dir.resolve("out").toString(), "--checkpoint", checkpoint.toString(), "--epoch-interval", "20ms",
+            "--throttle", "200000");
+        assertEquals(0, run.exitCode(), run::toString);
+        final Cli.Run state = Cli.run("journal", "state", "--checkpoint", checkpoint.toString(), "--epoch", "3");
+        assertEquals(0, state.exitCode(), state::toString);
+        final List<String> lines = state.outText().lines().toList();
+        final String count = "# groupBy(window(date_time, 10000ms, 2000ms), auction).agg[count() as count]";
+        final String process = "# keyBy[window_start].process(";
+        assertEquals(count, lines.get(0), state.outText());
+        final int second = lines.indexOf(lines.stream().filter(line -> line.startsWith(process)).findFirst()
+            .orElseThrow());
+        assertTrue(second > 1, "the count's windows come first: " + second);
+        for (final String line : lines.subList(1, second))
+        {
+            assertTrue(line.matches("\\d+,\\d+,\\d+,\\d+"), line);
         }
     }
 

@@ -13,6 +13,7 @@ import io.millrace.row.Column;
 import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.Arrays;
@@ -37,9 +38,14 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private static final int ENTRY_NEXT = 0;
     private static final int ENTRY = 8;
     private static final int NONE = -1;
+    private static final String VALUE_STATE = "value_state";
+    private static final String LIST_ENTRIES = "list_entries";
+    private static final String TIMERS_PENDING = "timers_pending";
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final KeyedProcessFunction function;
     private final String name;
+    private final Column[] keyColumns;
     private final KeyCodec keys;
     private final KeyedTable table;
     private final TimerHeap timers = new TimerHeap(1024);
@@ -74,6 +80,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         {
             columns[i] = input.column(keyNames.get(i));
         }
+        this.keyColumns = columns;
         this.keys = new KeyCodec(columns, columns);
         this.function = function;
         this.name = name;
@@ -360,6 +367,62 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void emit(final RowView row)
     {
         next.onRow(row);
+    }
+
+    /**
+     * @return the schema of the rows {@link #emitState()} writes: the key columns, then {@code value_state} (the
+     *         key's value state in hexadecimal), {@code list_entries} and {@code timers_pending}.
+     * @throws IllegalArgumentException when a key column has one of those names.
+     */
+    public Schema stateSchema()
+    {
+        final Schema.Builder builder = Schema.builder();
+        for (final Column column : keyColumns)
+        {
+            builder.like(column);
+        }
+        return builder.stringColumn(VALUE_STATE, Math.max(2, 2 * function.stateBytes())).intColumn(LIST_ENTRIES)
+            .intColumn(TIMERS_PENDING).build();
+    }
+
+    /**
+     * Writes a row of {@link #stateSchema()} per key held, in the table's order; for inspecting a snapshot.
+     */
+    @Override
+    public void emitState()
+    {
+        final Schema schema = stateSchema();
+        final Column[] outputs = new Column[keyColumns.length];
+        for (int i = 0; i < outputs.length; i++)
+        {
+            outputs[i] = schema.column(keyColumns[i].name());
+        }
+        final KeyCodec decoder = new KeyCodec(keyColumns, outputs);
+        final RowWriter out = new RowWriter(schema);
+        final StringColumn state = schema.stringColumn(VALUE_STATE);
+        final MutableDirectBuffer values = table.values();
+        for (int id = 0, limit = table.entryLimit(); id < limit; id++)
+        {
+            if (!table.isLive(id))
+            {
+                continue;
+            }
+            out.reset();
+            decoder.decode(table.keyBuffer(id), table.keyOffset(id), out);
+            final int at = table.valueOffset(id);
+            final int stateBytes = function.stateBytes();
+            final int begin = out.beginString(state, 2 * stateBytes);
+            for (int b = 0; b < stateBytes; b++)
+            {
+                final int value = values.getByte(at + HEADER + b) & 0xFF;
+                out.buffer().putByte(begin + 2 * b, (byte)HEX[value >>> 4]);
+                out.buffer().putByte(begin + 2 * b + 1, (byte)HEX[value & 0xF]);
+            }
+            out.endString(state, 2 * stateBytes);
+            out.putInt(schema.intColumn(LIST_ENTRIES), values.getInt(at + LIST_SIZE));
+            out.putInt(schema.intColumn(TIMERS_PENDING), values.getInt(at + PENDING));
+            next.onRow(out.view(written));
+        }
     }
 
     @Override

@@ -209,12 +209,14 @@ public final class Planner
     }
 
     /**
-     * Makes the operators of the query for reading a snapshot's state: each aggregation writes its rows to a sink of
-     * its own rather than downstream, so that no operator's state flows into another's.
+     * Makes the operators of the query for reading a snapshot's state: each aggregation and each keyed process
+     * function writes its rows to a sink of its own rather than downstream, so that no operator's state flows into
+     * another's. An aggregation's rows are its output rows; a process function's, a row per key
+     * ({@link KeyedProcessOperator#stateSchema()}).
      *
      * @param context of the operators.
-     * @param sinks   for the rows of each aggregation node, opened here with its schema.
-     * @return the operators, in snapshot order; their sinks in the order of the aggregations.
+     * @param sinks   for the rows of each such node, opened here with the rows' schema.
+     * @return the operators, in snapshot order; their sinks in the order of the nodes.
      */
     public PhysicalPlan planState(final OperatorContext context, final Function<LogicalNode, Sink> sinks)
     {
@@ -228,12 +230,15 @@ public final class Planner
         final List<SinkOperator> stateSinks = new ArrayList<>();
         for (final LogicalNode node : order)
         {
-            if (node instanceof LogicalNode.Aggregate)
+            final Operator operator = built.get(node);
+            final Schema stateSchema = node instanceof LogicalNode.Aggregate ? node.schema() :
+                operator instanceof KeyedProcessOperator process ? process.stateSchema() : null;
+            if (null != stateSchema)
             {
                 final Sink sink = sinks.apply(node);
-                sink.open(node.schema());
+                sink.open(stateSchema);
                 final SinkOperator stage = new SinkOperator(sink, null, 1);
-                built.get(node).then(stage);
+                operator.then(stage);
                 stateSinks.add(stage);
             }
         }
