@@ -173,7 +173,7 @@ class AllocationTest
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"interval join", "windowed join", "latest per key", "top 3 per key"})
+    @ValueSource(strings = {"interval join", "windowed join", "latest per key", "top 3 per key", "map state per key"})
     @Timeout(120)
     void shouldNotAllocatePerRecordInAJoinOrAProcessFunction(final String kind)
     {
@@ -192,6 +192,8 @@ class AllocationTest
             case "windowed join" -> even.join(odd, on.window(
                 Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(10)), CsvSource.EVENT_TIME_COLUMN));
             case "latest per key" -> even.keyBy(CsvSource.KEY_COLUMN).latest(CsvSource.EVENT_TIME_COLUMN);
+            case "map state per key" -> even.keyBy(CsvSource.KEY_COLUMN)
+                .process(Schema.builder().longColumn("size").build(), TimeTally::new);
             default -> even.keyBy(CsvSource.KEY_COLUMN).top(3, CsvSource.EVENT_TIME_COLUMN);
         };
         final CountingSink sink = new CountingSink();
@@ -204,6 +206,57 @@ class AllocationTest
 
         assertTrue(sink.count > 100_000, "rows written: " + sink.count);
         assertTrue(bytesPerRecord < MAX_BYTES_PER_RECORD, bytesPerRecord + " bytes allocated per record");
+    }
+
+    /**
+     * Tallies each row's time modulo 4 in its key's map state, dropping a tally at 3, and writes the map's size.
+     */
+    static final class TimeTally implements io.millrace.function.KeyedProcessFunction
+    {
+        private final org.agrona.concurrent.UnsafeBuffer mapKey = new org.agrona.concurrent.UnsafeBuffer(new byte[8]);
+        private LongColumn size;
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            size = output.longColumn("size");
+        }
+
+        @Override
+        public int stateBytes()
+        {
+            return 0;
+        }
+
+        @Override
+        public int mapKeyBytes()
+        {
+            return 8;
+        }
+
+        @Override
+        public int mapValueBytes()
+        {
+            return 8;
+        }
+
+        @Override
+        public void processRow(final io.millrace.row.RowView row, final io.millrace.function.ProcessContext context)
+        {
+            mapKey.putLong(0, TIME.get(row) & 3);
+            final int entry = context.mapPut(mapKey, 0);
+            final long tally = context.mapBuffer().getLong(context.mapValueOffset(entry)) + 1;
+            if (tally == 3)
+            {
+                context.mapRemove(entry);
+            }
+            else
+            {
+                context.mapBuffer().putLong(context.mapValueOffset(entry), tally);
+            }
+            context.row().putLong(size, context.mapSize());
+            context.emit();
+        }
     }
 
     @Test

@@ -8,14 +8,16 @@ import io.millrace.row.Schema;
  * {@code KeyedProcessFunction} and Spark's {@code transformWithState}: used as
  * {@code stream.keyBy("auction").process(outputSchema, MyFunction::new)}.
  * <p>
- * Each key has a value state of {@link #stateBytes()} bytes and, if {@link #listEntryBytes()} is above 0, a list of
- * entries of that many bytes in append order ({@link ProcessContext#listAppend()}). Both are kept off-heap by
- * Millrace (zeros and an empty list for a key not seen before or cleared), snapshotted with each epoch and restored
- * on recovery; the function itself holds no per-key state. {@link #processRow} receives each row with a
- * {@link ProcessContext} for the row's key: read and write its state, register event-time timers, emit rows. A timer fires once the watermark reaches its time
- * ({@code W >= time}), in time order (timers of one time in the order of their keys), each once however
- * often it was registered, through {@link #onTimer} with the context of the key that registered it; rows emitted
- * then reach downstream before the watermark that fired it. At the end of input every timer left fires.
+ * Each key has a value state of {@link #stateBytes()} bytes; if {@link #listEntryBytes()} is above 0, a list of
+ * entries of that many bytes in append order ({@link ProcessContext#listAppend()}); and if {@link #mapKeyBytes()} is
+ * above 0, a map from keys of that many bytes to values of {@link #mapValueBytes()} bytes
+ * ({@link ProcessContext#mapPut}), as Flink's {@code ListState} and {@code MapState}, with fixed widths. All are kept
+ * off-heap by Millrace (zeros, an empty list and an empty map for a key not seen before or cleared), snapshotted with
+ * each epoch and restored on recovery; the function itself holds no per-key state. {@link #processRow} receives
+ * each row with a {@link ProcessContext} for the row's key: read and write its state, register event-time timers,
+ * emit rows. A timer fires once the watermark reaches its time ({@code W >= time}), in time order (timers of one
+ * time in the order of their keys), each once however often it was registered, through {@link #onTimer} with the
+ * context of the key that registered it; rows emitted then reach downstream before the watermark that fired it. At the end of input every timer left fires.
  * <p>
  * The methods run on the operator thread and should allocate nothing. An exception from {@link #processRow} sends
  * the row to the dead letters (what it did to the state and the rows it emitted stay).
@@ -31,6 +33,24 @@ public interface KeyedProcessFunction
      * @return bytes of each entry of a key's list state, 0 (the default) for no list; asked after {@link #open}.
      */
     default int listEntryBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * @return bytes of the key of each entry of a key's map state, 0 (the default) for no map; asked after
+     *         {@link #open}.
+     */
+    default int mapKeyBytes()
+    {
+        return 0;
+    }
+
+    /**
+     * @return bytes of the value of each entry of a key's map state; asked after {@link #open} when
+     *         {@link #mapKeyBytes()} is above 0.
+     */
+    default int mapValueBytes()
     {
         return 0;
     }

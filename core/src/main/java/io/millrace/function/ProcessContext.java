@@ -2,6 +2,7 @@ package io.millrace.function;
 
 import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -22,7 +23,7 @@ public interface ProcessContext
     int stateOffset();
 
     /**
-     * Zeros the key's value state and empties its list; the key is forgotten once no timer of it is pending (its
+     * Zeros the key's value state and empties its list and map; the key is forgotten once no timer of it is pending (its
      * timers still fire).
      */
     void clearState();
@@ -67,6 +68,67 @@ public interface ProcessContext
      * Empties the key's list.
      */
     void clearList();
+
+    /**
+     * Finds an entry of the key's map state.
+     *
+     * @param mapKey buffer holding the entry's key, {@link KeyedProcessFunction#mapKeyBytes()} bytes.
+     * @param offset of those bytes.
+     * @return the entry's id, or -1 when the map has no entry of that key.
+     * @throws IllegalStateException when the function declares no map.
+     */
+    int mapGet(DirectBuffer mapKey, int offset);
+
+    /**
+     * Finds the entry of a key in the key's map state, adding it when there is none.
+     *
+     * @param mapKey buffer holding the entry's key, {@link KeyedProcessFunction#mapKeyBytes()} bytes.
+     * @param offset of those bytes.
+     * @return the entry's id: its value is {@link KeyedProcessFunction#mapValueBytes()} bytes at
+     *         {@link #mapValueOffset(int)} in {@link #mapBuffer()}, zeros when just added.
+     * @throws IllegalStateException when the function declares no map.
+     */
+    int mapPut(DirectBuffer mapKey, int offset);
+
+    /**
+     * Removes an entry of the key's map state.
+     *
+     * @param entry id of an entry of the key's map.
+     */
+    void mapRemove(int entry);
+
+    /**
+     * @return the id of the key's first map entry in the order they were added, -1 when its map is empty.
+     */
+    int mapFirst();
+
+    /**
+     * @param entry id of an entry of the key's map.
+     * @return the id of the entry added after it, -1 after the last.
+     */
+    int mapNext(int entry);
+
+    /**
+     * @return the buffer holding the map entries' keys and values; valid until the next {@link #mapPut}.
+     */
+    MutableDirectBuffer mapBuffer();
+
+    /**
+     * @param entry id of a map entry.
+     * @return where its key's bytes start in {@link #mapBuffer()}.
+     */
+    int mapKeyOffset(int entry);
+
+    /**
+     * @param entry id of a map entry.
+     * @return where its value's bytes start in {@link #mapBuffer()}.
+     */
+    int mapValueOffset(int entry);
+
+    /**
+     * @return entries in the key's map.
+     */
+    int mapSize();
 
     /**
      * @param time at which the watermark fires {@link KeyedProcessFunction#onTimer} for this key; a timer the

@@ -15,12 +15,14 @@ import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
 import io.millrace.testing.TestQueries;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -223,6 +225,253 @@ class KeyedProcessTest
             context.emit();
             context.clearState();
         }
+    }
+
+    /**
+     * Tallies each row's value modulo 10 in its key's map, removing a tally when it reaches 3, until the key has been
+     * idle for the gap; then writes the map's size, the sum of its tallies, its first key in insertion order (-1 when
+     * empty) and the tallies removed, and clears the key.
+     */
+    static final class Tally implements KeyedProcessFunction
+    {
+        private final UnsafeBuffer mapKey = new UnsafeBuffer(new byte[8]);
+        private LongColumn time;
+        private LongColumn value;
+        private LongColumn size;
+        private LongColumn sum;
+        private LongColumn first;
+        private LongColumn removed;
+
+        @Override
+        public int stateBytes()
+        {
+            return 16; // latest time, tallies removed
+        }
+
+        @Override
+        public int mapKeyBytes()
+        {
+            return 8;
+        }
+
+        @Override
+        public int mapValueBytes()
+        {
+            return 8;
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            time = input.longColumn("t");
+            value = input.longColumn("v");
+            size = output.longColumn("size");
+            sum = output.longColumn("sum");
+            first = output.longColumn("first");
+            removed = output.longColumn("removed");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            final long t = time.get(row);
+            final boolean fresh = context.mapSize() == 0 && state.getLong(at + 8) == 0 && state.getLong(at) == 0;
+            state.putLong(at, fresh ? t : Math.max(state.getLong(at), t));
+            mapKey.putLong(0, value.get(row) % 10);
+            final int existing = context.mapGet(mapKey, 0);
+            final int entry = context.mapPut(mapKey, 0);
+            assertEquals(existing < 0, context.mapBuffer().getLong(context.mapValueOffset(entry)) == 0, "new is zero");
+            assertEquals(value.get(row) % 10, context.mapBuffer().getLong(context.mapKeyOffset(entry)), "its key");
+            final long tally = context.mapBuffer().getLong(context.mapValueOffset(entry)) + 1;
+            if (tally == 3)
+            {
+                context.mapRemove(entry);
+                state.putLong(at + 8, state.getLong(at + 8) + 1);
+                assertEquals(-1, context.mapGet(mapKey, 0), "removed");
+            }
+            else
+            {
+                context.mapBuffer().putLong(context.mapValueOffset(entry), tally);
+            }
+            context.registerTimer(t + GAP);
+        }
+
+        @Override
+        public void onTimer(final long timer, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            if (timer != state.getLong(at) + GAP)
+            {
+                return;
+            }
+            long total = 0;
+            int seen = 0;
+            for (int entry = context.mapFirst(); entry >= 0; entry = context.mapNext(entry))
+            {
+                total += context.mapBuffer().getLong(context.mapValueOffset(entry));
+                seen++;
+            }
+            assertEquals(context.mapSize(), seen, "map size");
+            final int head = context.mapFirst();
+            context.row().putLong(size, seen).putLong(sum, total)
+                .putLong(first, head < 0 ? -1 : context.mapBuffer().getLong(context.mapKeyOffset(head)))
+                .putLong(removed, state.getLong(at + 8));
+            context.emit();
+            context.clearState();
+        }
+    }
+
+    @Test
+    void shouldKeepEachKeysMapInInsertionOrderUntilItIsCleared()
+    {
+        final Schema output = Schema.builder().longColumn("size").longColumn("sum").longColumn("first")
+            .longColumn("removed").build();
+        long removals = 0;
+        long written = 0;
+        for (int run = 0; run < 150; run++)
+        {
+            final SplittableRandom random = new SplittableRandom(7000 + run);
+            final List<long[]> events = events(random);
+            final long delay = random.nextLong(15);
+            final Publisher publisher = new Publisher(EVENTS);
+            final CollectingSink sink = new CollectingSink();
+            final StreamingQuery query = Millrace.readStream(publisher)
+                .withWatermark("t", Duration.ofMillis(delay))
+                .keyBy("key").process(output, Tally::new)
+                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
+                    Trigger.continuous(Duration.ofNanos(1)))
+                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+
+            // Idle's timers; what a fire writes comes from the key's map since its last clear.
+            final List<List<Object>> expected = new ArrayList<>();
+            final Map<Long, LinkedHashMap<Long, Long>> maps = new HashMap<>();
+            final Map<Long, long[]> held = new HashMap<>();
+            final TreeMap<Long, TreeSet<Long>> timers = new TreeMap<>();
+            Long max = null;
+            for (final long[] event : events)
+            {
+                final long watermark = null == max ? Long.MIN_VALUE : max - delay;
+                fireTally(timers, maps, held, watermark, expected);
+                final long[] state = held.computeIfAbsent(event[1], k -> new long[] {event[0], 0});
+                state[0] = Math.max(state[0], event[0]);
+                final LinkedHashMap<Long, Long> map = maps.computeIfAbsent(event[1], k -> new LinkedHashMap<>());
+                final long tally = map.getOrDefault(event[2] % 10, 0L) + 1;
+                if (tally == 3)
+                {
+                    map.remove(event[2] % 10);
+                    state[1]++;
+                    removals++;
+                }
+                else
+                {
+                    map.put(event[2] % 10, tally);
+                }
+                timers.computeIfAbsent(event[0] + GAP, t -> new TreeSet<>(Comparator.comparing(k -> "k" + k)))
+                    .add(event[1]);
+                fireTally(timers, maps, held, watermark, expected);
+                max = null == max ? event[0] : Math.max(max, event[0]);
+            }
+            fireTally(timers, maps, held, Long.MAX_VALUE, expected);
+            assertEquals(expected, sink.values(), "run " + run);
+            assertEquals(0, query.progress().stateRows(), "run " + run + ": keys and map entries forgotten");
+            written += expected.size();
+        }
+        assertTrue(written > 2000 && removals > 300, "rows written: " + written + ", removals " + removals);
+    }
+
+    private static void fireTally(
+        final TreeMap<Long, TreeSet<Long>> timers,
+        final Map<Long, LinkedHashMap<Long, Long>> maps,
+        final Map<Long, long[]> held,
+        final long watermark,
+        final List<List<Object>> out)
+    {
+        while (!timers.isEmpty() && timers.firstKey() <= watermark)
+        {
+            final Map.Entry<Long, TreeSet<Long>> due = timers.pollFirstEntry();
+            for (final long key : due.getValue())
+            {
+                final long[] state = held.get(key);
+                if (null != state && due.getKey() == state[0] + GAP)
+                {
+                    final LinkedHashMap<Long, Long> map = maps.remove(key);
+                    out.add(List.of((long)map.size(), map.values().stream().mapToLong(Long::longValue).sum(),
+                        map.isEmpty() ? -1L : map.keySet().iterator().next(), state[1]));
+                    held.remove(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sums a key's values; a row of value 1 arms it with timers at its time plus 10 and plus 20, and the first of them
+     * writes the sum and clears the key, the second finding nothing to do.
+     */
+    static final class ArmedSum implements KeyedProcessFunction
+    {
+        private LongColumn time;
+        private LongColumn value;
+        private LongColumn sum;
+
+        @Override
+        public int stateBytes()
+        {
+            return 16; // sum, time of the armed timer
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            time = input.longColumn("t");
+            value = input.longColumn("v");
+            sum = output.longColumn("sum");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final MutableDirectBuffer state = context.state();
+            final int at = context.stateOffset();
+            state.putLong(at, state.getLong(at) + value.get(row));
+            if (value.get(row) == 1)
+            {
+                state.putLong(at + 8, time.get(row) + 10);
+                context.registerTimer(time.get(row) + 10);
+                context.registerTimer(time.get(row) + 20);
+            }
+        }
+
+        @Override
+        public void onTimer(final long timer, final ProcessContext context)
+        {
+            if (timer == context.state().getLong(context.stateOffset() + 8))
+            {
+                context.row().putLong(sum, context.state().getLong(context.stateOffset()));
+                context.emit();
+                context.clearState();
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheStateARowWritesAfterAClearWhileAnOlderTimerIsPending()
+    {
+        // k1 is armed at 0 and cleared by its timer at 10 while its timer at 20 is pending; a row at 15 then writes
+        // 7 without a timer of its own, and must still be there when k1 is armed again at 40, after 20 has fired.
+        final List<long[]> events = List.of(new long[] {0, 1, 1}, new long[] {12, 2, 5}, new long[] {15, 1, 7},
+            new long[] {25, 2, 5}, new long[] {30, 2, 5}, new long[] {40, 1, 1});
+        final Publisher publisher = new Publisher(EVENTS);
+        final CollectingSink sink = new CollectingSink();
+        final StreamingQuery query = Millrace.readStream(publisher)
+            .withWatermark("t", Duration.ZERO)
+            .keyBy("key").process(Schema.builder().longColumn("sum").build(), ArmedSum::new)
+            .writeStream().trigger(TestQueries.ONE_EPOCH).sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+        TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+        assertEquals(List.of(List.of(1L), List.of(8L)), sink.values());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The state of a keyed process function as a checkpoint's epoch left it ({@code StreamWriter.writeState}, which
- * {@code journal state} prints): a row per key with its value state in hexadecimal, its list's size and its pending
- * timers, checked for several epochs of a real Chronicle checkpoint against the function's rule applied to the
+ * {@code journal state} prints): a row per key with its value state in hexadecimal, its list's and its map's sizes
+ * and its pending timers, checked for several epochs of a real Chronicle checkpoint against the function's rule applied to the
  * events before the epoch's cut.
  */
 class ProcessStateInspectionTest
@@ -52,10 +53,12 @@ class ProcessStateInspectionTest
 
     /**
      * Per key: the count and the sum of the times of its rows; a list entry for each row whose time is a multiple
-     * of 3; one timer, at the end of time, registered by the key's first row.
+     * of 3; a map entry for each distinct time modulo 7; one timer, at the end of time, registered by the key's first
+     * row.
      */
     static final class CountAndSum implements KeyedProcessFunction
     {
+        private final UnsafeBuffer mapKey = new UnsafeBuffer(new byte[8]);
         private LongColumn time;
 
         @Override
@@ -77,8 +80,24 @@ class ProcessStateInspectionTest
         }
 
         @Override
+        public int mapKeyBytes()
+        {
+            return 8;
+        }
+
+        @Override
+        public int mapValueBytes()
+        {
+            return 8;
+        }
+
+        @Override
         public void processRow(final RowView row, final ProcessContext context)
         {
+            mapKey.putLong(0, time.get(row) % 7);
+            final int tally = context.mapPut(mapKey, 0);
+            context.mapBuffer().putLong(context.mapValueOffset(tally),
+                context.mapBuffer().getLong(context.mapValueOffset(tally)) + 1);
             final MutableDirectBuffer state = context.state();
             final int at = context.stateOffset();
             final long count = state.getLong(at) + 1;
@@ -98,6 +117,7 @@ class ProcessStateInspectionTest
 
     @Test
     @Timeout(120)
+    @SuppressWarnings("unchecked")
     void shouldShowEachKeysStateAsTheEpochLeftIt() throws Exception
     {
         final Path checkpoint = dir.resolve("checkpoint");
@@ -118,10 +138,11 @@ class ProcessStateInspectionTest
             for (final Event event : events.subList(0, (int)cut.sourceOffset()))
             {
                 final List<Object> held = expected.computeIfAbsent(event.key, k -> new ArrayList<>(List.of(0L, 0L, 0,
-                    1)));
+                    new java.util.TreeSet<Long>(), 1)));
                 held.set(0, (Long)held.get(0) + 1);
                 held.set(1, (Long)held.get(1) + event.time);
                 held.set(2, (Integer)held.get(2) + (event.time % 3 == 0 ? 1 : 0));
+                ((java.util.Set<Long>)held.get(3)).add(event.time % 7);
             }
             final Map<String, List<Object>> actual = new TreeMap<>();
             for (final List<Object> row : state.values())
@@ -130,7 +151,7 @@ class ProcessStateInspectionTest
             }
             final Map<String, List<Object>> expectedRows = new TreeMap<>();
             expected.forEach((key, held) -> expectedRows.put(key, List.of(hex((Long)held.get(0), (Long)held.get(1)),
-                held.get(2), held.get(3))));
+                held.get(2), ((java.util.Set<?>)held.get(3)).size(), held.get(4))));
             assertEquals(expectedRows, actual, "state at the end of epoch " + cut.epoch());
         }
     }

@@ -14,18 +14,23 @@ import io.millrace.row.RowView;
 import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs a {@link KeyedProcessFunction}: each key has an entry in an off-heap table holding a header (timers pending,
- * whether the state was cleared, the head, tail and size of its list) and the function's value state; list entries
- * are records of a {@link Slab}, linked per key in append order; event-time timers are kept in a heap of
- * {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the watermark has
- * already reached, and at the end of input; the timers of one time fire together, each key once, in the order of
- * the keys' values (so the order depends on the data only, not on when keys were first seen or slots reused). A key whose state was cleared is forgotten once no timer of it is pending.
+ * whether the state was cleared, the head, tail and size of its list and of its map) and the function's value state;
+ * list entries are records of a {@link Slab}, linked per key in append order; map entries are entries of a second
+ * table keyed by the owner's id and the map key, linked per key in insertion order; event-time timers are kept in a
+ * heap of {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the
+ * watermark has already reached, and at the end of input; the timers of one time fire together, each key once, in
+ * the order of the keys' values (so the order depends on the data only, not on when keys were first seen or slots
+ * reused). A key whose state was cleared is forgotten once no timer of it is pending, unless a row comes for it
+ * first.
  */
 public final class KeyedProcessOperator extends Operator implements ProcessContext
 {
@@ -34,12 +39,19 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private static final int LIST_HEAD = 8;
     private static final int LIST_TAIL = 12;
     private static final int LIST_SIZE = 16;
-    private static final int HEADER = 24;
+    private static final int MAP_HEAD = 20;
+    private static final int MAP_TAIL = 24;
+    private static final int MAP_SIZE = 28;
+    private static final int HEADER = 32;
+    private static final int MAP_NEXT = 0;
+    private static final int MAP_PREVIOUS = 4;
+    private static final int MAP_KEY = 8;
     private static final int ENTRY_NEXT = 0;
     private static final int ENTRY = 8;
     private static final int NONE = -1;
     private static final String VALUE_STATE = "value_state";
     private static final String LIST_ENTRIES = "list_entries";
+    private static final String MAP_ENTRIES = "map_entries";
     private static final String TIMERS_PENDING = "timers_pending";
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -51,6 +63,11 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private final TimerHeap timers = new TimerHeap(1024);
     private final Slab entries;
     private final int entryBytes;
+    private final int mapKeyBytes;
+    private final int mapValue;
+    private final int mapEntryWidth;
+    private final KeyedTable map;
+    private final UnsafeBuffer mapKey;
     private int[] firing = new int[64];
     private final RowWriter writer;
     private final RowView written = new RowView();
@@ -88,6 +105,13 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         this.table = new KeyedTable(HEADER + ((function.stateBytes() + 7) & ~7), 1024);
         this.entryBytes = function.listEntryBytes();
         this.entries = new Slab(ENTRY + Math.max(8, (entryBytes + 7) & ~7), 64);
+        // A map entry's table key is its owner's table id, then the function's map key; its value links it into
+        // the owner's entries in insertion order, then holds a copy of the map key and the map value.
+        this.mapKeyBytes = function.mapKeyBytes();
+        this.mapValue = MAP_KEY + ((Math.max(0, mapKeyBytes) + 7) & ~7);
+        this.mapEntryWidth = mapValue + ((Math.max(0, function.mapValueBytes()) + 7) & ~7);
+        this.map = new KeyedTable(mapEntryWidth, 64);
+        this.mapKey = new UnsafeBuffer(new byte[Integer.BYTES + Math.max(0, mapKeyBytes)]);
         this.writer = new RowWriter(output);
         this.context = context;
         this.gauge = new StateGauge(context.counters());
@@ -98,11 +122,16 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         final int length = keys.encode(row);
         current = table.findOrInsert(keys.buffer(), 0, length, KeyedTable.hash(keys.buffer(), 0, length));
+        final int at = table.valueOffset(current);
         if (table.lastInserted())
         {
-            table.values().putInt(table.valueOffset(current) + LIST_HEAD, NONE);
-            table.values().putInt(table.valueOffset(current) + LIST_TAIL, NONE);
+            table.values().putInt(at + LIST_HEAD, NONE);
+            table.values().putInt(at + LIST_TAIL, NONE);
+            table.values().putInt(at + MAP_HEAD, NONE);
+            table.values().putInt(at + MAP_TAIL, NONE);
         }
+        // A row makes the key live again, whatever cleared it before: it is forgotten only if this call clears it.
+        table.values().putInt(at + CLEARED, 0);
         try
         {
             function.processRow(row, this);
@@ -113,7 +142,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         }
         release(current);
         fireUpTo(watermark);
-        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
+        gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
     }
 
     @Override
@@ -121,7 +150,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         watermark = advanced;
         fireUpTo(advanced);
-        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
+        gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onWatermark(advanced);
     }
 
@@ -130,7 +159,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     {
         watermark = Long.MAX_VALUE;
         fireUpTo(Long.MAX_VALUE);
-        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
+        gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onEnd();
     }
 
@@ -262,6 +291,128 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         values.setMemory(at + HEADER, function.stateBytes(), (byte)0);
         values.putInt(at + CLEARED, 1);
         clearList();
+        for (int entry = values.getInt(at + MAP_HEAD); entry != NONE; )
+        {
+            final int next = map.values().getInt(map.valueOffset(entry) + MAP_NEXT);
+            map.remove(entry);
+            entry = next;
+        }
+        values.putInt(at + MAP_HEAD, NONE);
+        values.putInt(at + MAP_TAIL, NONE);
+        values.putInt(at + MAP_SIZE, 0);
+    }
+
+    @Override
+    public int mapGet(final DirectBuffer key, final int offset)
+    {
+        final int length = encodeMapKey(key, offset);
+        return map.find(mapKey, 0, length, KeyedTable.hash(mapKey, 0, length));
+    }
+
+    @Override
+    public int mapPut(final DirectBuffer key, final int offset)
+    {
+        final int length = encodeMapKey(key, offset);
+        final int entry = map.findOrInsert(mapKey, 0, length, KeyedTable.hash(mapKey, 0, length));
+        if (map.lastInserted())
+        {
+            final MutableDirectBuffer links = map.values();
+            final int link = map.valueOffset(entry);
+            links.setMemory(link, mapEntryWidth, (byte)0);
+            links.putBytes(link + MAP_KEY, key, offset, mapKeyBytes);
+            final MutableDirectBuffer values = table.values();
+            final int at = table.valueOffset(current);
+            final int tail = values.getInt(at + MAP_TAIL);
+            links.putInt(link + MAP_NEXT, NONE);
+            links.putInt(link + MAP_PREVIOUS, tail);
+            if (tail == NONE)
+            {
+                values.putInt(at + MAP_HEAD, entry);
+            }
+            else
+            {
+                links.putInt(map.valueOffset(tail) + MAP_NEXT, entry);
+            }
+            values.putInt(at + MAP_TAIL, entry);
+            values.putInt(at + MAP_SIZE, values.getInt(at + MAP_SIZE) + 1);
+        }
+        return entry;
+    }
+
+    @Override
+    public void mapRemove(final int entry)
+    {
+        final MutableDirectBuffer links = map.values();
+        final int link = map.valueOffset(entry);
+        final int next = links.getInt(link + MAP_NEXT);
+        final int previous = links.getInt(link + MAP_PREVIOUS);
+        final MutableDirectBuffer values = table.values();
+        final int at = table.valueOffset(current);
+        if (previous == NONE)
+        {
+            values.putInt(at + MAP_HEAD, next);
+        }
+        else
+        {
+            links.putInt(map.valueOffset(previous) + MAP_NEXT, next);
+        }
+        if (next == NONE)
+        {
+            values.putInt(at + MAP_TAIL, previous);
+        }
+        else
+        {
+            links.putInt(map.valueOffset(next) + MAP_PREVIOUS, previous);
+        }
+        values.putInt(at + MAP_SIZE, values.getInt(at + MAP_SIZE) - 1);
+        map.remove(entry);
+    }
+
+    @Override
+    public int mapFirst()
+    {
+        return table.values().getInt(table.valueOffset(current) + MAP_HEAD);
+    }
+
+    @Override
+    public int mapNext(final int entry)
+    {
+        return map.values().getInt(map.valueOffset(entry) + MAP_NEXT);
+    }
+
+    @Override
+    public MutableDirectBuffer mapBuffer()
+    {
+        return map.values();
+    }
+
+    @Override
+    public int mapKeyOffset(final int entry)
+    {
+        return map.valueOffset(entry) + MAP_KEY;
+    }
+
+    @Override
+    public int mapValueOffset(final int entry)
+    {
+        return map.valueOffset(entry) + mapValue;
+    }
+
+    @Override
+    public int mapSize()
+    {
+        return table.values().getInt(table.valueOffset(current) + MAP_SIZE);
+    }
+
+    private int encodeMapKey(final DirectBuffer key, final int offset)
+    {
+        if (mapKeyBytes <= 0)
+        {
+            throw new IllegalStateException(name + " declares no map state: mapKeyBytes() is " + mapKeyBytes);
+        }
+        mapKey.putInt(0, current);
+        mapKey.putBytes(Integer.BYTES, key, offset, mapKeyBytes);
+        return Integer.BYTES + mapKeyBytes;
     }
 
     @Override
@@ -371,7 +522,8 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
 
     /**
      * @return the schema of the rows {@link #emitState()} writes: the key columns, then {@code value_state} (the
-     *         key's value state in hexadecimal), {@code list_entries} and {@code timers_pending}.
+     *         key's value state in hexadecimal), {@code list_entries}, {@code map_entries} and
+     *         {@code timers_pending}.
      * @throws IllegalArgumentException when a key column has one of those names.
      */
     public Schema stateSchema()
@@ -382,7 +534,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             builder.like(column);
         }
         return builder.stringColumn(VALUE_STATE, Math.max(2, 2 * function.stateBytes())).intColumn(LIST_ENTRIES)
-            .intColumn(TIMERS_PENDING).build();
+            .intColumn(MAP_ENTRIES).intColumn(TIMERS_PENDING).build();
     }
 
     /**
@@ -420,6 +572,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             }
             out.endString(state, 2 * stateBytes);
             out.putInt(schema.intColumn(LIST_ENTRIES), values.getInt(at + LIST_SIZE));
+            out.putInt(schema.intColumn(MAP_ENTRIES), values.getInt(at + MAP_SIZE));
             out.putInt(schema.intColumn(TIMERS_PENDING), values.getInt(at + PENDING));
             next.onRow(out.view(written));
         }
@@ -431,6 +584,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         table.writeTo(out);
         timers.writeTo(out);
         entries.writeTo(out);
+        map.writeTo(out);
     }
 
     @Override
@@ -439,6 +593,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         table.readFrom(in);
         timers.readFrom(in);
         entries.readFrom(in);
-        gauge.set(table.size() + entries.size(), table.bytes() + entries.bytes());
+        map.readFrom(in);
+        gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
     }
 }
