@@ -350,7 +350,8 @@ public final class StreamWriter
      * inspecting a checkpoint. Each stateful operation writes its rows to the sink in turn, opened again with that
      * operation's schema: an aggregation every window or group with its aggregates, as it would write them in
      * complete mode; a keyed process function a row per key, its key columns then {@code value_state} (the value
-     * state in hexadecimal), {@code list_entries} and {@code timers_pending}. The snapshot must come from this query
+     * state in hexadecimal), {@code list_entries}, {@code map_entries} and {@code timers_pending}; a join a row per
+     * row it holds, {@code side} (0 left, 1 right), {@code time}, {@code matched} and {@code row} (a CSV line). The snapshot must come from this query
      * (see the journal module's {@code Replay}).
      *
      * @param snapshot  operator state of an epoch.
@@ -363,8 +364,8 @@ public final class StreamWriter
     }
 
     /**
-     * Writes the rows held in operator state as of a snapshot, each stateful operation's (aggregations and keyed
-     * process functions, as {@link #writeState(DirectBuffer, Sink)} says) to a sink of its own, without starting the
+     * Writes the rows held in operator state as of a snapshot, each stateful operation's (aggregations, joins and
+     * keyed process functions, as {@link #writeState(DirectBuffer, Sink)} says) to a sink of its own, without starting the
      * query: for inspecting a checkpoint. The snapshot must come from this query.
      *
      * @param snapshot   operator state of an epoch.

@@ -323,7 +323,7 @@ final class JournalCommand implements Runnable
     }
 
     @Command(name = "state", mixinStandardHelpOptions = true,
-        description = "The operator state at the end of an epoch as CSV: every window (or group) with its aggregates, as the query's rows; for a process function a row per key (key columns, value_state in hex, list_entries, timers_pending). With several stateful operations each one's rows follow a line '# <operation>'.")
+        description = "The operator state at the end of an epoch as CSV: every window (or group) with its aggregates, as the query's rows; for a process function a row per key (key columns, value_state in hex, list_entries, map_entries, timers_pending); for a join a row per row held (side, time, matched, row). With several stateful operations each one's rows follow a line '# <operation>'.")
     static final class State extends JournalSubcommand
     {
         @Option(names = "--epoch", required = true, paramLabel = "N", description = "Recorded epoch.")

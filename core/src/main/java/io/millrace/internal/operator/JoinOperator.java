@@ -7,7 +7,9 @@ import io.millrace.internal.state.KeyCodec;
 import io.millrace.row.Column;
 import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
+import io.millrace.row.RowWriter;
 import io.millrace.row.Schema;
+import io.millrace.sink.CsvRowFormatter;
 
 /**
  * What the joins of two streams share: a port per side, the key of each side's rows, the rows held
@@ -33,6 +35,7 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
     private final Operator[] inputs = {new Input(LEFT), new Input(RIGHT)};
     private final long[] watermarks = {Long.MIN_VALUE, Long.MIN_VALUE};
     private final JoinRowWriter output;
+    private final Schema[] sides;
     private int markers;
     private int ends;
 
@@ -43,6 +46,7 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
     JoinOperator(final JoinSpec spec, final QueryCounters counters)
     {
         final Schema[] schemas = {spec.left(), spec.right()};
+        this.sides = schemas;
         for (int side = LEFT; side <= RIGHT; side++)
         {
             final java.util.List<String> keyNames = side == LEFT ? spec.leftKeys() : spec.rightKeys();
@@ -65,6 +69,53 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
     public Operator input(final int index)
     {
         return inputs[index];
+    }
+
+    /**
+     * @return the schema of the rows {@link #emitState()} writes, one per row held: {@code side} (0 left, 1 right),
+     *         {@code time} (the row's event time, 0 for a join without a bound), {@code matched} and {@code row} (the
+     *         held row as a CSV line of its side's columns).
+     */
+    @Override
+    public Schema stateSchema()
+    {
+        final long longest = Math.max(sides[LEFT].maxRowLength(), sides[RIGHT].maxRowLength());
+        // A CSV line may be longer than the row: numbers as digits, strings quoted.
+        final int line = (int)Math.min(Schema.MAX_STRING_LENGTH, 4 * longest + 64);
+        return Schema.builder().intColumn("side").timestampColumn("time").booleanColumn("matched")
+            .stringColumn("row", line).build();
+    }
+
+    /**
+     * Writes a row of {@link #stateSchema()} per row held, key by key, the left rows then the right, each in arrival
+     * order; for inspecting a snapshot.
+     */
+    @Override
+    public void emitState()
+    {
+        final Schema schema = stateSchema();
+        final RowWriter out = new RowWriter(schema);
+        final RowView written = new RowView();
+        final CsvRowFormatter[] formatters = {new CsvRowFormatter(sides[LEFT]), new CsvRowFormatter(sides[RIGHT])};
+        for (int key = 0; key < state.keyLimit(); key++)
+        {
+            if (!state.isKey(key))
+            {
+                continue;
+            }
+            for (int side = LEFT; side <= RIGHT; side++)
+            {
+                for (int id = state.first(key, side); id >= 0; id = state.next(id))
+                {
+                    held.wrap(state.rowBuffer(), state.rowOffset(id), state.rowLength(id));
+                    final int length = formatters[side].format(held) - 1; // without its line feed
+                    out.reset().putInt(schema.intColumn("side"), side).putLong(schema.longColumn("time"),
+                        state.time(id)).putBoolean(schema.booleanColumn("matched"), state.isMatched(id))
+                        .putString(schema.stringColumn("row"), formatters[side].buffer(), 0, length);
+                    next.onRow(out.view(written));
+                }
+            }
+        }
     }
 
     @Override

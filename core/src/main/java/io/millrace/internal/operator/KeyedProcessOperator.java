@@ -526,6 +526,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
      *         {@code timers_pending}.
      * @throws IllegalArgumentException when a key column has one of those names.
      */
+    @Override
     public Schema stateSchema()
     {
         final Schema.Builder builder = Schema.builder();

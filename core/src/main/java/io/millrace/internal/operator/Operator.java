@@ -3,6 +3,7 @@ package io.millrace.internal.operator;
 import io.millrace.internal.state.StateReader;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.row.RowView;
+import io.millrace.row.Schema;
 
 /**
  * One stage of a fused operator graph, run on the operator thread. A stage receives rows, watermarks, epoch markers
@@ -67,6 +68,15 @@ public abstract class Operator
      */
     public void readState(final StateReader in)
     {
+    }
+
+    /**
+     * @return the schema of the rows {@link #emitState()} writes, when they are not the stage's output rows (a join's
+     *         held rows, a process function's keys); null otherwise.
+     */
+    public Schema stateSchema()
+    {
+        return null;
     }
 
     /**

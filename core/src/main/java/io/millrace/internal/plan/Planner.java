@@ -209,10 +209,10 @@ public final class Planner
     }
 
     /**
-     * Makes the operators of the query for reading a snapshot's state: each aggregation and each keyed process
+     * Makes the operators of the query for reading a snapshot's state: each aggregation, join and keyed process
      * function writes its rows to a sink of its own rather than downstream, so that no operator's state flows into
      * another's. An aggregation's rows are its output rows; a process function's, a row per key
-     * ({@link KeyedProcessOperator#stateSchema()}).
+     * ({@link KeyedProcessOperator#stateSchema()}); a join's, a row per row held ({@link Operator#stateSchema()}).
      *
      * @param context of the operators.
      * @param sinks   for the rows of each such node, opened here with the rows' schema.
@@ -231,8 +231,9 @@ public final class Planner
         for (final LogicalNode node : order)
         {
             final Operator operator = built.get(node);
+            // The source node has no operator of its own.
             final Schema stateSchema = node instanceof LogicalNode.Aggregate ? node.schema() :
-                operator instanceof KeyedProcessOperator process ? process.stateSchema() : null;
+                null == operator ? null : operator.stateSchema();
             if (null != stateSchema)
             {
                 final Sink sink = sinks.apply(node);

@@ -104,6 +104,23 @@ public final class JoinState
     }
 
     /**
+     * @return one past the highest key id in use, for visiting every key with {@link #isKey(int)}.
+     */
+    public int keyLimit()
+    {
+        return keys.entryLimit();
+    }
+
+    /**
+     * @param keyId below {@link #keyLimit()}.
+     * @return whether a key holds that id.
+     */
+    public boolean isKey(final int keyId)
+    {
+        return keys.isLive(keyId);
+    }
+
+    /**
      * @param keyId from {@link #find}.
      * @param side  0 or 1.
      * @return the first row of the key's list for the side, -1 when it has none.
