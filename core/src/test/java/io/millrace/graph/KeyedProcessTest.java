@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,15 +133,8 @@ class KeyedProcessTest
             final long delay = random.nextLong(15);
             final String context = "run " + run + ", delay " + delay;
 
-            final Publisher publisher = new Publisher(EVENTS);
             final CollectingSink sink = new CollectingSink();
-            final StreamingQuery query = Millrace.readStream(publisher)
-                .withWatermark("t", Duration.ofMillis(delay))
-                .keyBy("key").process(OUTPUT, Idle::new)
-                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
-                    Trigger.continuous(Duration.ofNanos(1)))
-                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
-            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+            final StreamingQuery query = run(events, delay, OUTPUT, Idle::new, random, sink);
 
             final List<List<Object>> expected = model(events, delay);
             final List<List<Object>> actual = new ArrayList<>(sink.values());
@@ -336,15 +330,8 @@ class KeyedProcessTest
             final SplittableRandom random = new SplittableRandom(7000 + run);
             final List<long[]> events = events(random);
             final long delay = random.nextLong(15);
-            final Publisher publisher = new Publisher(EVENTS);
             final CollectingSink sink = new CollectingSink();
-            final StreamingQuery query = Millrace.readStream(publisher)
-                .withWatermark("t", Duration.ofMillis(delay))
-                .keyBy("key").process(output, Tally::new)
-                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
-                    Trigger.continuous(Duration.ofNanos(1)))
-                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
-            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+            final StreamingQuery query = run(events, delay, output, Tally::new, random, sink);
 
             // Idle's timers; what a fire writes comes from the key's map since its last clear.
             final List<List<Object>> expected = new ArrayList<>();
@@ -485,15 +472,8 @@ class KeyedProcessTest
             final SplittableRandom random = new SplittableRandom(3000 + run);
             final List<long[]> events = events(random);
             final long delay = random.nextLong(15);
-            final Publisher publisher = new Publisher(EVENTS);
             final CollectingSink sink = new CollectingSink();
-            final StreamingQuery query = Millrace.readStream(publisher)
-                .withWatermark("t", Duration.ofMillis(delay))
-                .keyBy("key").process(output, Buffered::new)
-                .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
-                    Trigger.continuous(Duration.ofNanos(1)))
-                .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
-            TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+            final StreamingQuery query = run(events, delay, output, Buffered::new, random, sink);
 
             // The same timers as Idle's model; what a fire writes comes from the key's values since its last clear.
             final List<List<Object>> expected = new ArrayList<>();
@@ -565,6 +545,29 @@ class KeyedProcessTest
                 }
             }));
         assertTrue(negative.getMessage().contains("stateBytes() is -1"), negative.getMessage());
+    }
+
+    /**
+     * Runs the function keyed by {@code key} over the events with a watermark of the given delay, in one epoch or
+     * with an epoch cut before every record, into the sink.
+     */
+    private static StreamingQuery run(
+        final List<long[]> events,
+        final long delay,
+        final Schema output,
+        final Supplier<? extends KeyedProcessFunction> function,
+        final SplittableRandom random,
+        final CollectingSink sink)
+    {
+        final Publisher publisher = new Publisher(EVENTS);
+        final StreamingQuery query = Millrace.readStream(publisher)
+            .withWatermark("t", Duration.ofMillis(delay))
+            .keyBy("key").process(output, function)
+            .writeStream().trigger(random.nextBoolean() ? TestQueries.ONE_EPOCH :
+                Trigger.continuous(Duration.ofNanos(1)))
+            .sink(sink).threadingMode(ThreadingMode.INVOKER).start();
+        TestQueries.publishAllAndFinish(publisher, query, ThreadingMode.INVOKER, events, WRITE);
+        return query;
     }
 
     /**
