@@ -1,6 +1,7 @@
 package io.millrace.internal;
 
 import io.millrace.checkpoint.Journal;
+import io.millrace.internal.durable.CrashPoints;
 import io.millrace.internal.state.StateWriter;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -69,9 +70,13 @@ public final class EpochCommitter implements Agent
      */
     public StateWriter claim(final long epoch, final IdleStrategy idle)
     {
-        Pending pending;
+        Pending pending = free.poll();
+        if (null == pending)
+        {
+            CrashPoints.passed("snapshot-buffer-awaited");
+        }
         idle.reset();
-        while (null == (pending = free.poll()))
+        while (null == pending && null == (pending = free.poll()))
         {
             if (control.isTerminated())
             {

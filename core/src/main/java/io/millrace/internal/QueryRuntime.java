@@ -14,6 +14,7 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
 /**
@@ -108,15 +109,24 @@ public final class QueryRuntime
             }
         }
 
+        // Agrona hands an Error to the error handler and then rethrows it, out of the thread. An Error here is
+        // mostly the JVM's report of a mapped page the disk could not back (SIGBUS as an InternalError, raised at
+        // a later safepoint, so anywhere); it has failed the query already and must not reach stderr as a trace.
+        final ThreadFactory threads = agent ->
+        {
+            final Thread thread = new Thread(agent);
+            thread.setUncaughtExceptionHandler((t, error) -> control.failed(error));
+            return thread;
+        };
         // The committer has a thread of its own in every mode: it waits for disks, which nothing else should.
         committerRunner = null == committer ? null : new AgentRunner(idleStrategy.get(), errorHandler, null, committer);
         if (null != committerRunner)
         {
-            AgentRunner.startOnThread(committerRunner);
+            AgentRunner.startOnThread(committerRunner, threads);
         }
         for (final AgentRunner runner : runners)
         {
-            AgentRunner.startOnThread(runner);
+            AgentRunner.startOnThread(runner, threads);
         }
         if (null != invoker)
         {

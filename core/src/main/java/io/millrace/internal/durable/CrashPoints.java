@@ -1,6 +1,7 @@
 package io.millrace.internal.durable;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Named steps of the commit protocol at which the crash-recovery tests stop the process as abruptly as SIGKILL
@@ -16,32 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code commit-appended} ({@code EPOCH_COMMIT} journaled), {@code snapshot-pruned} (an old snapshot deleted);
  * {@code idle-cut-appended} (the cut of an idle publisher's epoch journaled by the operator thread, before the
  * marker is handled; it is a {@code cut-appended} too); and once, when a checkpoint is created,
- * {@code identity-appended} and {@code checkpoint-file-written}.
+ * {@code identity-appended} and {@code checkpoint-file-written}. {@code snapshot-buffer-awaited} is passed when the
+ * operator thread finds every snapshot buffer still on its way to the journal (the most epochs in flight).
+ * <p>
+ * The system property {@code millrace.stall-point}, set the same way, holds the thread that passes the chosen step
+ * there for good instead, as a disk that stops answering would: with a crash point at a step another thread passes,
+ * a test makes the process die in a state that otherwise needs the right timing, such as epochs written and their
+ * commits still to come.
  */
 public final class CrashPoints
 {
     /** Exit status of a process stopped at a crash point: what a shell reports for SIGKILL. */
     public static final int EXIT_STATUS = 137;
 
-    private static final String POINT;
-    private static final long AT;
-    private static final AtomicLong PASSED = new AtomicLong();
-
-    static
-    {
-        final String setting = System.getProperty("millrace.crash-point");
-        if (null == setting || setting.isBlank())
-        {
-            POINT = null;
-            AT = 0;
-        }
-        else
-        {
-            final int colon = setting.indexOf(':');
-            POINT = colon < 0 ? setting : setting.substring(0, colon);
-            AT = colon < 0 ? 1 : Long.parseLong(setting.substring(colon + 1));
-        }
-    }
+    private static final Aim CRASH = Aim.of("millrace.crash-point");
+    private static final Aim STALL = Aim.of("millrace.stall-point");
 
     private CrashPoints()
     {
@@ -54,10 +44,7 @@ public final class CrashPoints
      */
     public static void passed(final String step)
     {
-        if (null != POINT && POINT.equals(step) && PASSED.incrementAndGet() == AT)
-        {
-            Runtime.getRuntime().halt(EXIT_STATUS);
-        }
+        passed(step, 1);
     }
 
     /**
@@ -69,13 +56,61 @@ public final class CrashPoints
      */
     public static void passed(final String step, final int times)
     {
-        if (null != POINT && POINT.equals(step))
+        if (null != CRASH && CRASH.reached(step, times))
         {
-            final long after = PASSED.addAndGet(times);
-            if (after >= AT && after - times < AT)
+            Runtime.getRuntime().halt(EXIT_STATUS);
+        }
+        if (null != STALL && STALL.reached(step, times))
+        {
+            stall();
+        }
+    }
+
+    /**
+     * Holds the calling thread for good, as a disk that never answers would; the other threads go on, so a test
+     * can crash the process while this step is stuck (with a crash point at a step the others pass).
+     */
+    private static void stall()
+    {
+        while (true)
+        {
+            LockSupport.park();
+        }
+    }
+
+    /** One chosen occurrence of one step: {@code NAME} (the first) or {@code NAME:N} (the N-th). */
+    private static final class Aim
+    {
+        private final String step;
+        private final long at;
+        private final AtomicLong passed = new AtomicLong();
+
+        private Aim(final String step, final long at)
+        {
+            this.step = step;
+            this.at = at;
+        }
+
+        static Aim of(final String property)
+        {
+            final String setting = System.getProperty(property);
+            if (null == setting || setting.isBlank())
             {
-                Runtime.getRuntime().halt(EXIT_STATUS);
+                return null;
             }
+            final int colon = setting.indexOf(':');
+            return colon < 0 ? new Aim(setting, 1) :
+                new Aim(setting.substring(0, colon), Long.parseLong(setting.substring(colon + 1)));
+        }
+
+        boolean reached(final String passedStep, final int times)
+        {
+            if (!step.equals(passedStep))
+            {
+                return false;
+            }
+            final long after = passed.addAndGet(times);
+            return after >= at && after - times < at;
         }
     }
 }
