@@ -174,6 +174,7 @@ public final class Publisher
         }
         final long epoch;
         final long cutPosition;
+        final long cutTime;
         try
         {
             if (closing || control.isTerminated() || !ingress.isDrained())
@@ -181,15 +182,16 @@ public final class Publisher
                 return 0;
             }
             // A cut an offer logged, whose marker found the ring full, ends here: the ring has room now. Otherwise
-            // an epoch without records is not ended while idle: an idle query writes nothing, to the sink or the
-            // journal, until input comes again.
+            // an epoch without records is not ended while idle unless a processing-time timer is due: an idle query
+            // writes nothing, to the sink or the journal, until input comes again.
             final boolean logged = ingress.isMarkerWaiting();
-            if (!logged && (ingress.records() == 0 || !ingress.isCutDue(nowNanos)))
+            if (!logged && !ingress.isCutWanted(nowNanos))
             {
                 return 0;
             }
             cutPosition = position;
             epoch = ingress.cutDrained(nowNanos, position, position);
+            cutTime = ingress.markerTime();
             if (!logged)
             {
                 CrashPoints.passed("idle-cut-appended");
@@ -199,7 +201,7 @@ public final class Publisher
         {
             releaseTurn();
         }
-        consumer.onMarker(epoch, cutPosition);
+        consumer.onMarker(epoch, cutPosition, cutTime);
         return 1;
     }
 

@@ -124,7 +124,7 @@ public final class StreamingQuery implements AutoCloseable
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
         final long intervalNanos = settings.trigger().interval().toNanos();
         final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,
-            System.nanoTime(), journal, null != checkpoint && checkpoint.journalInput());
+            System.nanoTime(), journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue);
         if (null != ingress.publisher())
         {
             ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);

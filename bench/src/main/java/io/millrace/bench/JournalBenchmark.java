@@ -121,6 +121,6 @@ public class JournalBenchmark
     public long appendEpochCut()
     {
         epoch++;
-        return journal.appendEpochCut(new EpochCut(epoch, epoch * 20, epoch, 1000, epoch, epoch + 999, false));
+        return journal.appendEpochCut(new EpochCut(epoch, epoch * 20, epoch, 1000, epoch, epoch + 999, false, epoch));
     }
 }

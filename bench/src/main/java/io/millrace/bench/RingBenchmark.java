@@ -100,7 +100,7 @@ public class RingBenchmark
         }
 
         @Override
-        public void onMarker(final long epoch, final long position)
+        public void onMarker(final long epoch, final long position, final long time)
         {
         }
 

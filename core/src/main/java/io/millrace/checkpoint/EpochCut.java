@@ -11,9 +11,13 @@ package io.millrace.checkpoint;
  * @param firstOffset  offset of the epoch's first record (a journal index when input is journaled), -1 if none.
  * @param lastOffset   offset of the epoch's last record, -1 if none.
  * @param endOfInput   whether the epoch ended with the input (the last epoch of a bounded source).
+ * @param time         wall-clock time of the cut, epoch milliseconds: the query's processing time from the epoch's
+ *                     marker on; {@link #NO_TIME} in a cut journaled before cuts carried their time.
  */
 public record EpochCut(
     long epoch, long sourceOffset, long lineNumber, long records, long firstOffset, long lastOffset,
-    boolean endOfInput)
+    boolean endOfInput, long time)
 {
+    /** The time of a cut that carries none: processing time stays where it was. */
+    public static final long NO_TIME = Long.MIN_VALUE;
 }

@@ -17,7 +17,15 @@ import io.millrace.row.Schema;
  * each row with a {@link ProcessContext} for the row's key: read and write its state, register event-time timers,
  * emit rows. A timer fires once the watermark reaches its time ({@code W >= time}), in time order (timers of one
  * time in the order of their keys), each once however often it was registered, through {@link #onTimer} with the
- * context of the key that registered it; rows emitted then reach downstream before the watermark that fired it. At the end of input every timer left fires.
+ * context of the key that registered it; rows emitted then reach downstream before the watermark that fired it. At
+ * the end of input every timer left fires.
+ * <p>
+ * Processing time advances at epoch ends: it is the wall-clock time at which the latest epoch was cut, which the
+ * journal records with the cut, so a recovery or a replay sees the same times at the same rows. A processing-time
+ * timer ({@link ProcessContext#registerProcessingTimer}) fires through {@link #onProcessingTimer} at the end of the
+ * first epoch whose cut time reaches it, in the same order as event-time timers, before the epoch's output is
+ * committed; its resolution is the epoch interval. An idle input still ends an epoch when a processing-time timer is
+ * due. Timers not yet due when the input ends do not fire.
  * <p>
  * The methods run on the operator thread and should allocate nothing. An exception from {@link #processRow} sends
  * the row to the dead letters (what it did to the state and the rows it emitted stay).
@@ -79,6 +87,18 @@ public interface KeyedProcessFunction
      * @param context of the key that registered it.
      */
     default void onTimer(final long time, final ProcessContext context)
+    {
+    }
+
+    /**
+     * A processing-time timer of the context's key fired, at the end of an epoch whose cut time reached it; rows
+     * emitted here belong to that epoch.
+     *
+     * @param time    the timer was registered for.
+     * @param context of the key that registered it; its {@link ProcessContext#processingTime()} is the epoch's cut
+     *                time.
+     */
+    default void onProcessingTimer(final long time, final ProcessContext context)
     {
     }
 }

@@ -142,6 +142,19 @@ public interface ProcessContext
     long watermark();
 
     /**
+     * @return the query's processing time, epoch milliseconds: the wall-clock time at which the latest epoch before
+     *         this call was cut, the same when a recovery or a replay runs the call again; {@link Long#MIN_VALUE}
+     *         before the query's first epoch has ended.
+     */
+    long processingTime();
+
+    /**
+     * @param time processing time at which {@link KeyedProcessFunction#onProcessingTimer} fires for this key: at the
+     *             first epoch end whose cut time reaches it, so never before the next epoch end.
+     */
+    void registerProcessingTimer(long time);
+
+    /**
      * @return a writer for the next output row, reset.
      */
     RowWriter row();

@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
 
 import java.util.List;
+import java.util.function.LongPredicate;
 import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.durable.CrashPoints;
 
@@ -39,6 +40,7 @@ public final class IngressProducer implements IngressHandler
     private final long epochIntervalNanos;
     private final Journal journal;
     private final boolean journalRecords;
+    private final LongPredicate processingTimerDue;
     private final RecordBatch batch = new RecordBatch();
     private final ExpandableDirectByteBuffer held = new ExpandableDirectByteBuffer(256);
     private volatile long nextCutNanos;
@@ -52,6 +54,7 @@ public final class IngressProducer implements IngressHandler
     // What waits for room in the ring, published before anything else.
     private boolean markerWaiting;
     private long markerPosition;
+    private long markerTime;
     private boolean rowWaiting;
     private int heldLength;
     private long heldOffset;
@@ -78,6 +81,8 @@ public final class IngressProducer implements IngressHandler
      * @param nowNanos           current {@link System#nanoTime()}.
      * @param journal            the checkpoint's journal, where cuts are logged; null without a checkpoint.
      * @param journalRecords     whether rows are journaled before they are published.
+     * @param processingTimerDue whether a processing-time timer is due by a wall-clock time (epoch ms), asked before
+     *                           an epoch without records is ended.
      */
     public IngressProducer(
         final IngressRing ring,
@@ -86,7 +91,8 @@ public final class IngressProducer implements IngressHandler
         final long firstEpoch,
         final long nowNanos,
         final Journal journal,
-        final boolean journalRecords)
+        final boolean journalRecords,
+        final LongPredicate processingTimerDue)
     {
         if (journalRecords && null == journal)
         {
@@ -99,6 +105,7 @@ public final class IngressProducer implements IngressHandler
         this.nextCutNanos = nowNanos + epochIntervalNanos;
         this.journal = journal;
         this.journalRecords = journalRecords;
+        this.processingTimerDue = processingTimerDue;
     }
 
     /**
@@ -154,7 +161,7 @@ public final class IngressProducer implements IngressHandler
         {
             return true;
         }
-        if (!ring.tryPublishMarker(epoch, markerPosition))
+        if (!ring.tryPublishMarker(epoch, markerPosition, markerTime))
         {
             return false;
         }
@@ -267,7 +274,8 @@ public final class IngressProducer implements IngressHandler
     {
         while (nextLoggedCut < loggedCuts.size() && recordOffset >= loggedCuts.get(nextLoggedCut).sourceOffset())
         {
-            if (!cutLogged(System.nanoTime(), loggedCuts.get(nextLoggedCut++).sourceOffset()))
+            final EpochCut cut = loggedCuts.get(nextLoggedCut++);
+            if (!cutLogged(System.nanoTime(), cut.sourceOffset(), cut.time()))
             {
                 return false;
             }
@@ -309,6 +317,16 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
+     * @param nowNanos current {@link System#nanoTime()}.
+     * @return whether the open epoch should end now: its interval has passed, and it holds records or a
+     *         processing-time timer is due (an idle input's query otherwise journals and writes nothing).
+     */
+    public boolean isCutWanted(final long nowNanos)
+    {
+        return isCutDue(nowNanos) && (records > 0 || processingTimerDue.test(System.currentTimeMillis()));
+    }
+
+    /**
      * @return id of the epoch the next cut ends.
      */
     public long epoch()
@@ -326,8 +344,7 @@ public final class IngressProducer implements IngressHandler
      */
     public boolean cut(final long nowNanos, final long sourceOffset, final long lineNumber)
     {
-        logCut(sourceOffset, lineNumber, false);
-        return cutLogged(nowNanos, sourceOffset);
+        return cutLogged(nowNanos, sourceOffset, logCut(sourceOffset, lineNumber, false));
     }
 
     /**
@@ -335,14 +352,16 @@ public final class IngressProducer implements IngressHandler
      *
      * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
      * @param position of the cut, carried by the marker.
+     * @param time     of the cut, carried by the marker: the query's processing time from the marker on.
      * @return false when the ring was full: the marker waits, and the caller must stop producing.
      */
-    private boolean cutLogged(final long nowNanos, final long position)
+    private boolean cutLogged(final long nowNanos, final long position, final long time)
     {
         resetFigures();
         nextCutNanos = nowNanos + epochIntervalNanos;
         markerWaiting = true;
         markerPosition = position;
+        markerTime = time;
         return publishMarker();
     }
 
@@ -384,12 +403,21 @@ public final class IngressProducer implements IngressHandler
         }
         if (!markerWaiting)
         {
-            logCut(sourceOffset, lineNumber, false);
+            markerTime = logCut(sourceOffset, lineNumber, false);
         }
         markerWaiting = false;
         resetFigures();
         nextCutNanos = nowNanos + epochIntervalNanos;
         return epoch++;
+    }
+
+    /**
+     * @return the wall-clock time of the latest cut, epoch ms, which its marker carries: for the consumer that
+     *         handles the marker of {@link #cutDrained} itself.
+     */
+    public long markerTime()
+    {
+        return markerTime;
     }
 
     /**
@@ -430,22 +458,23 @@ public final class IngressProducer implements IngressHandler
             {
                 // The earlier run logged its last cut already: the same epoch ends the same way.
                 finalCutLogged = true;
+                markerTime = cut.time();
             }
-            else if (!cutLogged(System.nanoTime(), cut.sourceOffset()))
+            else if (!cutLogged(System.nanoTime(), cut.sourceOffset(), cut.time()))
             {
                 return false;
             }
         }
         if (!finalCutLogged)
         {
-            logCut(sourceOffset, lineNumber, true);
+            markerTime = logCut(sourceOffset, lineNumber, true);
             finalCutLogged = true;
         }
         if (!endPublished && ring.tryPublishEnd())
         {
             endPublished = true;
         }
-        if (endPublished && !ended && ring.tryPublishMarker(epoch, sourceOffset))
+        if (endPublished && !ended && ring.tryPublishMarker(epoch, sourceOffset, markerTime))
         {
             ended = true;
         }
@@ -551,18 +580,26 @@ public final class IngressProducer implements IngressHandler
             resetFigures();
             finalCutLogged = true;
             journalEnded = true;
+            markerTime = cut.time();
             return false;
         }
-        return cutLogged(System.nanoTime(), index);
+        return cutLogged(System.nanoTime(), index, cut.time());
     }
 
-    private void logCut(final long sourceOffset, final long lineNumber, final boolean endOfInput)
+    /**
+     * Logs the open epoch's cut, when there is a journal, with the wall-clock time it is taken at.
+     *
+     * @return that time, epoch ms.
+     */
+    private long logCut(final long sourceOffset, final long lineNumber, final boolean endOfInput)
     {
+        final long time = System.currentTimeMillis();
         if (null != journal)
         {
             journal.appendEpochCut(
-                new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset, endOfInput));
+                new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset, endOfInput, time));
         }
+        return time;
     }
 
     private void resetFigures()

@@ -42,8 +42,9 @@ public final class IngressRing
         /**
          * @param epoch    that ends here.
          * @param position source position of the cut.
+         * @param time     wall-clock time of the cut, epoch ms ({@link io.millrace.checkpoint.EpochCut#time()}).
          */
-        void onMarker(long epoch, long position);
+        void onMarker(long epoch, long position, long time);
 
         /**
          * The source has ended; nothing follows.
@@ -139,11 +140,12 @@ public final class IngressRing
      *
      * @param epoch    that ends at this cut.
      * @param position source position of the cut.
+     * @param time     wall-clock time of the cut, epoch ms.
      * @return false when the ring is full.
      */
-    public boolean tryPublishMarker(final long epoch, final long position)
+    public boolean tryPublishMarker(final long epoch, final long position, final long time)
     {
-        return tryPublishControl(RowSlot.MARKER, epoch, position);
+        return tryPublishControl(RowSlot.MARKER, epoch, position, time);
     }
 
     /**
@@ -153,10 +155,10 @@ public final class IngressRing
      */
     public boolean tryPublishEnd()
     {
-        return tryPublishControl(RowSlot.END, 0, 0);
+        return tryPublishControl(RowSlot.END, 0, 0, 0);
     }
 
-    private boolean tryPublishControl(final byte kind, final long epoch, final long position)
+    private boolean tryPublishControl(final byte kind, final long epoch, final long position, final long time)
     {
         if (!ring.hasAvailableCapacity(1))
         {
@@ -170,6 +172,7 @@ public final class IngressRing
             slot.length = 0;
             slot.epoch = epoch;
             slot.position = position;
+            slot.time = time;
         }
         finally
         {
@@ -214,7 +217,7 @@ public final class IngressRing
                         handler.onRow(slot.buffer, 0, slot.length, slot.position);
                         break;
                     case RowSlot.MARKER:
-                        handler.onMarker(slot.epoch, slot.position);
+                        handler.onMarker(slot.epoch, slot.position, slot.time);
                         break;
                     default:
                         handler.onEnd();

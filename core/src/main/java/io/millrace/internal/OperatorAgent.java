@@ -93,9 +93,10 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     }
 
     @Override
-    public void onMarker(final long epoch, final long position)
+    public void onMarker(final long epoch, final long position, final long time)
     {
         context.position(position);
+        context.advanceProcessingTime(time);
         final long start = System.nanoTime();
         head.onMarker(epoch);
         context.commitLate(epoch);

@@ -23,6 +23,8 @@ final class RowSlot
     long position;
     /** Epoch a marker ends. */
     long epoch;
+    /** Wall-clock time of a marker's cut, epoch milliseconds: the processing time from the marker on. */
+    long time;
 
     RowSlot(final int inlineCapacity)
     {

@@ -107,8 +107,9 @@ final class SourceAgent implements Agent, SourceOutput
             return finish();
         }
         final long now = System.nanoTime();
-        // An epoch without records is not cut: an idle source's query writes nothing until input comes again.
-        if (!producer.cutsAgain() && producer.records() > 0 && producer.isCutDue(now))
+        // An epoch without records is not cut unless a processing-time timer is due: an idle source's query
+        // writes nothing until input comes again.
+        if (!producer.cutsAgain() && producer.isCutWanted(now))
         {
             producer.cut(now, source.position(), source.lineNumber());
             return 1;

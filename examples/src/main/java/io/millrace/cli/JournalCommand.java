@@ -205,7 +205,8 @@ final class JournalCommand implements Runnable
                         out.println(index + " EPOCH_BEGIN epoch=" + cut.epoch() + " source_offset=" +
                             cut.sourceOffset() + " line=" + cut.lineNumber() + " records=" + cut.records() +
                             " first_offset=" + cut.firstOffset() + " last_offset=" + cut.lastOffset() +
-                            " end_of_input=" + cut.endOfInput());
+                            " end_of_input=" + cut.endOfInput() + " time=" +
+                            (cut.time() == EpochCut.NO_TIME ? "unknown" : Long.toString(cut.time())));
                     }
                     else
                     {

@@ -1,6 +1,10 @@
 package io.millrace.cli;
 
+import io.millrace.internal.durable.CrashPoints;
+import io.millrace.journal.JournalScan;
 import io.millrace.journal.Replay;
+import io.millrace.testing.ProcessingTimeouts;
+import io.millrace.testing.ReferenceEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,9 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static io.millrace.cli.Runs.assertSameRows;
 import static io.millrace.cli.Runs.rows;
@@ -19,16 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Exactly-once through crashes for a query that is a graph, with a join, a chained aggregation and a keyed process
- * function with timers
- * ({@link GraphQueryApplication}): a child JVM running it is killed with SIGKILL at random moments and restarted on
- * the same checkpoint; each output's part files must then hold exactly an uninterrupted run's rows, and a replay of
- * the journal must write each output's part files byte for byte again.
+ * Exactly-once through crashes for a query that is a graph, with a join, a chained aggregation and keyed process
+ * functions with event-time and processing-time timers ({@link GraphQueryApplication}): a child JVM running it is
+ * killed with SIGKILL at random moments and restarted on the same checkpoint; each output's part files must then
+ * hold exactly an uninterrupted run's rows (the processing-time output: the model's rows over the history the journal
+ * recorded, epoch by epoch), and a replay of the journal must write each output's part files byte for byte again.
  */
 class GraphCrashRecoveryTest
 {
     private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
     private static final String EVENTS = "120000";
+    private static final String[] AIMED = {"cut-appended", "part-renamed", "snapshot-written"};
 
     @TempDir
     Path dir;
@@ -48,10 +55,23 @@ class GraphCrashRecoveryTest
         final Random random = new Random(41);
         for (int kill = 0; kill < KILLS; kill++)
         {
-            final ChildCommand child = ChildCommand.startMain(GraphQueryApplication.class, stderr, null,
+            // Every other life dies at a step of an epoch's commit (its cut logged, its part written, its snapshot
+            // written: each leaves an epoch to cut again at its logged place and time), the others at random.
+            final String step = AIMED[kill / 2 % AIMED.length];
+            final List<String> crashPoint = kill % 2 == 0 ? List.of() :
+                List.of("-Dmillrace.crash-point=" + step + ":" + (2 + random.nextInt(8)));
+            final ChildCommand child = ChildCommand.startMain(GraphQueryApplication.class, crashPoint, stderr, null,
                 checkpoint.toString(), output.toString(), EVENTS, "40000");
-            Thread.sleep(300 + random.nextInt(700));
-            child.kill();
+            if (crashPoint.isEmpty())
+            {
+                Thread.sleep(300 + random.nextInt(700));
+                child.kill();
+            }
+            else
+            {
+                final int exit = child.waitFor(60);
+                assertTrue(exit == CrashPoints.EXIT_STATUS || exit == 0, () -> "crash at " + step + ": " + read(stderr));
+            }
         }
         final ChildCommand last = ChildCommand.startMain(GraphQueryApplication.class, stderr, null,
             checkpoint.toString(), output.toString(), EVENTS);
@@ -65,10 +85,28 @@ class GraphCrashRecoveryTest
             assertSameRows(expected, rows(output.resolve(result)), result + " after " + KILLS + " kills");
         }
 
+        // The processing-time output depends on when each epoch was cut: it is checked against the model over the
+        // cuts and times the journal recorded, epoch by epoch, in order.
+        final List<String> keys = new ArrayList<>();
+        final long[] generator = GraphQueryApplication.GENERATOR;
+        ReferenceEvents.forEach(generator[0], generator[1], generator[2], generator[3], generator[4], generator[5],
+            Long.parseLong(EVENTS), event -> keys.add(event.key()));
+        final Map<Long, List<String>> quiet = ProcessingTimeouts.model(JournalScan.of(checkpoint).cuts(),
+            offset -> keys.get((int)offset), GraphQueryApplication.QUIET_TIMEOUT);
+        assertTrue(quiet.size() > 10, "epochs with processing-time rows: " + quiet.size());
+        final Map<Long, List<String>> quietWritten = new TreeMap<>();
+        for (final Path part : parts(output.resolve(GraphQueryApplication.QUIET)))
+        {
+            final String name = part.getFileName().toString();
+            quietWritten.put(Long.parseLong(name.substring("part-".length(), name.indexOf('.'))),
+                Files.readAllLines(part));
+        }
+        assertEquals(quiet, quietWritten, "processing-time rows of each epoch after " + KILLS + " kills");
+
         final Path replayed = dir.resolve("replayed");
         new Replay(checkpoint).run(GraphQueryApplication.writer(replayed, Integer.parseInt(EVENTS)));
         for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST,
-            GraphQueryApplication.IDLE))
+            GraphQueryApplication.IDLE, GraphQueryApplication.QUIET))
         {
             final List<Path> parts = parts(output.resolve(result));
             assertEquals(parts.stream().map(Path::getFileName).toList(),

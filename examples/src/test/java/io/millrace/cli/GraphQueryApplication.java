@@ -20,6 +20,7 @@ import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
+import io.millrace.testing.ProcessingTimeouts;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.file.Path;
@@ -29,8 +30,9 @@ import java.time.Duration;
  * A query that is a graph, for the crash tests: generated events split three ways. Events whose time is a multiple
  * of three are joined with the others of the same key within 20 ms of them (an interval join); all of them are
  * counted per key in 100 ms windows, and the counts aggregated again per 300 ms (the largest and the total).
- * A keyed process function writes each key's count when the key has been idle for 30 ms ({@link IdleKeys}). Each
- * result goes to part files of its own. Arguments: {@code CHECKPOINT OUTPUT EVENTS [THROTTLE]}; without a
+ * A keyed process function writes each key's count when the key has been idle for 30 ms of event time
+ * ({@link IdleKeys}), another when it has been for {@link #QUIET_TIMEOUT} ms of processing time
+ * ({@link ProcessingTimeouts.Timeout}). Each result goes to part files of its own. Arguments: {@code CHECKPOINT OUTPUT EVENTS [THROTTLE]}; without a
  * checkpoint ({@code -}) it runs once, uninterrupted.
  */
 public final class GraphQueryApplication
@@ -41,6 +43,12 @@ public final class GraphQueryApplication
     public static final String BUSIEST = "busiest";
     /** Directory of the process function's part files, under the output. */
     public static final String IDLE = "idle";
+    /** Directory of the processing-time function's part files, under the output. */
+    public static final String QUIET = "quiet";
+    /** The processing-time timeout of {@link ProcessingTimeouts.Timeout}, ms. */
+    public static final long QUIET_TIMEOUT = 20;
+    /** The generator's parameters: seed, keys, rate, disorder, max delay, start. */
+    public static final long[] GENERATOR = {5, 300, 20_000, 5, 300, 0};
     /** The idle gap of {@link IdleKeys}, ms. */
     public static final long GAP = 30;
     private static final Schema IDLE_ROWS = Schema.builder().stringColumn(CsvSource.KEY_COLUMN, 16)
@@ -75,7 +83,8 @@ public final class GraphQueryApplication
     public static StreamWriter writer(final Path output, final int events)
     {
         final Stream input = Millrace.readStream(
-            new GeneratorSource(new EventGenerator(5, 300, 20_000, 5, 300, 0), events));
+            new GeneratorSource(new EventGenerator(GENERATOR[0], GENERATOR[1], GENERATOR[2], GENERATOR[3],
+                GENERATOR[4], GENERATOR[5]), events));
         final LongColumn time = input.schema().longColumn(CsvSource.EVENT_TIME_COLUMN);
         final Stream thirds = input.filter(row -> time.get(row) % 3 == 0)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100));
@@ -94,7 +103,10 @@ public final class GraphQueryApplication
         return joined.writeStream().queryName("graph").trigger(Trigger.continuous(Duration.ofMillis(40)))
             .sink(new PartFileSink(output.resolve(JOINED)))
             .alsoWrite(busiest, OutputMode.APPEND, new PartFileSink(output.resolve(BUSIEST)))
-            .alsoWrite(idle, OutputMode.APPEND, new PartFileSink(output.resolve(IDLE)));
+            .alsoWrite(idle, OutputMode.APPEND, new PartFileSink(output.resolve(IDLE)))
+            .alsoWrite(input.keyBy(CsvSource.KEY_COLUMN).process(ProcessingTimeouts.OUTPUT,
+                () -> new ProcessingTimeouts.Timeout(CsvSource.KEY_COLUMN, QUIET_TIMEOUT)),
+                OutputMode.APPEND, new PartFileSink(output.resolve(QUIET)));
     }
 
     /**

@@ -338,11 +338,11 @@ class JournalCommandTest
         final long epoch = epochs.size() / 2;
         final DumpLine begin = dump.stream().filter(l -> l.type().equals("EPOCH_BEGIN") && l.epoch() == epoch)
             .findFirst().orElseThrow();
-        // An EPOCH_BEGIN entry (JournalDescriptor): type 2, format version 2, reserved, payload length 49,
+        // An EPOCH_BEGIN entry (JournalDescriptor): type 2, format version 2, reserved, payload length 57,
         // sequence, CRC32C, reserved, epoch; the sequence and CRC are matched as any bytes.
         final Byte[] pattern = new Byte[32];
         final ByteBuffer bytes = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN)
-            .put((byte)2).put((byte)2).putShort((short)0).putInt(49).putLong(0).putInt(0).putInt(0).putLong(epoch);
+            .put((byte)2).put((byte)2).putShort((short)0).putInt(57).putLong(0).putInt(0).putInt(0).putLong(epoch);
         for (int i = 0; i < pattern.length; i++)
         {
             pattern[i] = i >= 8 && i < 20 ? null : bytes.get(i);

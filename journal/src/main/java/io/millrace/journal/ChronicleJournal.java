@@ -244,6 +244,7 @@ public final class ChronicleJournal implements Journal
         entry.putLong(PAYLOAD + 32, cut.firstOffset());
         entry.putLong(PAYLOAD + 40, cut.lastOffset());
         entry.putByte(PAYLOAD + 48, cut.endOfInput() ? (byte)1 : (byte)0);
+        entry.putLong(PAYLOAD + 49, cut.time());
         final long index = append(JournalDescriptor.EPOCH_BEGIN, entry, sourceChecksum, sourcePayload,
             JournalDescriptor.EPOCH_BEGIN_LENGTH);
         CrashPoints.passed("cut-appended");

@@ -25,7 +25,8 @@ package io.millrace.journal;
  *  sequence     the entry's number in the journal, from 0: a gap or a repeat means entries were lost
  *  IDENTITY     payload: the query's identity, UTF-8
  *  EPOCH_BEGIN  payload: epoch, source offset, line number, records, first offset, last offset (8 bytes each),
- *                        end of input (1 byte)
+ *                        end of input (1 byte), the cut's wall-clock time in epoch ms (8 bytes; absent from the
+ *                        cuts of builds before processing time, read as unknown)
  *  RECORD       payload: source offset after the record, line number (8 bytes each), the row's bytes; written
  *               by earlier builds, one entry per input record, whose offset is the entry's Chronicle index
  *  EPOCH_COMMIT payload: epoch, snapshot length (8 bytes each), snapshot CRC32C (4 bytes)
@@ -57,7 +58,9 @@ final class JournalDescriptor
     static final int CRC_OFFSET = 16;
     static final int HEADER_LENGTH = 24;
 
-    static final int EPOCH_BEGIN_LENGTH = 6 * Long.BYTES + 1;
+    static final int EPOCH_BEGIN_LENGTH = 7 * Long.BYTES + 1;
+    /** An EPOCH_BEGIN without the cut's time, as builds before processing time wrote it. */
+    static final int EPOCH_BEGIN_UNTIMED_LENGTH = 6 * Long.BYTES + 1;
     static final int RECORD_HEADER_LENGTH = 2 * Long.BYTES;
     static final int EPOCH_COMMIT_LENGTH = 2 * Long.BYTES + Integer.BYTES;
     static final int RECORD_BATCH_HEADER_LENGTH = 3 * Long.BYTES + Integer.BYTES;

@@ -32,12 +32,19 @@ public final class JournalEntry
     }
 
     /**
-     * Checks that a RECORD_BATCH entry's records fill its payload exactly, as its writer laid them out.
+     * Checks that an EPOCH_BEGIN entry has one of the cut layouts, and that a RECORD_BATCH entry's records fill its
+     * payload exactly, as its writer laid them out.
      *
      * @return what is wrong, or null when the framing is intact (and for other types).
      */
-    String checkRecords()
+    String checkFraming()
     {
+        if (type == JournalDescriptor.EPOCH_BEGIN)
+        {
+            return length == JournalDescriptor.EPOCH_BEGIN_LENGTH ||
+                length == JournalDescriptor.EPOCH_BEGIN_UNTIMED_LENGTH ? null :
+                "epoch cut of " + length + " bytes has no known layout";
+        }
         if (type != JournalDescriptor.RECORD_BATCH)
         {
             return type == JournalDescriptor.RECORD && length < JournalDescriptor.RECORD_HEADER_LENGTH ?
@@ -216,7 +223,8 @@ public final class JournalEntry
     public EpochCut epochCut()
     {
         return new EpochCut(payload.getLong(0), payload.getLong(8), payload.getLong(16), payload.getLong(24),
-            payload.getLong(32), payload.getLong(40), payload.getByte(48) != 0);
+            payload.getLong(32), payload.getLong(40), payload.getByte(48) != 0,
+            length == JournalDescriptor.EPOCH_BEGIN_LENGTH ? payload.getLong(49) : EpochCut.NO_TIME);
     }
 
     /**

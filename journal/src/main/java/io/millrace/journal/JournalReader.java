@@ -182,7 +182,7 @@ public final class JournalReader implements AutoCloseable
             }
             expectedSequence = sequence + 1;
             entry.set(index, type, length);
-            final String framing = entry.checkRecords();
+            final String framing = entry.checkFraming();
             return null == framing ? ENTRY : corrupt(index, framing);
         }
     }

@@ -29,8 +29,8 @@ import java.util.List;
  * heap of {@code (time, key)}. Timers fire when the watermark reaches them, after a row that registers one the
  * watermark has already reached, and at the end of input; the timers of one time fire together, each key once, in
  * the order of the keys' values (so the order depends on the data only, not on when keys were first seen or slots
- * reused). A key whose state was cleared is forgotten once no timer of it is pending, unless a row comes for it
- * first.
+ * reused). Processing-time timers are a second heap, fired the same way at each epoch marker up to the epoch's cut
+ * time. A key whose state was cleared is forgotten once no timer of it is pending, unless a row comes for it first.
  */
 public final class KeyedProcessOperator extends Operator implements ProcessContext
 {
@@ -61,6 +61,8 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private final KeyCodec keys;
     private final KeyedTable table;
     private final TimerHeap timers = new TimerHeap(1024);
+    private final TimerHeap processingTimers = new TimerHeap(64);
+    private final int processingTimerSlot;
     private final Slab entries;
     private final int entryBytes;
     private final int mapKeyBytes;
@@ -115,6 +117,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         this.writer = new RowWriter(output);
         this.context = context;
         this.gauge = new StateGauge(context.counters());
+        this.processingTimerSlot = context.addProcessingTimers();
     }
 
     @Override
@@ -141,7 +144,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             context.deadLetter(name, row, ex);
         }
         release(current);
-        fireUpTo(watermark);
+        fireUpTo(timers, watermark, false);
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
     }
 
@@ -149,21 +152,40 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void onWatermark(final long advanced)
     {
         watermark = advanced;
-        fireUpTo(advanced);
+        fireUpTo(timers, advanced, false);
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onWatermark(advanced);
+    }
+
+    @Override
+    public void onMarker(final long epoch)
+    {
+        fireUpTo(processingTimers, context.processingTime(), true);
+        context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
+        gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
+        next.onMarker(epoch);
     }
 
     @Override
     public void onEnd()
     {
         watermark = Long.MAX_VALUE;
-        fireUpTo(Long.MAX_VALUE);
+        fireUpTo(timers, Long.MAX_VALUE, false);
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onEnd();
     }
 
-    private void fireUpTo(final long upTo)
+    private static long nextTime(final TimerHeap heap)
+    {
+        return heap.isEmpty() ? Long.MAX_VALUE : heap.peekTime();
+    }
+
+    /**
+     * Fires the timers of a heap up to a time, in time order, the keys of one time in their values' order.
+     *
+     * @param processing whether they are processing-time timers.
+     */
+    private void fireUpTo(final TimerHeap timers, final long upTo, final boolean processing)
     {
         while (!timers.isEmpty() && timers.peekTime() <= upTo)
         {
@@ -191,13 +213,20 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
                 current = key;
                 try
                 {
-                    function.onTimer(time, this);
+                    if (processing)
+                    {
+                        function.onProcessingTimer(time, this);
+                    }
+                    else
+                    {
+                        function.onTimer(time, this);
+                    }
                 }
                 catch (final Exception ex)
                 {
                     // No row failed: the dead letter holds the key's bytes.
-                    context.deadLetter(name + ".onTimer", written.wrap(table.keyBuffer(key), table.keyOffset(key),
-                        table.keyLength(key)), ex);
+                    context.deadLetter(name + (processing ? ".onProcessingTimer" : ".onTimer"), written.wrap(
+                        table.keyBuffer(key), table.keyOffset(key), table.keyLength(key)), ex);
                 }
                 release(key);
             }
@@ -491,6 +520,24 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void registerTimer(final long time)
     {
         timers.push(time, current);
+        countPending();
+    }
+
+    @Override
+    public void registerProcessingTimer(final long time)
+    {
+        final long before = nextTime(processingTimers);
+        processingTimers.push(time, current);
+        countPending();
+        if (time < before)
+        {
+            // Told to the producer, which ends an idle epoch once a timer is due.
+            context.nextProcessingTimer(processingTimerSlot, time);
+        }
+    }
+
+    private void countPending()
+    {
         final MutableDirectBuffer values = table.values();
         final int at = table.valueOffset(current);
         values.putInt(at + PENDING, values.getInt(at + PENDING) + 1);
@@ -500,6 +547,12 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public long watermark()
     {
         return watermark;
+    }
+
+    @Override
+    public long processingTime()
+    {
+        return context.processingTime();
     }
 
     @Override
@@ -586,6 +639,8 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         timers.writeTo(out);
         entries.writeTo(out);
         map.writeTo(out);
+        processingTimers.writeTo(out);
+        out.putLong(context.processingTime());
     }
 
     @Override
@@ -595,6 +650,13 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         timers.readFrom(in);
         entries.readFrom(in);
         map.readFrom(in);
+        if (!in.isEmpty())
+        {
+            // Snapshots from before processing time end here: no processing-time timer was pending then.
+            processingTimers.readFrom(in);
+            context.advanceProcessingTime(in.getLong());
+            context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
+        }
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
     }
 }

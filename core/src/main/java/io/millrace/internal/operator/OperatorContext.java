@@ -5,11 +5,13 @@ import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.row.RowView;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What the stages of one chain share on the operator thread: the source position of the record being
- * processed, the counters, the late-data output, and the dead-letter handler for rows a
- * user function fails on.
+ * processed, the processing time, the counters, the late-data output, and the dead-letter handler for rows a
+ * user function fails on. The earliest processing-time timer of each stage that has them is also readable from the
+ * producer's thread, which ends an idle epoch once one is due.
  */
 public final class OperatorContext
 {
@@ -19,6 +21,8 @@ public final class OperatorContext
     private long position;
     private WatermarkOperator[] watermarks = new WatermarkOperator[0];
     private boolean watermarksPending;
+    private long processingTime = Long.MIN_VALUE;
+    private AtomicLongArray processingTimers = new AtomicLongArray(0);
 
     /**
      * @param counters    of the query.
@@ -40,6 +44,70 @@ public final class OperatorContext
     {
         watermarks = Arrays.copyOf(watermarks, watermarks.length + 1);
         watermarks[watermarks.length - 1] = watermark;
+    }
+
+    /**
+     * Gives a stage with processing-time timers a place to tell its earliest one; called while the query is built.
+     *
+     * @return the place, for {@link #nextProcessingTimer}.
+     */
+    int addProcessingTimers()
+    {
+        final int slot = processingTimers.length();
+        final AtomicLongArray grown = new AtomicLongArray(slot + 1);
+        for (int i = 0; i < slot; i++)
+        {
+            grown.set(i, processingTimers.get(i));
+        }
+        grown.set(slot, Long.MAX_VALUE);
+        processingTimers = grown;
+        return slot;
+    }
+
+    /**
+     * @param slot of the stage, from {@link #addProcessingTimers}.
+     * @param time of the stage's earliest processing-time timer, {@link Long#MAX_VALUE} for none.
+     */
+    void nextProcessingTimer(final int slot, final long time)
+    {
+        processingTimers.setRelease(slot, time);
+    }
+
+    /**
+     * Asked from the producer's thread.
+     *
+     * @param wallClockMillis the current wall-clock time, epoch ms.
+     * @return whether a processing-time timer is due by then, so that an epoch should end although no record came.
+     */
+    public boolean processingTimerDue(final long wallClockMillis)
+    {
+        for (int i = 0, n = processingTimers.length(); i < n; i++)
+        {
+            if (processingTimers.getAcquire(i) <= wallClockMillis)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * An epoch's marker arrived: processing time becomes the time of its cut, unless that would move it back (a
+     * wall clock set back, or a cut journaled without its time).
+     *
+     * @param cutTime wall-clock time of the epoch's cut, epoch ms.
+     */
+    public void advanceProcessingTime(final long cutTime)
+    {
+        processingTime = Math.max(processingTime, cutTime);
+    }
+
+    /**
+     * @return the processing time: the time of the latest epoch cut, {@link Long#MIN_VALUE} before the first.
+     */
+    public long processingTime()
+    {
+        return processingTime;
     }
 
     /**
