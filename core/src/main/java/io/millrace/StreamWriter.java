@@ -54,6 +54,7 @@ public final class StreamWriter
     private boolean journalInput;
     private String identity;
     private final List<Also> also = new ArrayList<>();
+    private final List<StreamingQueryListener> listeners = new ArrayList<>();
 
     /** A further output of the query. */
     private record Also(Stream stream, OutputMode mode, Sink sink)
@@ -131,6 +132,17 @@ public final class StreamWriter
     public StreamWriter deadLetter(final DeadLetterHandler handler)
     {
         this.deadLetters = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
+    /**
+     * @param listener told of the query's start, of each committed epoch's progress and of its end, on a thread of
+     *                 the query's own ({@link StreamingQueryListener}); several may be added.
+     * @return this.
+     */
+    public StreamWriter listener(final StreamingQueryListener listener)
+    {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
@@ -341,6 +353,7 @@ public final class StreamWriter
         also.replaceAll(output -> new Also(output.stream(), output.mode(), wrapSink.apply(output.sink())));
         lateRecords = null;
         deadLetters = (position, reason, buffer, index, length) -> { };
+        listeners.clear();
         throttle = 0;
         return this;
     }
@@ -444,6 +457,11 @@ public final class StreamWriter
     DeadLetterHandler deadLetters()
     {
         return deadLetters;
+    }
+
+    List<StreamingQueryListener> listeners()
+    {
+        return listeners;
     }
 
     ThreadingMode threadingMode()

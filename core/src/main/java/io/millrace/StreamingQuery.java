@@ -97,7 +97,9 @@ public final class StreamingQuery implements AutoCloseable
                 ingress.publisher().bindFinished(recovery.committedCut().sourceOffset());
             }
             control.finished();
-            return new StreamingQuery(settings.queryName(), control, new QueryCounters(), null);
+            final QueryCounters none = new QueryCounters();
+            notifyListeners(settings, control, none, recovery.committedEpoch() + 1, System.nanoTime());
+            return new StreamingQuery(settings.queryName(), control, none, null);
         }
         checkSinksKnown(settings.sinks(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
@@ -123,8 +125,9 @@ public final class StreamingQuery implements AutoCloseable
         final IngressRing ring = new IngressRing(
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
         final long intervalNanos = settings.trigger().interval().toNanos();
+        final long startNanos = System.nanoTime();
         final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,
-            System.nanoTime(), journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue);
+            startNanos, journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue);
         if (null != ingress.publisher())
         {
             ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
@@ -149,7 +152,22 @@ public final class StreamingQuery implements AutoCloseable
                 throw ex;
             }
         }
+        notifyListeners(settings, control, counters, firstEpoch, startNanos);
         return new StreamingQuery(settings.queryName(), control, counters, runtime);
+    }
+
+    private static void notifyListeners(
+        final StreamWriter settings,
+        final QueryControl control,
+        final QueryCounters counters,
+        final long firstEpoch,
+        final long startNanos)
+    {
+        if (!settings.listeners().isEmpty())
+        {
+            new ProgressNotifier(settings.queryName(), control, counters.epochs, settings.listeners(), firstEpoch,
+                startNanos).start();
+        }
     }
 
     /**

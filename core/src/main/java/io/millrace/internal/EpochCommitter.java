@@ -142,8 +142,10 @@ public final class EpochCommitter implements Agent
         {
             final long start = System.nanoTime();
             final long forcing = journal.commit(pending.epoch, pending.snapshot.buffer(), 0, pending.snapshot.length());
-            counters.commitWrite.record(System.nanoTime() - start - forcing);
+            final long writing = System.nanoTime() - start - forcing;
+            counters.commitWrite.record(writing);
             counters.commitForce.record(forcing);
+            counters.epochs.committed(pending.epoch, writing, forcing);
         }
         catch (final RuntimeException ex)
         {

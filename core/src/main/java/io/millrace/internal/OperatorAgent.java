@@ -11,6 +11,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.List;
+import io.millrace.internal.metrics.EpochFigures;
 import io.millrace.internal.metrics.QueryCounters;
 
 /**
@@ -102,7 +103,24 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         context.commitLate(epoch);
         final long marked = System.nanoTime();
         counters.marker.record(marked - start);
-        if (null != committer)
+        final long[] figures = counters.epochs.toWrite();
+        figures[EpochFigures.CUT_TIME] = time;
+        figures[EpochFigures.MARKER_NANOS] = start;
+        figures[EpochFigures.RECORDS] = rows;
+        figures[EpochFigures.ROWS_OUT] = counters.recordsOut.get();
+        figures[EpochFigures.LATE] = counters.lateRecords.get();
+        figures[EpochFigures.DROPPED] = counters.droppedContributions.get();
+        figures[EpochFigures.DEAD_LETTERS] = counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get();
+        figures[EpochFigures.STATE_ROWS] = counters.stateRows.get();
+        figures[EpochFigures.STATE_BYTES] = counters.stateBytes.get();
+        figures[EpochFigures.WATERMARK] = counters.watermark.get();
+        figures[EpochFigures.MARKER_TIME] = marked - start;
+        if (null == committer)
+        {
+            counters.epochs.markerPassed(epoch);
+            counters.epochs.durable(epoch);
+        }
+        else
         {
             final StateWriter snapshot = committer.claim(epoch, commitWait);
             if (null == snapshot)
@@ -117,8 +135,13 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
                 operator.writeState(snapshot);
                 snapshot.endSection();
             }
+            final long copied = System.nanoTime();
+            counters.snapshotCopy.record(copied - claimed);
+            figures[EpochFigures.COMMIT_WAIT] = claimed - marked;
+            figures[EpochFigures.SNAPSHOT_COPY] = copied - claimed;
+            // Stored before the hand-over, so that the committer finds the epoch's figures to complete.
+            counters.epochs.markerPassed(epoch);
             committer.submit();
-            counters.snapshotCopy.record(System.nanoTime() - claimed);
         }
         ended = inputEnded;
     }

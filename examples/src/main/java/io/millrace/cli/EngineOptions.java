@@ -7,7 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * Options of how a query command runs, whatever its query: threads, what idle threads do, and a read-rate limit.
+ * Options of how a query command runs, whatever its query: threads, what idle threads do, a read-rate limit, and
+ * how progress is shown.
  */
 final class EngineOptions
 {
@@ -24,6 +25,11 @@ final class EngineOptions
         description = "What idle threads do: backoff (spin, yield, then park; kind to hosts whose cores are " +
             "shared), yield, or busy (spin: for threads with a core each). Default: backoff.")
     private String idle;
+
+    @Option(names = "--progress", paramLabel = "FORMAT", defaultValue = "text",
+        description = "How progress goes to stderr: text (a line each second) or json (an object per committed " +
+            "epoch, one per line, schema in docs/command-line.md). Default: text.")
+    private String progress;
 
     /**
      * Applies the options to a query being built.
@@ -56,6 +62,19 @@ final class EngineOptions
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--idle must be backoff, yield or busy: '" + idle + "'");
         }
+        if (!"text".equals(progress) && !"json".equals(progress))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--progress must be text or json: '" + progress + "'");
+        }
         return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies());
+    }
+
+    /**
+     * @return whether progress goes to stderr as a JSON object per epoch rather than a text line each second.
+     */
+    boolean jsonProgress()
+    {
+        return "json".equals(progress);
     }
 }

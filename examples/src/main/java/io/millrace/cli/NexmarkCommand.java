@@ -113,7 +113,8 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         {
             final StreamWriter writer = writer(sink, RecordOptions.deadLetterHandler(deadLetters, parent.err()));
             durable.applyCheckpoint(writer, parent.err());
-            final int exit = QueryRun.execute(NAME, writer, durable.checkpointed(), parent.err());
+            final int exit = QueryRun.execute(NAME, writer, durable.checkpointed(), engine.jsonProgress(),
+                parent.err());
             if (discard && exit == MillraceCommand.EXIT_OK)
             {
                 parent.err().printf("millrace nexmark: %s: %d rows, checksum %08x%n", query().label(), checksum.rows(),

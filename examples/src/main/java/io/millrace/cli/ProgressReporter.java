@@ -5,9 +5,11 @@ import io.millrace.StreamingQuery;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Prints a query's progress to stderr once a second while it runs, and a summary when it ends.
+ * Prints a query's progress to stderr once a second while it runs (unless a JSON listener prints it per epoch), and
+ * a summary when it ends.
  */
 final class ProgressReporter
 {
@@ -20,17 +22,29 @@ final class ProgressReporter
      *
      * @param command name shown in each line.
      * @param query   to watch.
+     * @param json    counted down once a JSON listener has printed the last epoch's progress, which then replaces
+     *                the line each second; null to print those lines.
      * @param err     where lines go.
      * @throws InterruptedException when interrupted.
      */
-    static void await(final String command, final StreamingQuery query, final PrintStream err)
+    static void await(
+        final String command, final StreamingQuery query, final CountDownLatch json, final PrintStream err)
         throws InterruptedException
     {
+        final boolean lines = null == json;
         final long start = System.nanoTime();
         query.progress();
         while (!query.awaitTermination(Duration.ofSeconds(1)))
         {
-            err.println("millrace " + command + ": " + describe(query.progress()));
+            if (lines)
+            {
+                err.println("millrace " + command + ": " + describe(query.progress()));
+            }
+        }
+        if (null != json)
+        {
+            // Every epoch's object is printed before the summary.
+            json.await();
         }
         final double seconds = (System.nanoTime() - start) / 1e9;
         final QueryProgress end = query.progress();

@@ -1,10 +1,13 @@
 package io.millrace.cli;
 
+import io.millrace.EpochProgress;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
+import io.millrace.StreamingQueryListener;
 import io.millrace.checkpoint.CheckpointException;
 
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a query command's query to its end: starts it, reports progress on stderr each second, and stops it
@@ -20,14 +23,35 @@ final class QueryRun
      * @param command    name shown in messages, e.g. {@code windowed-count}.
      * @param writer     of the query, ready to start.
      * @param checkpoint whether the query has a checkpoint (a signal's message says how to resume).
+     * @param json       whether progress is a JSON object per committed epoch rather than a text line each second.
      * @param err        standard error.
      * @return the exit code.
      * @throws InterruptedException when interrupted while waiting.
      */
-    static int execute(final String command, final StreamWriter writer, final boolean checkpoint, final PrintStream err)
+    static int execute(
+        final String command, final StreamWriter writer, final boolean checkpoint, final boolean json,
+        final PrintStream err)
         throws InterruptedException
     {
         final StreamingQuery query;
+        final CountDownLatch told = new CountDownLatch(1);
+        if (json)
+        {
+            writer.listener(new StreamingQueryListener()
+            {
+                @Override
+                public void onQueryProgress(final EpochProgress progress)
+                {
+                    err.println(progress.toJson());
+                }
+
+                @Override
+                public void onQueryTerminated(final String queryName, final Throwable error)
+                {
+                    told.countDown();
+                }
+            });
+        }
         try
         {
             query = writer.start();
@@ -46,7 +70,7 @@ final class QueryRun
         }
         final Thread onSignal = new Thread(() -> stopOnSignal(command, query, checkpoint, err), "millrace-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
-        ProgressReporter.await(command, query, err);
+        ProgressReporter.await(command, query, json ? told : null, err);
         try
         {
             Runtime.getRuntime().removeShutdownHook(onSignal);

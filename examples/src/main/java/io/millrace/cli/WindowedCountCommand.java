@@ -132,7 +132,8 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
                 writer.lateRecords(new LateLinesSink(lateOutput, LINE_COLUMN, resuming));
             }
             durable.applyCheckpoint(writer, parent.err());
-            return QueryRun.execute("windowed-count", writer, durable.checkpointed(), parent.err());
+            return QueryRun.execute("windowed-count", writer, durable.checkpointed(), engine.jsonProgress(),
+                parent.err());
         }
     }
 

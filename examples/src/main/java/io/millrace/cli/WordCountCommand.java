@@ -49,7 +49,7 @@ final class WordCountCommand implements Callable<Integer>
                 .sink(new CsvSink(parent.out(), false))
                 .deadLetter(RecordOptions.deadLetterHandler(deadLetters, parent.err()))
                 .start();
-            ProgressReporter.await("wordcount", query, parent.err());
+            ProgressReporter.await("wordcount", query, null, parent.err());
         }
         return MillraceCommand.EXIT_OK;
     }

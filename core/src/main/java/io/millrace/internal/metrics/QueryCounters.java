@@ -38,6 +38,8 @@ public final class QueryCounters
     public final StageRecorder commitWrite = new StageRecorder();
     /** The committer waiting for the disk to hold the snapshot. */
     public final StageRecorder commitForce = new StageRecorder();
+    /** Each epoch's figures, for progress reports per epoch. */
+    public final EpochFigures epochs = new EpochFigures();
 
     /** Records per service-time measurement: a power of two. */
     public static final int SERVICE_TIME_SAMPLE = 64;

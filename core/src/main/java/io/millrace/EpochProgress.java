@@ -1,0 +1,113 @@
+package io.millrace;
+
+/**
+ * One committed epoch of a query, as {@link StreamingQueryListener#onQueryProgress} receives it; the counts are
+ * the epoch's own unless said otherwise. {@link #toJson()} writes it in the schema docs/command-line.md documents
+ * ("Progress as JSON").
+ *
+ * @param queryName            of the query.
+ * @param epoch                the epoch's id.
+ * @param cutTime              wall-clock time of the epoch's cut, epoch ms: the query's processing time from then on.
+ * @param durationNanos        from the previous epoch's end (or the query's start) to this one's, on the operator
+ *                             thread's clock.
+ * @param records              records the operators took in the epoch (after a restart, the journaled records
+ *                             replayed too).
+ * @param recordsPerSecond     {@code records} over the duration.
+ * @param rowsOut              rows the sinks received in the epoch.
+ * @param lateRecords          records all of whose windows were closed.
+ * @param droppedContributions contributions of records to windows already closed.
+ * @param deadLetters          records sent to the dead-letter output.
+ * @param stateRows            rows held in state at the epoch's end, all stateful operations together.
+ * @param stateBytes           off-heap bytes of that state.
+ * @param watermark            the event-time watermark at the epoch's end, {@link Long#MIN_VALUE} while there is none.
+ * @param stages               how long the epoch's end took, step by step.
+ */
+public record EpochProgress(
+    String queryName,
+    long epoch,
+    long cutTime,
+    long durationNanos,
+    long records,
+    double recordsPerSecond,
+    long rowsOut,
+    long lateRecords,
+    long droppedContributions,
+    long deadLetters,
+    long stateRows,
+    long stateBytes,
+    long watermark,
+    Stages stages)
+{
+    /**
+     * The steps of an epoch's end, in nanoseconds.
+     *
+     * @param marker       the marker through the operators, the sinks committing the epoch's output included.
+     * @param commitWait   the operator thread waiting for a snapshot buffer (earlier epochs still committing); 0
+     *                     without a checkpoint.
+     * @param snapshotCopy the operator thread copying the state into the snapshot buffer; 0 without a checkpoint.
+     * @param commitWrite  the committer writing the snapshot and journaling the commit, forcing excluded.
+     * @param commitForce  the committer waiting for the disk.
+     */
+    public record Stages(long marker, long commitWait, long snapshotCopy, long commitWrite, long commitForce)
+    {
+    }
+
+    /**
+     * @return the progress as one line of JSON, every field present, in the documented order; the watermark is
+     *         {@code null} while there is none.
+     */
+    public String toJson()
+    {
+        final StringBuilder json = new StringBuilder(400).append("{\"query\":");
+        quote(json, queryName);
+        json.append(",\"epoch\":").append(epoch)
+            .append(",\"cutTime\":").append(cutTime)
+            .append(",\"durationNanos\":").append(durationNanos)
+            .append(",\"records\":").append(records)
+            .append(",\"recordsPerSecond\":").append(Double.isFinite(recordsPerSecond) ?
+                Math.round(recordsPerSecond * 1000) / 1000.0 : 0.0)
+            .append(",\"rowsOut\":").append(rowsOut)
+            .append(",\"lateRecords\":").append(lateRecords)
+            .append(",\"droppedContributions\":").append(droppedContributions)
+            .append(",\"deadLetters\":").append(deadLetters)
+            .append(",\"stateRows\":").append(stateRows)
+            .append(",\"stateBytes\":").append(stateBytes)
+            .append(",\"watermark\":").append(watermark == Long.MIN_VALUE ? "null" : Long.toString(watermark))
+            .append(",\"stagesNanos\":{\"marker\":").append(stages.marker())
+            .append(",\"commitWait\":").append(stages.commitWait())
+            .append(",\"snapshotCopy\":").append(stages.snapshotCopy())
+            .append(",\"commitWrite\":").append(stages.commitWrite())
+            .append(",\"commitForce\":").append(stages.commitForce())
+            .append("}}");
+        return json.toString();
+    }
+
+    private static void quote(final StringBuilder json, final String text)
+    {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            switch (c)
+            {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default ->
+                {
+                    if (c < 0x20)
+                    {
+                        json.append(String.format("\\u%04x", (int)c));
+                    }
+                    else
+                    {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        json.append('"');
+    }
+}
