@@ -35,7 +35,8 @@ public final class Millrace
     public static Stream readStream(final Source source)
     {
         JvmAccess.check(false);
-        return Stream.root(new Ingress(Objects.requireNonNull(source, "source"), null));
+        Objects.requireNonNull(source, "source");
+        return Stream.root(source, "source " + source, source.schema());
     }
 
     /**
@@ -45,6 +46,7 @@ public final class Millrace
     public static Stream readStream(final Publisher publisher)
     {
         JvmAccess.check(false);
-        return Stream.root(new Ingress(null, Objects.requireNonNull(publisher, "publisher")));
+        Objects.requireNonNull(publisher, "publisher");
+        return Stream.root(publisher, "publisher " + publisher, publisher.schema());
     }
 }

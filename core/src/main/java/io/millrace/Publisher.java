@@ -136,8 +136,8 @@ public final class Publisher
             return false;
         }
         final boolean published = ingress.journalsRecords() ?
-            ingress.add(writer.buffer(), 0, writer.length()) && ingress.flush(position + 1, position + 1) :
-            ingress.publish(writer.buffer(), 0, writer.length(), position + 1);
+            ingress.add(writer.buffer(), 0, writer.length(), 0) && ingress.flush(position + 1, position + 1) :
+            ingress.publish(writer.buffer(), 0, writer.length(), position + 1, 0);
         if (!published)
         {
             throw new IllegalStateException("the ring refused a row it had room for");
@@ -349,8 +349,7 @@ public final class Publisher
             return;
         }
         final IngressProducer ingress = producer;
-        final long committed = null == recovery.committedCut() ? 0 : recovery.committedCut().sourceOffset();
-        ingress.resumeAt(committed, committed);
+        ingress.resumeAt(recovery.committedCut());
         idle.reset();
         int replayed;
         while ((replayed = ingress.replayJournal(1024)) >= 0)
@@ -368,7 +367,7 @@ public final class Publisher
                 idle.reset();
             }
         }
-        position = ingress.resumeOffset();
+        position = ingress.inputOffset(0);
         if (ingress.journalEndedInput())
         {
             // The input had ended before the crash: end it again, as the first attempt did.

@@ -26,9 +26,9 @@ public final class Stream
         this.node = node;
     }
 
-    static Stream root(final Ingress ingress)
+    static Stream root(final Object input, final String description, final Schema schema)
     {
-        return new Stream(Analyzer.source(ingress.input(), ingress.toString(), ingress.schema()));
+        return new Stream(Analyzer.source(input, description, schema));
     }
 
     /**

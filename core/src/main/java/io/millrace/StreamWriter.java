@@ -296,7 +296,8 @@ public final class StreamWriter
         {
             throw new IllegalArgumentException("journalInput needs a checkpoint: call checkpoint(...)");
         }
-        if (null != journal && planner.source().input() instanceof Publisher && threadingMode == ThreadingMode.INVOKER)
+        if (null != journal && planner.sources().get(0).input() instanceof Publisher &&
+            threadingMode == ThreadingMode.INVOKER)
         {
             throw new IllegalArgumentException("a Publisher with a checkpoint needs an operator thread to replay its " +
                 "journal into when the query starts: use ThreadingMode.DEDICATED or SHARED");

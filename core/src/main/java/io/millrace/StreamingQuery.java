@@ -13,8 +13,10 @@ import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.QueryRuntime;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SinkOperator;
+import io.millrace.internal.plan.LogicalNode;
 import io.millrace.internal.plan.Planner;
 import io.millrace.sink.Sink;
+import io.millrace.source.Source;
 
 import org.agrona.DirectBuffer;
 
@@ -53,19 +55,31 @@ public final class StreamingQuery implements AutoCloseable
 
     static StreamingQuery start(final StreamWriter settings, final Planner planner)
     {
-        final Ingress ingress = Ingress.of(planner.source().input());
+        final List<Object> inputs = new ArrayList<>();
+        final List<String> descriptions = new ArrayList<>();
+        for (final LogicalNode.Source source : planner.sources())
+        {
+            inputs.add(source.input());
+            descriptions.add(source.description());
+        }
+        final Ingress ingress = Ingress.of(inputs);
         final QueryControl control = new QueryControl(settings.queryName());
-        InputClaims.claim(ingress.input(), ingress.toString(), ingress.kind(), control);
+        final List<Object> claimed = new ArrayList<>();
         try
         {
+            for (int i = 0; i < inputs.size(); i++)
+            {
+                InputClaims.claim(inputs.get(i), descriptions.get(i), ingress.kind(), control);
+                claimed.add(inputs.get(i));
+            }
             return start(settings, planner, ingress, control);
         }
         catch (final RuntimeException | Error ex)
         {
             if (!control.isTerminated())
             {
-                // The query failed before its agents ran, so nothing has read the input: another query may have it.
-                InputClaims.release(ingress.input());
+                // The query failed before its agents ran, so nothing has read its inputs: another query may.
+                claimed.forEach(InputClaims::release);
             }
             throw ex;
         }
@@ -104,7 +118,7 @@ public final class StreamingQuery implements AutoCloseable
         checkSinksKnown(settings.sinks(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
         final Checkpointing checkpoint = null == journal ? null : new Checkpointing(journal,
-            settings.journalInput() || null == ingress.source() || !ingress.source().isReplayable(), recovery);
+            settings.journalInput() || !ingress.replayable() || ingress.sources().size() > 1, recovery);
 
         final Sink lateSink = settings.lateRecords();
         final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
@@ -127,15 +141,16 @@ public final class StreamingQuery implements AutoCloseable
         final long intervalNanos = settings.trigger().interval().toNanos();
         final long startNanos = System.nanoTime();
         final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,
-            startNanos, journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue);
+            startNanos, journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue,
+            Math.max(1, ingress.sources().size()));
         if (null != ingress.publisher())
         {
             ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
         }
         final QueryRuntime runtime = new QueryRuntime(
-            ingress.source(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
+            ingress.sources(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
             null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring,
-            plan.head(), plan.operators(), context, deadLetters, control,
+            plan.heads(), plan.control(), plan.operators(), context, deadLetters, control,
             settings.throttle(), () -> closeAll(sinks, lateSink), settings.threadingMode() == ThreadingMode.DEDICATED,
             settings.threadingMode() == ThreadingMode.INVOKER, settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
@@ -181,11 +196,14 @@ public final class StreamingQuery implements AutoCloseable
                 "publisher's rows are offered after: use processingTime or continuous, and close() the publisher " +
                 "to end the input");
         }
-        if (!ingress.source().endAtAvailableInput())
+        for (final Source source : ingress.sources())
         {
-            throw new IllegalArgumentException("availableNow needs a source that can tell what input is available " +
-                "when the query starts; " + ingress + " cannot (Source.endAtAvailableInput): use processingTime " +
-                "or continuous");
+            if (!source.endAtAvailableInput())
+            {
+                throw new IllegalArgumentException("availableNow needs a source that can tell what input is " +
+                    "available when the query starts; source " + source + " cannot (Source.endAtAvailableInput): " +
+                    "use processingTime or continuous");
+            }
         }
     }
 

@@ -68,7 +68,7 @@ public class RingBenchmark
     @Benchmark
     public long publishAndDrain()
     {
-        ring.tryPublishRow(row.buffer(), 0, row.length(), ++position);
+        ring.tryPublishRow(row.buffer(), 0, row.length(), ++position, 0);
         ring.drain(consumer, 1);
         return consumer.sum;
     }
@@ -82,7 +82,7 @@ public class RingBenchmark
     {
         for (int i = 0; i < BATCH; i++)
         {
-            ring.tryPublishRow(row.buffer(), 0, row.length(), ++position);
+            ring.tryPublishRow(row.buffer(), 0, row.length(), ++position, 0);
         }
         ring.drain(consumer, BATCH);
         return consumer.sum;
@@ -94,7 +94,8 @@ public class RingBenchmark
         long sum;
 
         @Override
-        public void onRow(final DirectBuffer buffer, final int offset, final int length, final long position)
+        public void onRow(
+            final DirectBuffer buffer, final int offset, final int length, final long position, final int input)
         {
             sum += buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) + length + position;
         }

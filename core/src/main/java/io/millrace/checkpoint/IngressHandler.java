@@ -9,6 +9,7 @@ import org.agrona.DirectBuffer;
 public interface IngressHandler
 {
     /**
+     * @param input        the query input the record came from, from 0 ({@link RecordBatch#input()}).
      * @param recordOffset the record's offset, as {@link Journal#appendRecords} gave it.
      * @param sourceOffset position of the original source after the entry holding the record (records journaled
      *                     together share it).
@@ -18,7 +19,8 @@ public interface IngressHandler
      * @param length       of the row.
      * @return false to stop reading after this record (back-pressure); the next read goes on with the next.
      */
-    boolean onRecord(long recordOffset, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
+    boolean onRecord(
+        int input, long recordOffset, long sourceOffset, long lineNumber, DirectBuffer row, int offset, int length);
 
     /**
      * @param index journal index of the cut.

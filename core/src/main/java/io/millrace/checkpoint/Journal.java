@@ -39,8 +39,9 @@ public interface Journal extends AutoCloseable
      * Journals input records before they are processed (the ingress journal), all in one entry: a crash keeps all
      * of them or none. Records get consecutive offsets, growing from one entry to the next.
      *
-     * @param sourceOffset position of the source after the last record.
-     * @param lineNumber   records the source had read after the last record.
+     * @param sourceOffset position of the source of the batch's input ({@link RecordBatch#input()}) after the last
+     *                     record.
+     * @param lineNumber   records that source had read after the last record.
      * @param records      the rows, at least one.
      * @return the offset of the first record; the record at place {@code i} in the batch has this plus {@code i}.
      */

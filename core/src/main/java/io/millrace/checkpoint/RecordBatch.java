@@ -20,6 +20,7 @@ public final class RecordBatch
     private final ExpandableDirectByteBuffer buffer = new ExpandableDirectByteBuffer(16 * 1024);
     private int length;
     private int count;
+    private int input;
 
     /**
      * Adds a copy of a row.
@@ -43,6 +44,22 @@ public final class RecordBatch
     {
         length = 0;
         count = 0;
+    }
+
+    /**
+     * @param inputIndex the query input every row of the batch comes from, from 0; kept until set again.
+     */
+    public void input(final int inputIndex)
+    {
+        input = inputIndex;
+    }
+
+    /**
+     * @return the query input the rows come from, from 0 (a query of one input has only 0).
+     */
+    public int input()
+    {
+        return input;
     }
 
     /**

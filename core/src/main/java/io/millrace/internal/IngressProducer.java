@@ -58,6 +58,7 @@ public final class IngressProducer implements IngressHandler
     private boolean rowWaiting;
     private int heldLength;
     private long heldOffset;
+    private int heldInput;
     private int batchFrame = -1;
     private long batchOffset;
 
@@ -66,9 +67,11 @@ public final class IngressProducer implements IngressHandler
     private boolean endPublished;
     private boolean ended;
 
+    // Where each input is: its source's position and line number, for the next cut and for resuming it.
+    private final long[] inputOffsets;
+    private final long[] inputLines;
+
     // Replay of the journaled input.
-    private long resumeOffset;
-    private long resumeLineNumber;
     private boolean journalEnded;
     private List<EpochCut> loggedCuts = List.of();
     private int nextLoggedCut;
@@ -83,6 +86,7 @@ public final class IngressProducer implements IngressHandler
      * @param journalRecords     whether rows are journaled before they are published.
      * @param processingTimerDue whether a processing-time timer is due by a wall-clock time (epoch ms), asked before
      *                           an epoch without records is ended.
+     * @param inputs             the query's inputs: each cut logs where every one of them was.
      */
     public IngressProducer(
         final IngressRing ring,
@@ -92,7 +96,8 @@ public final class IngressProducer implements IngressHandler
         final long nowNanos,
         final Journal journal,
         final boolean journalRecords,
-        final LongPredicate processingTimerDue)
+        final LongPredicate processingTimerDue,
+        final int inputs)
     {
         if (journalRecords && null == journal)
         {
@@ -106,6 +111,8 @@ public final class IngressProducer implements IngressHandler
         this.journal = journal;
         this.journalRecords = journalRecords;
         this.processingTimerDue = processingTimerDue;
+        this.inputOffsets = new long[inputs];
+        this.inputLines = new long[inputs];
     }
 
     /**
@@ -146,7 +153,7 @@ public final class IngressProducer implements IngressHandler
         }
         if (rowWaiting)
         {
-            if (!publishAfterLoggedCuts(held, 0, heldLength, heldOffset))
+            if (!publishAfterLoggedCuts(held, 0, heldLength, heldOffset, heldInput))
             {
                 return false;
             }
@@ -185,21 +192,24 @@ public final class IngressProducer implements IngressHandler
      * @param offset of the row.
      * @param length of the row.
      * @param recordOffset source offset of the row.
+     * @param input        the query input it comes from, from 0.
      * @return false when the ring was full: the row waits, and the caller must stop producing.
      */
-    public boolean publish(final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+    public boolean publish(
+        final DirectBuffer buffer, final int offset, final int length, final long recordOffset, final int input)
     {
         if (rowWaiting)
         {
             throw new IllegalStateException("a row still waits for room: publishWaiting() first");
         }
-        if (!markerWaiting && batchFrame < 0 && publishAfterLoggedCuts(buffer, offset, length, recordOffset))
+        if (!markerWaiting && batchFrame < 0 && publishAfterLoggedCuts(buffer, offset, length, recordOffset, input))
         {
             return true;
         }
         held.putBytes(0, buffer, offset, length);
         heldLength = length;
         heldOffset = recordOffset;
+        heldInput = input;
         rowWaiting = true;
         return false;
     }
@@ -210,13 +220,22 @@ public final class IngressProducer implements IngressHandler
      * @param buffer holding the row.
      * @param offset of the row.
      * @param length of the row.
+     * @param input  the query input it comes from, from 0; a batch holds rows of one input.
      * @return false when the batch has reached {@link #BATCH_BYTES}: the caller must {@link #flush} it now.
      */
-    public boolean add(final DirectBuffer buffer, final int offset, final int length)
+    public boolean add(final DirectBuffer buffer, final int offset, final int length, final int input)
     {
         if (batchFrame >= 0)
         {
             throw new IllegalStateException("the last batch still waits for room: publishWaiting() first");
+        }
+        if (batch.isEmpty())
+        {
+            batch.input(input);
+        }
+        else if (batch.input() != input)
+        {
+            throw new IllegalStateException("a batch holds rows of one input: flush() before another input's rows");
         }
         batch.add(buffer, offset, length);
         return batch.length() < BATCH_BYTES;
@@ -225,8 +244,8 @@ public final class IngressProducer implements IngressHandler
     /**
      * Journals the rows added since the last flush as one entry, then publishes them.
      *
-     * @param sourceOffset position of the source after the last of them.
-     * @param lineNumber   records the source had read after the last of them.
+     * @param sourceOffset position of their input's source after the last of them.
+     * @param lineNumber   records that source had read after the last of them.
      * @return false when the ring could not take them all (or an earlier batch still waits): the rest waits, and the
      *         caller must stop producing.
      */
@@ -253,7 +272,8 @@ public final class IngressProducer implements IngressHandler
         int frame = batchFrame;
         while (frame < end)
         {
-            if (!publishAfterLoggedCuts(rows, batch.rowOffset(frame), batch.rowLength(frame), batchOffset))
+            if (!publishAfterLoggedCuts(rows, batch.rowOffset(frame), batch.rowLength(frame), batchOffset,
+                batch.input()))
             {
                 batchFrame = frame;
                 return false;
@@ -270,7 +290,7 @@ public final class IngressProducer implements IngressHandler
      * Publishes a row, first cutting every epoch an earlier run logged as ending before it.
      */
     private boolean publishAfterLoggedCuts(
-        final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+        final DirectBuffer buffer, final int offset, final int length, final long recordOffset, final int input)
     {
         while (nextLoggedCut < loggedCuts.size() && recordOffset >= loggedCuts.get(nextLoggedCut).sourceOffset())
         {
@@ -280,12 +300,13 @@ public final class IngressProducer implements IngressHandler
                 return false;
             }
         }
-        return tryPublish(buffer, offset, length, recordOffset);
+        return tryPublish(buffer, offset, length, recordOffset, input);
     }
 
-    private boolean tryPublish(final DirectBuffer buffer, final int offset, final int length, final long recordOffset)
+    private boolean tryPublish(
+        final DirectBuffer buffer, final int offset, final int length, final long recordOffset, final int input)
     {
-        if (!ring.tryPublishRow(buffer, offset, length, recordOffset))
+        if (!ring.tryPublishRow(buffer, offset, length, recordOffset, input))
         {
             return false;
         }
@@ -524,34 +545,60 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * @return the source position after the last row or cut replayed from the journal (or given to
-     *         {@link #resumeAt}).
+     * @param input of the query, from 0.
+     * @return the input's source position: after the last of its rows replayed from the journal, or as the last cut
+     *         replayed or given to {@link #resumeAt} left it, or as {@link #inputAt} said.
      */
-    public long resumeOffset()
+    public long inputOffset(final int input)
     {
-        return resumeOffset;
+        return inputOffsets[input];
     }
 
     /**
-     * @return the source's line number after the last row or cut replayed from the journal.
+     * @param input of the query, from 0.
+     * @return the input's line number, as {@link #inputOffset} its position.
      */
-    public long resumeLineNumber()
+    public long inputLineNumber(final int input)
     {
-        return resumeLineNumber;
+        return inputLines[input];
     }
 
     /**
-     * @param sourceOffset where the committed epoch's cut left the source.
-     * @param lineNumber   records the source had read there.
+     * Says where an input's source is, for the next cut's log of every input's place.
+     *
+     * @param input        of the query, from 0.
+     * @param sourceOffset position of its source.
+     * @param lineNumber   records its source has read.
      */
-    public void resumeAt(final long sourceOffset, final long lineNumber)
+    public void inputAt(final int input, final long sourceOffset, final long lineNumber)
     {
-        resumeOffset = sourceOffset;
-        resumeLineNumber = lineNumber;
+        inputOffsets[input] = sourceOffset;
+        inputLines[input] = lineNumber;
+    }
+
+    /**
+     * @param committed the committed epoch's cut, where every input resumes; null for none (every input from its
+     *                  start).
+     */
+    public void resumeAt(final EpochCut committed)
+    {
+        for (int input = 0; input < inputOffsets.length; input++)
+        {
+            if (null == committed)
+            {
+                inputAt(input, 0, 0);
+            }
+            else
+            {
+                final EpochCut.InputPosition at = committed.position(input);
+                inputAt(input, at.sourceOffset(), at.lineNumber());
+            }
+        }
     }
 
     @Override
     public boolean onRecord(
+        final int input,
         final long recordOffset,
         final long sourceOffset,
         final long lineNumber,
@@ -559,9 +606,8 @@ public final class IngressProducer implements IngressHandler
         final int offset,
         final int length)
     {
-        resumeOffset = sourceOffset;
-        resumeLineNumber = lineNumber;
-        return publish(row, offset, length, recordOffset);
+        inputAt(input, sourceOffset, lineNumber);
+        return publish(row, offset, length, recordOffset, input);
     }
 
     @Override
@@ -572,8 +618,7 @@ public final class IngressProducer implements IngressHandler
             throw new IllegalStateException("journal holds the cut of epoch " + cut.epoch() + " where epoch " +
                 epoch + " was expected");
         }
-        resumeOffset = cut.sourceOffset();
-        resumeLineNumber = cut.lineNumber();
+        resumeAt(cut);
         if (cut.endOfInput())
         {
             // The input had ended: it ends again the same way, with no more input read.
@@ -596,10 +641,27 @@ public final class IngressProducer implements IngressHandler
         final long time = System.currentTimeMillis();
         if (null != journal)
         {
-            journal.appendEpochCut(
-                new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset, endOfInput, time));
+            journal.appendEpochCut(new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset,
+                endOfInput, time, otherInputs()));
         }
         return time;
+    }
+
+    /**
+     * @return where each input after the first is, for a cut; allocates, once per cut, for several inputs only.
+     */
+    private List<EpochCut.InputPosition> otherInputs()
+    {
+        if (inputOffsets.length == 1)
+        {
+            return List.of();
+        }
+        final EpochCut.InputPosition[] others = new EpochCut.InputPosition[inputOffsets.length - 1];
+        for (int input = 1; input < inputOffsets.length; input++)
+        {
+            others[input - 1] = new EpochCut.InputPosition(inputOffsets[input], inputLines[input]);
+        }
+        return List.of(others);
     }
 
     private void resetFigures()

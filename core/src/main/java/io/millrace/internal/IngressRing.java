@@ -36,8 +36,9 @@ public final class IngressRing
          * @param offset   of the row in {@code buffer}.
          * @param length   of the row.
          * @param position source position of the row.
+         * @param input    the query input the row came from, from 0.
          */
-        void onRow(DirectBuffer buffer, int offset, int length, long position);
+        void onRow(DirectBuffer buffer, int offset, int length, long position, int input);
 
         /**
          * @param epoch    that ends here.
@@ -101,9 +102,11 @@ public final class IngressRing
      * @param offset   of the row.
      * @param length   of the row.
      * @param position source position of the row.
+     * @param input    the query input the row came from, from 0.
      * @return false when the ring is full or the oversize budget is spent: back-pressure, try again later.
      */
-    public boolean tryPublishRow(final DirectBuffer buffer, final int offset, final int length, final long position)
+    public boolean tryPublishRow(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final int input)
     {
         if (!canPublish(length))
         {
@@ -127,6 +130,7 @@ public final class IngressRing
             slot.kind = RowSlot.ROW;
             slot.length = length;
             slot.position = position;
+            slot.input = input;
         }
         finally
         {
@@ -214,7 +218,7 @@ public final class IngressRing
                 switch (slot.kind)
                 {
                     case RowSlot.ROW:
-                        handler.onRow(slot.buffer, 0, slot.length, slot.position);
+                        handler.onRow(slot.buffer, 0, slot.length, slot.position, slot.input);
                         break;
                     case RowSlot.MARKER:
                         handler.onMarker(slot.epoch, slot.position, slot.time);

@@ -15,7 +15,8 @@ import io.millrace.internal.metrics.EpochFigures;
 import io.millrace.internal.metrics.QueryCounters;
 
 /**
- * Drains the ingress ring into the fused operator graph, at most {@link #BATCH_LIMIT} slots per duty cycle.
+ * Drains the ingress ring into the fused operator graph, at most {@link #BATCH_LIMIT} slots per duty cycle: each
+ * row to the head of its input, each marker and the end of input to every head.
  * With a checkpoint, after a marker has gone through the operators (the sinks have committed the epoch), it writes
  * every operator's state into a snapshot buffer and hands it to the {@link EpochCommitter}, which makes it durable
  * and commits the epoch behind this thread. Ends itself once the end of input and the last
@@ -27,7 +28,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     static final int BATCH_LIMIT = 4096;
 
     private final IngressRing ring;
-    private final Operator head;
+    private final Operator[] heads;
+    private final Operator everyHead;
     private final List<Operator> operators;
     private final OperatorContext context;
     private final QueryControl control;
@@ -43,7 +45,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
 
     OperatorAgent(
         final IngressRing ring,
-        final Operator head,
+        final List<Operator> heads,
+        final Operator everyHead,
         final List<Operator> operators,
         final OperatorContext context,
         final QueryControl control,
@@ -52,7 +55,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final IdleCut idleCut)
     {
         this.ring = ring;
-        this.head = head;
+        this.heads = heads.toArray(new Operator[0]);
+        this.everyHead = everyHead;
         this.operators = operators;
         this.context = context;
         this.control = control;
@@ -78,10 +82,12 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     }
 
     @Override
-    public void onRow(final DirectBuffer buffer, final int offset, final int length, final long position)
+    public void onRow(
+        final DirectBuffer buffer, final int offset, final int length, final long position, final int input)
     {
         context.position(position);
         context.beforeRecord();
+        final Operator head = heads[input];
         if ((++rows & (QueryCounters.SERVICE_TIME_SAMPLE - 1)) != 0)
         {
             head.onRow(view.wrap(buffer, offset, length));
@@ -99,7 +105,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         context.position(position);
         context.advanceProcessingTime(time);
         final long start = System.nanoTime();
-        head.onMarker(epoch);
+        everyHead.onMarker(epoch);
         context.commitLate(epoch);
         final long marked = System.nanoTime();
         counters.marker.record(marked - start);
@@ -149,7 +155,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     @Override
     public void onEnd()
     {
-        head.onEnd();
+        everyHead.onEnd();
         inputEnded = true;
     }
 

@@ -33,13 +33,15 @@ public final class QueryRuntime
     /**
      * Creates the agents and starts them on threads, or on the caller's invocations.
      *
-     * @param source       polled by a source agent, or null when a publisher feeds the ring.
+     * @param sources      polled by a source agent, in the order of the query's inputs; empty when a publisher
+     *                     feeds the ring.
      * @param idleCut      the publisher's cut of an epoch its idleness leaves open, or null for a source.
      * @param quiesce      waits for a producer outside the agents (a publisher's offer) to leave the journal alone.
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators.
-     * @param head         the operator receiving the ring's rows.
+     * @param heads        per input, the operator receiving its rows.
+     * @param everyHead    receiving markers and the end of input: every head, once each.
      * @param operators    every operator, in the order of a snapshot's sections.
      * @param context      of the operators.
      * @param deadLetters  for records the source rejects.
@@ -51,13 +53,14 @@ public final class QueryRuntime
      * @param idleStrategy one per thread.
      */
     public QueryRuntime(
-        final Source source,
+        final List<Source> sources,
         final IdleCut idleCut,
         final Runnable quiesce,
         final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
-        final Operator head,
+        final List<Operator> heads,
+        final Operator everyHead,
         final List<Operator> operators,
         final OperatorContext context,
         final DeadLetterHandler deadLetters,
@@ -73,9 +76,9 @@ public final class QueryRuntime
         this.producerQuiesce = quiesce;
         final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control, context.counters());
         final OperatorAgent operatorAgent =
-            new OperatorAgent(ring, head, operators, context, control, committer, onClose, idleCut);
-        final SourceAgent sourceAgent = null == source ? null : new SourceAgent(
-            source, producer, context.counters(), deadLetters, control, throttle, dedicated,
+            new OperatorAgent(ring, heads, everyHead, operators, context, control, committer, onClose, idleCut);
+        final SourceAgent sourceAgent = sources.isEmpty() ? null : new SourceAgent(
+            sources, producer, context.counters(), deadLetters, control, throttle, dedicated,
             null == checkpoint ? null : checkpoint.recovery());
         // Agrona reports an agent ending itself to the error handler too; that is not a failure.
         final ErrorHandler errorHandler = error ->

@@ -21,6 +21,8 @@ final class RowSlot
     int length;
     /** Source position of the row, or of the cut for a marker. */
     long position;
+    /** The query input a row came from, from 0. */
+    int input;
     /** Epoch a marker ends. */
     long epoch;
     /** Wall-clock time of a marker's cut, epoch milliseconds: the processing time from the marker on. */

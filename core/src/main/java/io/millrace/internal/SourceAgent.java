@@ -1,7 +1,6 @@
 package io.millrace.internal;
 
 import io.millrace.sink.DeadLetterHandler;
-import io.millrace.checkpoint.EpochCut;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.row.RowWriter;
 import io.millrace.source.Source;
@@ -10,25 +9,30 @@ import io.millrace.source.SourceStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+
+import java.util.List;
 import io.millrace.internal.metrics.QueryCounters;
 
 /**
- * Polls a {@link Source} into the query's ingress, at most {@link #BATCH_LIMIT} records per duty cycle, optionally
+ * Polls a query's {@link Source}s into its ingress, at most {@link #BATCH_LIMIT} records per duty cycle, optionally
  * throttled, and cuts an epoch every interval once it holds records (docs/checkpoints.md). The producer protocol
  * (journaling, cuts, back-pressure, replay) is the {@link IngressProducer}'s; this agent decides when to poll and
- * when to cut.
+ * when to cut. A query of several inputs has them polled in turn, one poll each, every record tagged with its input;
+ * the input ends when all of them have ended.
  * <p>
- * With input journaling, the records of one poll are journaled as one entry before they enter the ring. On
- * recovery the agent first replays what the journal holds: with journaled input the records and cuts of the
- * uncommitted epochs, then it resumes the source after the last journaled record; with a replayable source it
- * rewinds the source to the committed cut, and the producer cuts each logged epoch again where it was cut. Epochs
- * beyond the log are cut by time.
+ * With input journaling (always, for several inputs: the order in which their records met is recorded only so), the
+ * records of one poll are journaled as one entry before they enter the ring. On recovery the agent first replays
+ * what the journal holds: with journaled input the records and cuts of the uncommitted epochs, then it resumes each
+ * source after its last journaled record; with a replayable source it rewinds the source to the committed cut, and
+ * the producer cuts each logged epoch again where it was cut. Epochs beyond the log are cut by time.
  */
 final class SourceAgent implements Agent, SourceOutput
 {
     static final int BATCH_LIMIT = 1024;
 
-    private final Source source;
+    private final Source[] sources;
+    private final RowWriter[] writers;
+    private final boolean[] exhaustedInputs;
     private final IngressProducer producer;
     private final QueryCounters counters;
     private final DeadLetterHandler deadLetters;
@@ -37,14 +41,14 @@ final class SourceAgent implements Agent, SourceOutput
     private final boolean endsItself;
     private final boolean journalInput;
     private final Recovery recovery;
-    private final RowWriter writer;
     private boolean replayingJournal;
     private long throttleStartNanos;
     private long emitted;
     private boolean exhausted;
+    private int current;
 
     SourceAgent(
-        final Source source,
+        final List<Source> sources,
         final IngressProducer producer,
         final QueryCounters counters,
         final DeadLetterHandler deadLetters,
@@ -53,7 +57,15 @@ final class SourceAgent implements Agent, SourceOutput
         final boolean endsItself,
         final Recovery recovery)
     {
-        this.source = source;
+        this.sources = sources.toArray(new Source[0]);
+        this.writers = new RowWriter[this.sources.length];
+        for (int i = 0; i < writers.length; i++)
+        {
+            writers[i] = new RowWriter(this.sources[i].schema());
+        }
+        this.exhaustedInputs = new boolean[this.sources.length];
+        // The turn starts with the first input.
+        this.current = this.sources.length - 1;
         this.producer = producer;
         this.counters = counters;
         this.deadLetters = deadLetters;
@@ -62,25 +74,25 @@ final class SourceAgent implements Agent, SourceOutput
         this.endsItself = endsItself;
         this.journalInput = producer.journalsRecords();
         this.recovery = recovery;
-        this.writer = new RowWriter(source.schema());
     }
 
     @Override
     public void onStart()
     {
-        source.open();
+        for (final Source source : sources)
+        {
+            source.open();
+        }
         if (null != recovery && !recovery.isFresh())
         {
-            final EpochCut committed = recovery.committedCut();
-            producer.resumeAt(null == committed ? 0 : committed.sourceOffset(),
-                null == committed ? 0 : committed.lineNumber());
+            producer.resumeAt(recovery.committedCut());
             if (journalInput)
             {
                 replayingJournal = true;
             }
             else
             {
-                source.seek(producer.resumeOffset(), producer.resumeLineNumber());
+                seekAll();
                 producer.cutAgainAt(recovery.loggedCuts());
             }
         }
@@ -111,7 +123,8 @@ final class SourceAgent implements Agent, SourceOutput
         // writes nothing until input comes again.
         if (!producer.cutsAgain() && producer.isCutWanted(now))
         {
-            producer.cut(now, source.position(), source.lineNumber());
+            tellPositions();
+            producer.cut(now, sources[0].position(), sources[0].lineNumber());
             return 1;
         }
 
@@ -125,6 +138,8 @@ final class SourceAgent implements Agent, SourceOutput
         {
             return 0;
         }
+        current = nextLiveInput();
+        final Source source = sources[current];
         final long before = emitted;
         final SourceStatus status = source.poll(this, limit);
         if (journalInput)
@@ -134,16 +149,87 @@ final class SourceAgent implements Agent, SourceOutput
         }
         if (status == SourceStatus.END_OF_INPUT)
         {
-            exhausted = true;
+            exhaustedInputs[current] = true;
+            exhausted = allExhausted();
             return 1;
         }
         return (int)(emitted - before);
     }
 
+    /**
+     * @return the input to poll next: the one after the last polled that has not ended, in turn.
+     */
+    private int nextLiveInput()
+    {
+        int input = current;
+        for (int tried = 0; tried < sources.length; tried++)
+        {
+            input = (input + 1) % sources.length;
+            if (!exhaustedInputs[input])
+            {
+                return input;
+            }
+        }
+        throw new IllegalStateException("every input has ended");
+    }
+
+    private boolean allExhausted()
+    {
+        for (final boolean ended : exhaustedInputs)
+        {
+            if (!ended)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells the producer where every input is, for the cut it is about to log.
+     */
+    private void tellPositions()
+    {
+        for (int input = 0; input < sources.length; input++)
+        {
+            producer.inputAt(input, sources[input].position(), sources[input].lineNumber());
+        }
+    }
+
+    private void seekAll()
+    {
+        for (int input = 0; input < sources.length; input++)
+        {
+            sources[input].seek(producer.inputOffset(input), producer.inputLineNumber(input));
+        }
+    }
+
     @Override
     public void onClose()
     {
-        source.close();
+        RuntimeException failure = null;
+        for (final Source source : sources)
+        {
+            try
+            {
+                source.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (null == failure)
+                {
+                    failure = ex;
+                }
+                else
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
+        }
+        if (null != failure)
+        {
+            throw failure;
+        }
     }
 
     @Override
@@ -155,19 +241,20 @@ final class SourceAgent implements Agent, SourceOutput
     @Override
     public RowWriter row()
     {
-        return writer.reset();
+        return writers[current].reset();
     }
 
     @Override
     public boolean emit(final long offset)
     {
         emitted++;
+        final RowWriter writer = writers[current];
         if (journalInput)
         {
-            return producer.add(writer.buffer(), 0, writer.length()) ||
-                producer.flush(source.position(), source.lineNumber());
+            return producer.add(writer.buffer(), 0, writer.length(), current) ||
+                producer.flush(sources[current].position(), sources[current].lineNumber());
         }
-        return producer.publish(writer.buffer(), 0, writer.length(), offset);
+        return producer.publish(writer.buffer(), 0, writer.length(), offset, current);
     }
 
     @Override
@@ -188,19 +275,20 @@ final class SourceAgent implements Agent, SourceOutput
         replayingJournal = false;
         if (producer.journalEndedInput())
         {
-            // The input had ended: finish as the first attempt did, without reading the source again.
+            // The input had ended: finish as the first attempt did, without reading the sources again.
             exhausted = true;
         }
         else
         {
-            source.seek(producer.resumeOffset(), producer.resumeLineNumber());
+            seekAll();
         }
         return 1;
     }
 
     private int finish()
     {
-        if (producer.finish(source.position(), source.lineNumber()) && endsItself)
+        tellPositions();
+        if (producer.finish(sources[0].position(), sources[0].lineNumber()) && endsItself)
         {
             // On a thread of its own the agent ends here; sharing a thread it idles until the operator agent,
             // which ends the shared thread, has processed the end of input.

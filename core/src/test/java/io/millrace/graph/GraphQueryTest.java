@@ -259,7 +259,8 @@ class GraphQueryTest
         final IllegalArgumentException twoInputs = assertThrows(IllegalArgumentException.class,
             () -> events.writeStream().sink(new CollectingSink()).alsoWrite(other, OutputMode.APPEND,
                 new CollectingSink()).start());
-        assertTrue(twoInputs.getMessage().contains("reads one input"), twoInputs.getMessage());
+        assertTrue(twoInputs.getMessage().contains("several inputs reads polled sources only"),
+            twoInputs.getMessage());
 
         final IllegalArgumentException union = assertThrows(IllegalArgumentException.class,
             () -> events.union(events.select("key")));

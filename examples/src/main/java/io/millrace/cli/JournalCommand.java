@@ -187,7 +187,8 @@ final class JournalCommand implements Runnable
                         {
                             out.println(index + " RECORD_BATCH epoch=" + epoch + " records=" + entry.recordCount() +
                                 " first_offset=" + entry.recordOffsetOfFirst() + " source_offset=" +
-                                entry.recordSourceOffset() + " line=" + entry.recordLineNumber());
+                                entry.recordSourceOffset() + " line=" + entry.recordLineNumber() +
+                                (entry.input() == 0 ? "" : " input=" + entry.input()));
                         }
                         while (entry.nextRecord())
                         {
@@ -206,7 +207,8 @@ final class JournalCommand implements Runnable
                             cut.sourceOffset() + " line=" + cut.lineNumber() + " records=" + cut.records() +
                             " first_offset=" + cut.firstOffset() + " last_offset=" + cut.lastOffset() +
                             " end_of_input=" + cut.endOfInput() + " time=" +
-                            (cut.time() == EpochCut.NO_TIME ? "unknown" : Long.toString(cut.time())));
+                            (cut.time() == EpochCut.NO_TIME ? "unknown" : Long.toString(cut.time())) +
+                            otherInputs(cut));
                     }
                     else
                     {
@@ -355,4 +357,19 @@ final class JournalCommand implements Runnable
     }
 
     private static final DeadLetterLines DISCARD = (position, reason, buffer, index, length) -> { };
+
+    /**
+     * @return where a cut left each input after the first, as {@code input1=OFFSET/LINE ...}; empty for one input.
+     */
+    private static String otherInputs(final EpochCut cut)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int input = 1; input <= cut.otherInputs().size(); input++)
+        {
+            final EpochCut.InputPosition at = cut.position(input);
+            text.append(" input").append(input).append('=').append(at.sourceOffset()).append('/')
+                .append(at.lineNumber());
+        }
+        return text.toString();
+    }
 }

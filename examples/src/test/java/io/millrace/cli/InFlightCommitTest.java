@@ -22,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Epochs are committed behind the operator thread, so a process can die with several epochs' parts written and
  * their commits still to come. The committer is held at each of its durable steps in turn (a stall point, as a disk
- * that stops answering), the operator thread writes on until every snapshot buffer is taken, and the process dies
- * right there, when the operator thread finds no free buffer; so each crash has the most epochs in flight that the
- * engine allows, whatever the timing. The test checks that the output then held parts of at least two epochs past
+ * that stops answering) from the first epoch on, the operator thread writes on until every snapshot buffer is taken,
+ * and the process dies right there, when the operator thread finds no free buffer; so each crash has the most epochs
+ * in flight that the engine allows, whatever the timing. (Held any later, the operator thread could find the buffers
+ * taken earlier, while the committer is free to commit one more epoch before the halt takes effect.) The test checks that the output then held parts of at least two epochs past
  * the last commit, and that the restart gives exactly an uninterrupted run's rows.
  */
 class InFlightCommitTest
@@ -50,7 +51,7 @@ class InFlightCommitTest
             "--epoch-interval", "5ms", "--throttle", "200000");
         final Path stderr = dir.resolve("stderr");
         final ChildCommand child = ChildCommand.startMain(MillraceCommand.class,
-            List.of("-Dmillrace.stall-point=" + step + ":10", "-Dmillrace.crash-point=snapshot-buffer-awaited"),
+            List.of("-Dmillrace.stall-point=" + step + ":1", "-Dmillrace.crash-point=snapshot-buffer-awaited"),
             stderr, null, args.toArray(new String[0]));
         assertEquals(CrashPoints.EXIT_STATUS, child.waitFor(120), () -> read(stderr));
         final long ahead = newestPart(output) - JournalScan.of(checkpoint).lastCommittedEpoch();

@@ -227,7 +227,7 @@ public final class ChronicleJournal implements Journal
         entry.putLong(PAYLOAD + 8, sourceOffset);
         entry.putLong(PAYLOAD + 16, lineNumber);
         entry.putInt(PAYLOAD + 24, records.count());
-        append(JournalDescriptor.RECORD_BATCH, entry, sourceChecksum, sourcePayload,
+        append(JournalDescriptor.RECORD_BATCH, records.input(), entry, sourceChecksum, sourcePayload,
             JournalDescriptor.RECORD_BATCH_HEADER_LENGTH, records.buffer(), records.length());
         nextRecordOffset = first + records.count();
         return first;
@@ -245,8 +245,15 @@ public final class ChronicleJournal implements Journal
         entry.putLong(PAYLOAD + 40, cut.lastOffset());
         entry.putByte(PAYLOAD + 48, cut.endOfInput() ? (byte)1 : (byte)0);
         entry.putLong(PAYLOAD + 49, cut.time());
+        int at = PAYLOAD + JournalDescriptor.EPOCH_BEGIN_LENGTH;
+        for (final EpochCut.InputPosition other : cut.otherInputs())
+        {
+            entry.putLong(at, other.sourceOffset());
+            entry.putLong(at + 8, other.lineNumber());
+            at += JournalDescriptor.INPUT_POSITION_LENGTH;
+        }
         final long index = append(JournalDescriptor.EPOCH_BEGIN, entry, sourceChecksum, sourcePayload,
-            JournalDescriptor.EPOCH_BEGIN_LENGTH);
+            at - PAYLOAD);
         CrashPoints.passed("cut-appended");
         return index;
     }
@@ -311,17 +318,18 @@ public final class ChronicleJournal implements Journal
         final PointerBytesStore entryView,
         final int payloadLength)
     {
-        return append(type, entry, checksum, entryView, payloadLength, null, 0);
+        return append(type, 0, entry, checksum, entryView, payloadLength, null, 0);
     }
 
     /**
      * Appends an entry whose payload the caller put at {@link #PAYLOAD} in {@code entry}, followed by
      * {@code tailLength} bytes of {@code tail} (a batch's rows, written from where they lie): fills in the header,
      * numbered and checksummed while Chronicle's write lock is held, so that the numbers follow the journal's order
-     * whichever thread appends.
+     * whichever thread appends. {@code input} goes in the header's input field: a batch's input, 0 for the rest.
      */
     private long append(
         final byte type,
+        final int input,
         final ExpandableDirectByteBuffer entry,
         final Checksum checksum,
         final PointerBytesStore entryView,
@@ -331,7 +339,7 @@ public final class ChronicleJournal implements Journal
     {
         try
         {
-            return appendEntry(type, entry, checksum, entryView, payloadLength, tail, tailLength);
+            return appendEntry(type, input, entry, checksum, entryView, payloadLength, tail, tailLength);
         }
         catch (final InternalError ex)
         {
@@ -344,6 +352,7 @@ public final class ChronicleJournal implements Journal
 
     private long appendEntry(
         final byte type,
+        final int input,
         final ExpandableDirectByteBuffer entry,
         final Checksum checksum,
         final PointerBytesStore entryView,
@@ -359,7 +368,7 @@ public final class ChronicleJournal implements Journal
             sequence = nextSequence;
             entry.putByte(JournalDescriptor.TYPE_OFFSET, type);
             entry.putByte(JournalDescriptor.VERSION_OFFSET, (byte)JournalDescriptor.FORMAT_VERSION);
-            entry.putShort(JournalDescriptor.VERSION_OFFSET + 1, (short)0);
+            entry.putShort(JournalDescriptor.INPUT_OFFSET, (short)input);
             entry.putInt(JournalDescriptor.LENGTH_OFFSET, payloadLength + tailLength);
             entry.putLong(JournalDescriptor.SEQUENCE_OFFSET, sequence);
             entry.putLong(JournalDescriptor.CRC_OFFSET, 0L);

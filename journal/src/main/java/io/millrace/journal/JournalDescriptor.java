@@ -7,7 +7,7 @@ package io.millrace.journal;
  *   0               1               2               3
  *   0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3 4 5 6 7
  *  +---------------+---------------+-------------------------------+
- *  |     type      | format version|           reserved            |
+ *  |     type      | format version|             input             |
  *  +---------------+---------------+-------------------------------+
  *  |                        payload length                         |
  *  +---------------------------------------------------------------+
@@ -26,10 +26,12 @@ package io.millrace.journal;
  *  IDENTITY     payload: the query's identity, UTF-8
  *  EPOCH_BEGIN  payload: epoch, source offset, line number, records, first offset, last offset (8 bytes each),
  *                        end of input (1 byte), the cut's wall-clock time in epoch ms (8 bytes; absent from the
- *                        cuts of builds before processing time, read as unknown)
+ *                        cuts of builds before processing time, read as unknown), then for each input of the query
+ *                        after the first its source offset and line number (8 bytes each)
  *  RECORD       payload: source offset after the record, line number (8 bytes each), the row's bytes; written
  *               by earlier builds, one entry per input record, whose offset is the entry's Chronicle index
  *  EPOCH_COMMIT payload: epoch, snapshot length (8 bytes each), snapshot CRC32C (4 bytes)
+ *  input        a RECORD_BATCH's query input (0 for the first or only one); 0 in other entries
  *  RECORD_BATCH payload: offset of the first record, source offset and line number after the last record (8 bytes
  *               each), record count (4 bytes), then each record: the row's length (4 bytes) and its bytes. The
  *               record at place i has offset first + i; offsets grow from one batch to the next
@@ -53,6 +55,8 @@ final class JournalDescriptor
 
     static final int TYPE_OFFSET = 0;
     static final int VERSION_OFFSET = 1;
+    /** A RECORD_BATCH's query input (2 bytes; 0 in other entries, and in batches of builds before inputs). */
+    static final int INPUT_OFFSET = 2;
     static final int LENGTH_OFFSET = 4;
     static final int SEQUENCE_OFFSET = 8;
     static final int CRC_OFFSET = 16;
@@ -61,6 +65,8 @@ final class JournalDescriptor
     static final int EPOCH_BEGIN_LENGTH = 7 * Long.BYTES + 1;
     /** An EPOCH_BEGIN without the cut's time, as builds before processing time wrote it. */
     static final int EPOCH_BEGIN_UNTIMED_LENGTH = 6 * Long.BYTES + 1;
+    /** What an EPOCH_BEGIN holds past {@link #EPOCH_BEGIN_LENGTH} for each input after the first. */
+    static final int INPUT_POSITION_LENGTH = 2 * Long.BYTES;
     static final int RECORD_HEADER_LENGTH = 2 * Long.BYTES;
     static final int EPOCH_COMMIT_LENGTH = 2 * Long.BYTES + Integer.BYTES;
     static final int RECORD_BATCH_HEADER_LENGTH = 3 * Long.BYTES + Integer.BYTES;

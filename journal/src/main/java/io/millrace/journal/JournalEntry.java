@@ -6,6 +6,8 @@ import org.agrona.ExpandableDirectByteBuffer;
 
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One journal entry as read back, reused entry after entry by a {@link JournalReader}: its index, type and
@@ -19,15 +21,17 @@ public final class JournalEntry
     private long index;
     private byte type;
     private int length;
+    private int input;
     private int place;
     private int rowOffset;
     private int rowLength;
 
-    void set(final long entryIndex, final byte entryType, final int payloadLength)
+    void set(final long entryIndex, final byte entryType, final int payloadLength, final int entryInput)
     {
         index = entryIndex;
         type = entryType;
         length = payloadLength;
+        input = entryInput;
         place = -1;
     }
 
@@ -41,9 +45,14 @@ public final class JournalEntry
     {
         if (type == JournalDescriptor.EPOCH_BEGIN)
         {
-            return length == JournalDescriptor.EPOCH_BEGIN_LENGTH ||
-                length == JournalDescriptor.EPOCH_BEGIN_UNTIMED_LENGTH ? null :
-                "epoch cut of " + length + " bytes has no known layout";
+            return length == JournalDescriptor.EPOCH_BEGIN_UNTIMED_LENGTH ||
+                length >= JournalDescriptor.EPOCH_BEGIN_LENGTH &&
+                (length - JournalDescriptor.EPOCH_BEGIN_LENGTH) % JournalDescriptor.INPUT_POSITION_LENGTH == 0 ?
+                null : "epoch cut of " + length + " bytes has no known layout";
+        }
+        if (input != 0 && type != JournalDescriptor.RECORD_BATCH)
+        {
+            return "a " + JournalDescriptor.typeName(type) + " entry names input " + input;
         }
         if (type != JournalDescriptor.RECORD_BATCH)
         {
@@ -79,6 +88,14 @@ public final class JournalEntry
     ExpandableDirectByteBuffer payloadBuffer()
     {
         return payload;
+    }
+
+    /**
+     * @return the query input of a RECORD_BATCH entry's records, from 0; 0 for other entries.
+     */
+    public int input()
+    {
+        return input;
     }
 
     /**
@@ -222,9 +239,16 @@ public final class JournalEntry
      */
     public EpochCut epochCut()
     {
+        final boolean timed = length >= JournalDescriptor.EPOCH_BEGIN_LENGTH;
+        final List<EpochCut.InputPosition> others = new ArrayList<>();
+        for (int at = JournalDescriptor.EPOCH_BEGIN_LENGTH; timed && at < length;
+            at += JournalDescriptor.INPUT_POSITION_LENGTH)
+        {
+            others.add(new EpochCut.InputPosition(payload.getLong(at), payload.getLong(at + 8)));
+        }
         return new EpochCut(payload.getLong(0), payload.getLong(8), payload.getLong(16), payload.getLong(24),
             payload.getLong(32), payload.getLong(40), payload.getByte(48) != 0,
-            length == JournalDescriptor.EPOCH_BEGIN_LENGTH ? payload.getLong(49) : EpochCut.NO_TIME);
+            timed ? payload.getLong(49) : EpochCut.NO_TIME, others.isEmpty() ? List.of() : List.copyOf(others));
     }
 
     /**

@@ -140,6 +140,7 @@ public final class JournalReader implements AutoCloseable
             final int length = header.getInt(JournalDescriptor.LENGTH_OFFSET);
             final long sequence = header.getLong(JournalDescriptor.SEQUENCE_OFFSET);
             final int crc = header.getInt(JournalDescriptor.CRC_OFFSET);
+            final int input = header.getShort(JournalDescriptor.INPUT_OFFSET) & 0xFFFF;
             if (firstVersion < 0)
             {
                 firstVersion = version;
@@ -181,7 +182,7 @@ public final class JournalReader implements AutoCloseable
                     " was expected: entries are missing or repeated");
             }
             expectedSequence = sequence + 1;
-            entry.set(index, type, length);
+            entry.set(index, type, length, input);
             final String framing = entry.checkFraming();
             return null == framing ? ENTRY : corrupt(index, framing);
         }
@@ -242,8 +243,8 @@ public final class JournalReader implements AutoCloseable
                     continue;
                 }
                 delivered++;
-                more = handler.onRecord(entry.recordOffset(), entry.recordSourceOffset(), entry.recordLineNumber(),
-                    entry.rowBuffer(), entry.rowOffset(), entry.rowLength());
+                more = handler.onRecord(entry.input(), entry.recordOffset(), entry.recordSourceOffset(),
+                    entry.recordLineNumber(), entry.rowBuffer(), entry.rowOffset(), entry.rowLength());
             }
             else if (entry.isEpochBegin())
             {

@@ -150,6 +150,7 @@ final class ReplayJournal implements Journal
     {
         @Override
         public boolean onRecord(
+            final int input,
             final long index,
             final long sourceOffset,
             final long lineNumber,
@@ -157,7 +158,7 @@ final class ReplayJournal implements Journal
             final int offset,
             final int length)
         {
-            return handler.onRecord(index, sourceOffset, lineNumber, row, offset, length);
+            return handler.onRecord(input, index, sourceOffset, lineNumber, row, offset, length);
         }
 
         @Override

@@ -61,12 +61,14 @@ public final class Planner
     /**
      * The operators of a query.
      *
-     * @param head      receiving the source's rows.
+     * @param heads     per input of the query, in the order of {@link #sources()}, the operator receiving its rows.
+     * @param control   receiving markers, watermarks and the end of input: every head, once each.
      * @param operators one per node, inputs before the nodes that read them, then the sinks: the order of the
      *                  sections of a snapshot.
      * @param sinks     one per output, in the outputs' order.
      */
-    public record PhysicalPlan(Operator head, List<Operator> operators, List<SinkOperator> sinks)
+    public record PhysicalPlan(
+        List<Operator> heads, Operator control, List<Operator> operators, List<SinkOperator> sinks)
     {
         /**
          * Restores every operator's state from a snapshot, before the first row.
@@ -105,7 +107,7 @@ public final class Planner
     private final Map<LogicalNode, EmissionPolicy.Mode> modes = new IdentityHashMap<>();
     private final Map<LogicalNode, String> modeCauses = new IdentityHashMap<>();
     private final List<LogicalNode.Aggregate> windowed = new ArrayList<>();
-    private LogicalNode.Source source;
+    private final List<LogicalNode.Source> sources = new ArrayList<>();
 
     /**
      * Checks the query.
@@ -160,11 +162,24 @@ public final class Planner
     }
 
     /**
-     * @return the source every output reads.
+     * @return the query's inputs, each once, in the order the plan meets them from its first output: the inputs'
+     *         numbers, which tag their rows in the ring and their records in the journal.
      */
-    public LogicalNode.Source source()
+    public List<LogicalNode.Source> sources()
     {
-        return source;
+        return sources;
+    }
+
+    private int inputOf(final LogicalNode.Source node)
+    {
+        for (int input = 0; input < sources.size(); input++)
+        {
+            if (sources.get(input).input() == node.input())
+            {
+                return input;
+            }
+        }
+        throw new IllegalStateException("not an input of the plan: " + node.description());
     }
 
     /**
@@ -192,20 +207,29 @@ public final class Planner
             operators.add(sink);
             targets.get(output.node()).add(sink);
         }
-        Operator head = null;
+        final List<List<Operator>> readers = new ArrayList<>();
+        for (int input = 0; input < sources.size(); input++)
+        {
+            readers.add(new ArrayList<>());
+        }
         for (final LogicalNode node : order)
         {
-            final Operator downstream = fanOut(targets.get(node));
-            if (node instanceof LogicalNode.Source)
+            if (node instanceof LogicalNode.Source read)
             {
-                head = downstream;
+                // Every node reading an input gets its rows: one head per input.
+                readers.get(inputOf(read)).addAll(targets.get(node));
             }
             else
             {
-                built.get(node).then(downstream);
+                built.get(node).then(fanOut(targets.get(node)));
             }
         }
-        return new PhysicalPlan(head, operators, sinks);
+        final List<Operator> heads = new ArrayList<>();
+        for (final List<Operator> reading : readers)
+        {
+            heads.add(fanOut(reading));
+        }
+        return new PhysicalPlan(heads, fanOut(heads), operators, sinks);
     }
 
     /**
@@ -248,7 +272,7 @@ public final class Planner
             // The snapshot holds a section for each output's sink stage too; they hold no state.
             operators.add(new SinkOperator((row, epoch, sequence) -> { }, null, 1));
         }
-        return new PhysicalPlan(null, operators, stateSinks);
+        return new PhysicalPlan(List.of(), null, operators, stateSinks);
     }
 
     /**
@@ -332,14 +356,17 @@ public final class Planner
         {
             return;
         }
-        if (node instanceof LogicalNode.Source found)
+        if (node instanceof LogicalNode.Source found &&
+            sources.stream().noneMatch(known -> known.input() == found.input()))
         {
-            if (null != source && source.input() != found.input())
+            if (!sources.isEmpty() && (!(found.input() instanceof io.millrace.source.Source) ||
+                !(sources.get(0).input() instanceof io.millrace.source.Source)))
             {
-                throw new IllegalArgumentException("a query reads one input; this one reads " +
-                    source.description() + " and " + found.description() + ": combine streams of one input");
+                throw new IllegalArgumentException("a query of several inputs reads polled sources only; this one " +
+                    "reads " + sources.get(0).description() + " and " + found.description() + ": offer every " +
+                    "stream's rows to one publisher (with a column saying which they are), or read sources");
             }
-            source = found;
+            sources.add(found);
         }
         if (node instanceof LogicalNode.Aggregate aggregate && null != aggregate.window())
         {

@@ -1,0 +1,118 @@
+package io.millrace.cli;
+
+import io.millrace.internal.durable.CrashPoints;
+import io.millrace.journal.Replay;
+import io.millrace.testing.TwoInputQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.millrace.cli.Runs.assertSameRows;
+import static io.millrace.cli.Runs.rows;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exactly-once through crashes for a query of two inputs ({@link TwoInputApplication}): a child JVM running it dies
+ * again and again — at random moments, and at the steps of an epoch's commit (a batch of one input journaled, a cut
+ * logged, a part renamed, a snapshot written) — and is restarted on the same checkpoint; each output's part files
+ * must then hold exactly an uninterrupted run's rows, and a replay of the journal must write them byte for byte
+ * again.
+ */
+class TwoInputCrashRecoveryTest
+{
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
+    private static final String EVENTS = "60000";
+    private static final String[] AIMED = {"record-appended", "cut-appended", "part-renamed", "snapshot-written"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(300)
+    void shouldNeitherLoseNorDuplicateTheRowsOfEitherInputWhenKilledAndRestarted() throws Exception
+    {
+        final Path reference = dir.resolve("reference");
+        final Path stderr = dir.resolve("stderr.log");
+        final ChildCommand once = ChildCommand.startMain(TwoInputApplication.class, stderr, null,
+            "-", reference.toString(), EVENTS);
+        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + read(stderr));
+
+        final Path output = dir.resolve("out");
+        final Path checkpoint = dir.resolve("checkpoint");
+        final Random random = new Random(43);
+        for (int kill = 0; kill < KILLS; kill++)
+        {
+            final String step = AIMED[kill / 2 % AIMED.length];
+            final int occurrence = step.equals("record-appended") ? 2_000 + random.nextInt(20_000) :
+                2 + random.nextInt(8);
+            final List<String> crashPoint = kill % 2 == 0 ? List.of() :
+                List.of("-Dmillrace.crash-point=" + step + ":" + occurrence);
+            final ChildCommand child = ChildCommand.startMain(TwoInputApplication.class, crashPoint, stderr, null,
+                checkpoint.toString(), output.toString(), EVENTS, "40000");
+            if (crashPoint.isEmpty())
+            {
+                Thread.sleep(300 + random.nextInt(700));
+                child.kill();
+            }
+            else
+            {
+                final int exit = child.waitFor(60);
+                assertTrue(exit == CrashPoints.EXIT_STATUS || exit == 0, () -> "crash at " + step + ": " + read(stderr));
+            }
+        }
+        final ChildCommand last = ChildCommand.startMain(TwoInputApplication.class, stderr, null,
+            checkpoint.toString(), output.toString(), EVENTS);
+        assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
+
+        for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
+        {
+            final Map<String, Integer> expected = rows(reference.resolve(result));
+            assertTrue(expected.size() > 100, result + " rows: " + expected.size());
+            assertSameRows(expected, rows(output.resolve(result)), result + " after " + KILLS + " kills");
+        }
+
+        final Path replayed = dir.resolve("replayed");
+        new Replay(checkpoint).run(TwoInputQuery.writer(replayed.resolve(TwoInputApplication.JOINED),
+            replayed.resolve(TwoInputApplication.COUNTED), Integer.parseInt(EVENTS)));
+        for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
+        {
+            final List<Path> parts = parts(output.resolve(result));
+            assertEquals(parts.stream().map(Path::getFileName).toList(),
+                parts(replayed.resolve(result)).stream().map(Path::getFileName).toList(), result + " part files");
+            for (final Path part : parts)
+            {
+                assertArrayEquals(Files.readAllBytes(part),
+                    Files.readAllBytes(replayed.resolve(result).resolve(part.getFileName())), part.toString());
+            }
+        }
+    }
+
+    private static List<Path> parts(final Path directory) throws IOException
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
+        }
+    }
+
+    private static String read(final Path file)
+    {
+        try
+        {
+            return Files.exists(file) ? Files.readString(file) : "";
+        }
+        catch (final IOException ex)
+        {
+            return ex.toString();
+        }
+    }
+}
