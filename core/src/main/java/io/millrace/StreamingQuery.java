@@ -4,6 +4,7 @@ import io.millrace.checkpoint.Journal;
 import io.millrace.checkpoint.CheckpointException;
 import io.millrace.checkpoint.Recovery;
 import io.millrace.internal.Checkpointing;
+import io.millrace.internal.CloseAll;
 import io.millrace.internal.EpochCommitter;
 import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
@@ -419,35 +420,17 @@ public final class StreamingQuery implements AutoCloseable
 
     private static void closeAll(final List<Sink> sinks, final Sink lateSink)
     {
-        RuntimeException failure = null;
-        final List<Sink> all = new ArrayList<>(sinks);
+        // Every sink is closed, whichever fails; the first failure is the query's.
+        final List<Runnable> closes = new ArrayList<>();
+        for (final Sink sink : sinks)
+        {
+            closes.add(sink::close);
+        }
         if (null != lateSink)
         {
-            all.add(lateSink);
+            closes.add(lateSink::close);
         }
-        for (final Sink sink : all)
-        {
-            try
-            {
-                sink.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                // Every sink is closed, whichever fails; the first failure is the query's.
-                if (null == failure)
-                {
-                    failure = ex;
-                }
-                else
-                {
-                    failure.addSuppressed(ex);
-                }
-            }
-        }
-        if (null != failure)
-        {
-            throw failure;
-        }
+        CloseAll.run(closes);
     }
 
     private static void logDeadLetter(

@@ -10,6 +10,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
+import java.util.ArrayList;
 import java.util.List;
 import io.millrace.internal.metrics.QueryCounters;
 
@@ -207,29 +208,12 @@ final class SourceAgent implements Agent, SourceOutput
     @Override
     public void onClose()
     {
-        RuntimeException failure = null;
+        final List<Runnable> closes = new ArrayList<>();
         for (final Source source : sources)
         {
-            try
-            {
-                source.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                if (null == failure)
-                {
-                    failure = ex;
-                }
-                else
-                {
-                    failure.addSuppressed(ex);
-                }
-            }
+            closes.add(source::close);
         }
-        if (null != failure)
-        {
-            throw failure;
-        }
+        CloseAll.run(closes);
     }
 
     @Override

@@ -6,17 +6,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.rowsInOrder;
+import static io.millrace.testing.PartFiles.parts;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,7 +78,7 @@ class NexmarkCrashRecoveryTest
         assertTrue(expected.size() > 20, query + " rows: " + expected.size());
         final List<Path> parts = parts(output);
         assertTrue(parts.size() > kills, "part files: " + parts.size());
-        final List<String> actual = lines(parts);
+        final List<String> actual = rowsInOrder(output);
         assertEquals(expected.size(), actual.size(), query + ": rows after " + kills + " kills");
         assertEquals(expected, actual, query + ": the rows, in order, after " + kills + " kills");
 
@@ -87,40 +86,7 @@ class NexmarkCrashRecoveryTest
         final io.millrace.testing.Cli.Run replay = io.millrace.testing.Cli.run("journal", "replay", "--checkpoint",
             checkpoint.toString(), "--output", replayed.toString());
         assertEquals(0, replay.exitCode(), replay::toString);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), "replayed part files");
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                part.getFileName() + " replayed");
-        }
-    }
-
-    /** Part files in epoch order. */
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.csv"))
-                .sorted((a, b) -> Long.compare(epoch(a), epoch(b))).toList();
-        }
-    }
-
-    private static long epoch(final Path part)
-    {
-        final String name = part.getFileName().toString();
-        return Long.parseLong(name.substring("part-".length(), name.length() - ".csv".length()));
-    }
-
-    private static List<String> lines(final List<Path> parts) throws IOException
-    {
-        final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (final Path part : parts)
-        {
-            all.write(Files.readAllBytes(part));
-        }
-        final String text = all.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+        assertSameParts(output, replayed);
     }
 
     private static String read(final Path file)

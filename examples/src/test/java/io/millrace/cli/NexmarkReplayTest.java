@@ -7,16 +7,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.rowsInOrder;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,9 +41,8 @@ class NexmarkReplayTest
             "--epoch-interval", "10ms", "--throttle", "400000"};
         final Cli.Run run = Cli.run(args);
         assertEquals(0, run.exitCode(), run::toString);
-        final List<Path> parts = parts(output);
         final List<String> expected = new ArrayList<>(NexmarkModel.of(3, RATE, EVENTS, 4_000).rows(query.label()));
-        final List<String> actual = new ArrayList<>(lines(parts));
+        final List<String> actual = new ArrayList<>(rowsInOrder(output));
         if (query == NexmarkQuery.Q11)
         {
             // Sessions closing at one watermark step come out in an order q11 leaves open.
@@ -65,37 +61,11 @@ class NexmarkReplayTest
         final Cli.Run replay = Cli.run("journal", "replay", "--checkpoint", checkpoint.toString(), "--output",
             replayed.toString());
         assertEquals(0, replay.exitCode(), replay::toString);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), query.label() + ": replayed part files");
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                query.label() + ": " + part.getFileName() + " replayed");
-        }
+        assertSameParts(output, replayed);
 
-        final List<String> before = lines(parts);
+        final List<String> before = rowsInOrder(output);
         final Cli.Run again = Cli.run(args);
         assertEquals(0, again.exitCode(), again::toString);
-        assertEquals(before, lines(parts(output)), query.label() + ": a run on the finished checkpoint");
-    }
-
-    /** Part files in epoch order. */
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().matches("part-\\d+\\.csv")).sorted().toList();
-        }
-    }
-
-    private static List<String> lines(final List<Path> parts) throws IOException
-    {
-        final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (final Path part : parts)
-        {
-            all.write(Files.readAllBytes(part));
-        }
-        final String text = all.toString(StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\n"));
+        assertEquals(before, rowsInOrder(output), query.label() + ": a run on the finished checkpoint");
     }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static io.millrace.cli.Runs.assertSameRows;
 import static io.millrace.cli.Runs.rows;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,22 +85,7 @@ class TwoInputCrashRecoveryTest
             replayed.resolve(TwoInputApplication.COUNTED), Integer.parseInt(EVENTS)));
         for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
         {
-            final List<Path> parts = parts(output.resolve(result));
-            assertEquals(parts.stream().map(Path::getFileName).toList(),
-                parts(replayed.resolve(result)).stream().map(Path::getFileName).toList(), result + " part files");
-            for (final Path part : parts)
-            {
-                assertArrayEquals(Files.readAllBytes(part),
-                    Files.readAllBytes(replayed.resolve(result).resolve(part.getFileName())), part.toString());
-            }
-        }
-    }
-
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
+            assertSameParts(output.resolve(result), replayed.resolve(result));
         }
     }
 

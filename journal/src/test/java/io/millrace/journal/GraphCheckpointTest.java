@@ -18,16 +18,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.sortedRows;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,10 +64,10 @@ class GraphCheckpointTest
         }
         run(writer(busiest, sampled).checkpoint(new ChronicleJournal(checkpoint, QUIET)));
 
-        final List<String> busiestRows = allRows(busiest);
+        final List<String> busiestRows = sortedRows(busiest);
         assertTrue(busiestRows.size() > 20, "second-stage rows: " + busiestRows.size());
-        assertEquals(allRows(dir.resolve("reference-busiest")), busiestRows, "the chained aggregation's rows");
-        assertEquals(allRows(dir.resolve("reference-sampled")), allRows(sampled), "the filtered rows");
+        assertEquals(sortedRows(dir.resolve("reference-busiest")), busiestRows, "the chained aggregation's rows");
+        assertEquals(sortedRows(dir.resolve("reference-sampled")), sortedRows(sampled), "the filtered rows");
 
         final Path replayedBusiest = dir.resolve("replayed-busiest");
         final Path replayedSampled = dir.resolve("replayed-sampled");
@@ -99,36 +96,5 @@ class GraphCheckpointTest
         final StreamingQuery query = writer.start();
         query.awaitTermination();
         assertTrue(query.isFinished());
-    }
-
-    private static void assertSameParts(final Path original, final Path replayed) throws IOException
-    {
-        final List<Path> parts = parts(original);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), "part files of " + original.getFileName());
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                part.toString());
-        }
-    }
-
-    private static List<String> allRows(final Path directory) throws IOException
-    {
-        final List<String> rows = new ArrayList<>();
-        for (final Path part : parts(directory))
-        {
-            rows.addAll(Files.readAllLines(part));
-        }
-        Collections.sort(rows);
-        return rows;
-    }
-
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
-        }
     }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.parts;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,14 +97,7 @@ class ProcessingTimeTest
 
         final Path replayed = dir.resolve("replayed");
         new Replay(checkpoint).run(writer(new Publisher(INPUT), replayed));
-        final List<Path> parts = parts(output);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), "replayed part files");
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                part.getFileName() + " replayed");
-        }
+        assertSameParts(output, replayed);
     }
 
     private static StreamWriter writer(final Publisher publisher, final Path output)
@@ -136,14 +129,6 @@ class ProcessingTimeTest
     private static long key(final long index)
     {
         return (index * 31 + index / 13) % KEYS;
-    }
-
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
-        }
     }
 
     private static long epoch(final Path part)

@@ -9,15 +9,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.sortedRows;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,10 +55,10 @@ class TwoInputCheckpointTest
         }
         run(writer(joined, counted).checkpoint(new ChronicleJournal(checkpoint, QUIET)));
 
-        final List<String> joinedRows = allRows(joined);
+        final List<String> joinedRows = sortedRows(joined);
         assertTrue(joinedRows.size() > EVENTS, "joined rows: " + joinedRows.size());
-        assertEquals(allRows(dir.resolve("reference-joined")), joinedRows, "the join's rows");
-        assertEquals(allRows(dir.resolve("reference-counted")), allRows(counted), "the union's counts");
+        assertEquals(sortedRows(dir.resolve("reference-joined")), joinedRows, "the join's rows");
+        assertEquals(sortedRows(dir.resolve("reference-counted")), sortedRows(counted), "the union's counts");
 
         final List<EpochCut> cuts = JournalScan.of(checkpoint).cuts();
         final EpochCut last = cuts.get(cuts.size() - 1);
@@ -87,36 +84,5 @@ class TwoInputCheckpointTest
         final StreamingQuery query = writer.start();
         query.awaitTermination();
         assertTrue(query.isFinished());
-    }
-
-    private static void assertSameParts(final Path original, final Path replayed) throws IOException
-    {
-        final List<Path> parts = parts(original);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), "part files of " + original.getFileName());
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                part.toString());
-        }
-    }
-
-    private static List<String> allRows(final Path directory) throws IOException
-    {
-        final List<String> rows = new ArrayList<>();
-        for (final Path part : parts(directory))
-        {
-            rows.addAll(Files.readAllLines(part));
-        }
-        Collections.sort(rows);
-        return rows;
-    }
-
-    private static List<Path> parts(final Path directory) throws IOException
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
-        }
     }
 }

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -28,11 +27,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.millrace.testing.PartFiles.sortedRows;
+import static io.millrace.testing.PartFiles.assertSameParts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,7 +84,7 @@ class UntimedCutsTest
         }
 
         run(writer(output).checkpoint(new ChronicleJournal(untimed, QUIET)));
-        assertEquals(rows(reference), rows(output), "resumed from cuts without a time");
+        assertEquals(sortedRows(reference), sortedRows(output), "resumed from cuts without a time");
         final List<EpochCut> cuts = JournalScan.of(untimed).cuts();
         assertTrue(cuts.size() > copied.size(), "epochs cut after the resume: " + cuts);
         for (final EpochCut cut : cuts.subList(copied.size(), cuts.size()))
@@ -95,14 +94,7 @@ class UntimedCutsTest
 
         final Path replayed = dir.resolve("replayed");
         new Replay(untimed).run(writer(replayed));
-        final List<Path> parts = parts(output);
-        assertEquals(parts.stream().map(Path::getFileName).toList(),
-            parts(replayed).stream().map(Path::getFileName).toList(), "replayed part files");
-        for (final Path part : parts)
-        {
-            assertArrayEquals(Files.readAllBytes(part), Files.readAllBytes(replayed.resolve(part.getFileName())),
-                part.getFileName() + " replayed");
-        }
+        assertSameParts(output, replayed);
     }
 
     /**
@@ -171,28 +163,5 @@ class UntimedCutsTest
         final StreamingQuery query = writer.start();
         query.awaitTermination();
         assertTrue(query.isFinished());
-    }
-
-    private static List<String> rows(final Path directory) throws IOException
-    {
-        final List<String> rows = new ArrayList<>();
-        for (final Path part : parts(directory))
-        {
-            rows.addAll(Files.readAllLines(part));
-        }
-        Collections.sort(rows);
-        return rows;
-    }
-
-    private static List<Path> parts(final Path directory)
-    {
-        try (java.util.stream.Stream<Path> files = Files.list(directory))
-        {
-            return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
     }
 }
