@@ -1,6 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.internal.durable.CrashPoints;
 import io.millrace.journal.JournalScan;
 import io.millrace.journal.Replay;
 import io.millrace.testing.ProcessingTimeouts;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +34,6 @@ class GraphCrashRecoveryTest
 {
     private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
     private static final String EVENTS = "120000";
-    private static final String[] AIMED = {"cut-appended", "part-renamed", "snapshot-written"};
 
     @TempDir
     Path dir;
@@ -49,34 +46,16 @@ class GraphCrashRecoveryTest
         final Path stderr = dir.resolve("stderr.log");
         final ChildCommand once = ChildCommand.startMain(GraphQueryApplication.class, stderr, null,
             "-", reference.toString(), EVENTS);
-        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + read(stderr));
+        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + CrashingLives.read(stderr));
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
+        // Lives that die at a step of an epoch's commit (its cut logged, its part written, its snapshot written) each
+        // leave an epoch to cut again at its logged place and time.
         final Random random = new Random(41);
-        for (int kill = 0; kill < KILLS; kill++)
-        {
-            // Every other life dies at a step of an epoch's commit (its cut logged, its part written, its snapshot
-            // written: each leaves an epoch to cut again at its logged place and time), the others at random.
-            final String step = AIMED[kill / 2 % AIMED.length];
-            final List<String> crashPoint = kill % 2 == 0 ? List.of() :
-                List.of("-Dmillrace.crash-point=" + step + ":" + (2 + random.nextInt(8)));
-            final ChildCommand child = ChildCommand.startMain(GraphQueryApplication.class, crashPoint, stderr, null,
-                checkpoint.toString(), output.toString(), EVENTS, "40000");
-            if (crashPoint.isEmpty())
-            {
-                Thread.sleep(300 + random.nextInt(700));
-                child.kill();
-            }
-            else
-            {
-                final int exit = child.waitFor(60);
-                assertTrue(exit == CrashPoints.EXIT_STATUS || exit == 0, () -> "crash at " + step + ": " + read(stderr));
-            }
-        }
-        final ChildCommand last = ChildCommand.startMain(GraphQueryApplication.class, stderr, null,
-            checkpoint.toString(), output.toString(), EVENTS);
-        assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
+        CrashingLives.run(GraphQueryApplication.class, List.of(checkpoint.toString(), output.toString(), EVENTS),
+            "40000", KILLS, List.of("cut-appended", "part-renamed", "snapshot-written"),
+            step -> 2 + random.nextInt(8), random, stderr);
 
         for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST,
             GraphQueryApplication.IDLE))
@@ -110,18 +89,6 @@ class GraphCrashRecoveryTest
             GraphQueryApplication.IDLE, GraphQueryApplication.QUIET))
         {
             assertSameParts(output.resolve(result), replayed.resolve(result));
-        }
-    }
-
-    private static String read(final Path file)
-    {
-        try
-        {
-            return Files.exists(file) ? Files.readString(file) : "";
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
         }
     }
 }

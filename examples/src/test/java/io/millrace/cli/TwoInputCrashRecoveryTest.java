@@ -1,14 +1,11 @@
 package io.millrace.cli;
 
-import io.millrace.internal.durable.CrashPoints;
 import io.millrace.journal.Replay;
 import io.millrace.testing.TwoInputQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ class TwoInputCrashRecoveryTest
 {
     private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
     private static final String EVENTS = "60000";
-    private static final String[] AIMED = {"record-appended", "cut-appended", "part-renamed", "snapshot-written"};
 
     @TempDir
     Path dir;
@@ -44,34 +40,15 @@ class TwoInputCrashRecoveryTest
         final Path stderr = dir.resolve("stderr.log");
         final ChildCommand once = ChildCommand.startMain(TwoInputApplication.class, stderr, null,
             "-", reference.toString(), EVENTS);
-        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + read(stderr));
+        assertEquals(0, once.waitFor(120), () -> "uninterrupted run failed: " + CrashingLives.read(stderr));
 
         final Path output = dir.resolve("out");
         final Path checkpoint = dir.resolve("checkpoint");
         final Random random = new Random(43);
-        for (int kill = 0; kill < KILLS; kill++)
-        {
-            final String step = AIMED[kill / 2 % AIMED.length];
-            final int occurrence = step.equals("record-appended") ? 2_000 + random.nextInt(20_000) :
-                2 + random.nextInt(8);
-            final List<String> crashPoint = kill % 2 == 0 ? List.of() :
-                List.of("-Dmillrace.crash-point=" + step + ":" + occurrence);
-            final ChildCommand child = ChildCommand.startMain(TwoInputApplication.class, crashPoint, stderr, null,
-                checkpoint.toString(), output.toString(), EVENTS, "40000");
-            if (crashPoint.isEmpty())
-            {
-                Thread.sleep(300 + random.nextInt(700));
-                child.kill();
-            }
-            else
-            {
-                final int exit = child.waitFor(60);
-                assertTrue(exit == CrashPoints.EXIT_STATUS || exit == 0, () -> "crash at " + step + ": " + read(stderr));
-            }
-        }
-        final ChildCommand last = ChildCommand.startMain(TwoInputApplication.class, stderr, null,
-            checkpoint.toString(), output.toString(), EVENTS);
-        assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
+        CrashingLives.run(TwoInputApplication.class, List.of(checkpoint.toString(), output.toString(), EVENTS),
+            "40000", KILLS, List.of("record-appended", "cut-appended", "part-renamed", "snapshot-written"),
+            step -> step.equals("record-appended") ? 2_000 + random.nextInt(20_000) : 2 + random.nextInt(8), random,
+            stderr);
 
         for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
         {
@@ -86,18 +63,6 @@ class TwoInputCrashRecoveryTest
         for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
         {
             assertSameParts(output.resolve(result), replayed.resolve(result));
-        }
-    }
-
-    private static String read(final Path file)
-    {
-        try
-        {
-            return Files.exists(file) ? Files.readString(file) : "";
-        }
-        catch (final IOException ex)
-        {
-            return ex.toString();
         }
     }
 }
