@@ -55,6 +55,7 @@ public final class StreamWriter
     private String identity;
     private final List<Also> also = new ArrayList<>();
     private final List<StreamingQueryListener> listeners = new ArrayList<>();
+    private int metricsPort = -1;
 
     /** A further output of the query. */
     private record Also(Stream stream, OutputMode mode, Sink sink)
@@ -143,6 +144,26 @@ public final class StreamWriter
     public StreamWriter listener(final StreamingQueryListener listener)
     {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Serves the query's figures while it runs: in the Prometheus text format at {@code http://127.0.0.1:PORT/metrics}
+     * (queries of one JVM naming the same port share it, each sample labelled with its query's name), and as the JMX
+     * bean {@code io.millrace:type=Query,name=<name>,id=<n>}. Off by default; the names and units are in the
+     * README's "Watching a query".
+     *
+     * @param port on the loopback address; 0 for one the system picks ({@link StreamingQuery#metricsPort()}).
+     * @return this.
+     * @throws IllegalArgumentException for a port outside 0..65535.
+     */
+    public StreamWriter metricsPort(final int port)
+    {
+        if (port < 0 || port > 65_535)
+        {
+            throw new IllegalArgumentException("metrics port must be 0..65535: " + port);
+        }
+        metricsPort = port;
         return this;
     }
 
@@ -355,6 +376,7 @@ public final class StreamWriter
         lateRecords = null;
         deadLetters = (position, reason, buffer, index, length) -> { };
         listeners.clear();
+        metricsPort = -1;
         throttle = 0;
         return this;
     }
@@ -463,6 +485,11 @@ public final class StreamWriter
     List<StreamingQueryListener> listeners()
     {
         return listeners;
+    }
+
+    int metricsPort()
+    {
+        return metricsPort;
     }
 
     ThreadingMode threadingMode()

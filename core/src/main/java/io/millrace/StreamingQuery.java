@@ -10,7 +10,9 @@ import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
+import io.millrace.internal.metrics.MetricsEndpoint;
 import io.millrace.internal.metrics.QueryCounters;
+import io.millrace.internal.metrics.QueryMetrics;
 import io.millrace.internal.QueryRuntime;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SinkOperator;
@@ -41,16 +43,22 @@ public final class StreamingQuery implements AutoCloseable
     private final QueryControl control;
     private final QueryCounters counters;
     private final QueryRuntime runtime;
+    private final int metricsPort;
     private long lastProgressNanos;
     private long lastProgressRecords;
 
     private StreamingQuery(
-        final String name, final QueryControl control, final QueryCounters counters, final QueryRuntime runtime)
+        final String name,
+        final QueryControl control,
+        final QueryCounters counters,
+        final QueryRuntime runtime,
+        final List<AutoCloseable> metrics)
     {
         this.name = name;
         this.control = control;
         this.counters = counters;
         this.runtime = runtime;
+        this.metricsPort = metrics.isEmpty() ? -1 : ((MetricsEndpoint.Registration)metrics.get(0)).port();
         this.lastProgressNanos = System.nanoTime();
     }
 
@@ -65,7 +73,9 @@ public final class StreamingQuery implements AutoCloseable
         }
         final Ingress ingress = Ingress.of(inputs);
         final QueryControl control = new QueryControl(settings.queryName());
+        final QueryCounters counters = new QueryCounters();
         final List<Object> claimed = new ArrayList<>();
+        final List<AutoCloseable> metrics = new ArrayList<>();
         try
         {
             for (int i = 0; i < inputs.size(); i++)
@@ -73,7 +83,13 @@ public final class StreamingQuery implements AutoCloseable
                 InputClaims.claim(inputs.get(i), descriptions.get(i), ingress.kind(), control);
                 claimed.add(inputs.get(i));
             }
-            return start(settings, planner, ingress, control);
+            if (settings.metricsPort() >= 0)
+            {
+                // Before anything is opened, so that a port in use refuses the query with nothing to undo.
+                metrics.add(MetricsEndpoint.register(settings.metricsPort(), settings.queryName(), counters));
+                metrics.add(QueryMetrics.register(settings.queryName(), counters));
+            }
+            return start(settings, planner, ingress, control, counters, metrics);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -82,18 +98,38 @@ public final class StreamingQuery implements AutoCloseable
                 // The query failed before its agents ran, so nothing has read its inputs: another query may.
                 claimed.forEach(InputClaims::release);
             }
+            closeQuietly(metrics);
             throw ex;
         }
     }
 
+    private static void closeQuietly(final List<AutoCloseable> closeables)
+    {
+        for (final AutoCloseable closeable : closeables)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ignore)
+            {
+                // Metrics of a query that ends: nothing depends on their closing.
+            }
+        }
+    }
+
     private static StreamingQuery start(
-        final StreamWriter settings, final Planner planner, final Ingress ingress, final QueryControl control)
+        final StreamWriter settings,
+        final Planner planner,
+        final Ingress ingress,
+        final QueryControl control,
+        final QueryCounters counters,
+        final List<AutoCloseable> metrics)
     {
         if (settings.trigger().kind() == Trigger.Kind.AVAILABLE_NOW)
         {
             endAtAvailableInput(ingress);
         }
-        final QueryCounters counters = new QueryCounters();
         final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
         final Journal journal = settings.journal();
@@ -112,9 +148,8 @@ public final class StreamingQuery implements AutoCloseable
                 ingress.publisher().bindFinished(recovery.committedCut().sourceOffset());
             }
             control.finished();
-            final QueryCounters none = new QueryCounters();
-            notifyListeners(settings, control, none, recovery.committedEpoch() + 1, System.nanoTime());
-            return new StreamingQuery(settings.queryName(), control, none, null);
+            notifyListeners(settings, control, counters, recovery.committedEpoch() + 1, System.nanoTime(), metrics);
+            return new StreamingQuery(settings.queryName(), control, counters, null, metrics);
         }
         checkSinksKnown(settings.sinks(), journal, recovery);
         final long firstEpoch = null == recovery ? 1 : recovery.committedEpoch() + 1;
@@ -168,8 +203,8 @@ public final class StreamingQuery implements AutoCloseable
                 throw ex;
             }
         }
-        notifyListeners(settings, control, counters, firstEpoch, startNanos);
-        return new StreamingQuery(settings.queryName(), control, counters, runtime);
+        notifyListeners(settings, control, counters, firstEpoch, startNanos, metrics);
+        return new StreamingQuery(settings.queryName(), control, counters, runtime, metrics);
     }
 
     private static void notifyListeners(
@@ -177,12 +212,26 @@ public final class StreamingQuery implements AutoCloseable
         final QueryControl control,
         final QueryCounters counters,
         final long firstEpoch,
-        final long startNanos)
+        final long startNanos,
+        final List<AutoCloseable> metrics)
     {
-        if (!settings.listeners().isEmpty())
+        final List<StreamingQueryListener> listeners = new ArrayList<>(settings.listeners());
+        if (!metrics.isEmpty())
         {
-            new ProgressNotifier(settings.queryName(), control, counters.epochs, settings.listeners(), firstEpoch,
-                startNanos).start();
+            // The endpoint and the bean serve the query's figures until it has ended.
+            listeners.add(new StreamingQueryListener()
+            {
+                @Override
+                public void onQueryTerminated(final String queryName, final Throwable error)
+                {
+                    closeQuietly(metrics);
+                }
+            });
+        }
+        if (!listeners.isEmpty())
+        {
+            new ProgressNotifier(settings.queryName(), control, counters.epochs, listeners, firstEpoch, startNanos)
+                .start();
         }
     }
 
@@ -284,6 +333,15 @@ public final class StreamingQuery implements AutoCloseable
         {
             sinks.get(i).open(planner.outputSchema(i));
         }
+    }
+
+    /**
+     * @return the port of the query's Prometheus endpoint on 127.0.0.1 (the one chosen when
+     *         {@link StreamWriter#metricsPort} asked for 0); -1 without one.
+     */
+    public int metricsPort()
+    {
+        return metricsPort;
     }
 
     /**

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options of how a query command runs, whatever its query: threads, what idle threads do, a read-rate limit, and
- * how progress is shown.
+ * how progress and metrics are shown.
  */
 final class EngineOptions
 {
@@ -30,6 +30,11 @@ final class EngineOptions
         description = "How progress goes to stderr: text (a line each second) or json (an object per committed " +
             "epoch, one per line, schema in docs/command-line.md). Default: text.")
     private String progress;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+        description = "Serve the query's figures in the Prometheus text format at http://127.0.0.1:PORT/metrics, " +
+            "and as a JMX bean, while it runs (0: a free port, named on stderr). Default: off.")
+    private int metricsPort;
 
     /**
      * Applies the options to a query being built.
@@ -66,6 +71,15 @@ final class EngineOptions
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--progress must be text or json: '" + progress + "'");
+        }
+        if (metricsPort < -1 || metricsPort > 65_535)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--metrics-port must be a port, 0..65535: " + metricsPort);
+        }
+        if (metricsPort >= 0)
+        {
+            writer.metricsPort(metricsPort);
         }
         return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies());
     }

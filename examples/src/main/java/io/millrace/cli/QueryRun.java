@@ -68,6 +68,10 @@ final class QueryRun
             err.println("millrace " + command + ": " + ex.getMessage());
             return MillraceCommand.EXIT_BAD_ARGUMENTS;
         }
+        if (query.metricsPort() >= 0)
+        {
+            err.println("millrace " + command + ": metrics at http://127.0.0.1:" + query.metricsPort() + "/metrics");
+        }
         final Thread onSignal = new Thread(() -> stopOnSignal(command, query, checkpoint, err), "millrace-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
         ProgressReporter.await(command, query, json ? told : null, err);

@@ -1,0 +1,126 @@
+package io.millrace.internal.metrics;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Registers a query's {@link QueryMetricsMBean} with the platform MBean server; each attribute reads the counter
+ * where its owning thread publishes it.
+ */
+public final class QueryMetrics implements QueryMetricsMBean, AutoCloseable
+{
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final QueryCounters counters;
+    private final ObjectName name;
+
+    private QueryMetrics(final QueryCounters counters, final ObjectName name)
+    {
+        this.counters = counters;
+        this.name = name;
+    }
+
+    /**
+     * @param queryName of the query.
+     * @param counters  of the query.
+     * @return the registered bean, to close when the query has ended.
+     * @throws IllegalStateException when the platform MBean server refuses it.
+     */
+    public static QueryMetrics register(final String queryName, final QueryCounters counters)
+    {
+        try
+        {
+            final ObjectName name = new ObjectName("io.millrace:type=Query,name=" + ObjectName.quote(queryName) +
+                ",id=" + IDS.incrementAndGet());
+            final QueryMetrics metrics = new QueryMetrics(counters, name);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(metrics, name);
+            return metrics;
+        }
+        catch (final JMException ex)
+        {
+            throw new IllegalStateException("cannot register the JMX bean of query '" + queryName + "': " + ex, ex);
+        }
+    }
+
+    /**
+     * @return the name it is registered under.
+     */
+    public ObjectName objectName()
+    {
+        return name;
+    }
+
+    @Override
+    public void close()
+    {
+        final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try
+        {
+            if (server.isRegistered(name))
+            {
+                server.unregisterMBean(name);
+            }
+        }
+        catch (final JMException ex)
+        {
+            // Unregistered already, by whoever raced us: nothing is left to do.
+        }
+    }
+
+    @Override
+    public long getRecordsIn()
+    {
+        return counters.recordsIn.get();
+    }
+
+    @Override
+    public long getRecordsOut()
+    {
+        return counters.recordsOut.get();
+    }
+
+    @Override
+    public long getDeadLetters()
+    {
+        return counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get();
+    }
+
+    @Override
+    public long getLateRecords()
+    {
+        return counters.lateRecords.get();
+    }
+
+    @Override
+    public long getDroppedContributions()
+    {
+        return counters.droppedContributions.get();
+    }
+
+    @Override
+    public long getStateRows()
+    {
+        return counters.stateRows.get();
+    }
+
+    @Override
+    public long getStateBytes()
+    {
+        return counters.stateBytes.get();
+    }
+
+    @Override
+    public long getCommittedEpoch()
+    {
+        return counters.committedEpoch.get();
+    }
+
+    @Override
+    public long getWatermark()
+    {
+        return counters.watermark.get();
+    }
+}

@@ -1,0 +1,90 @@
+package io.millrace.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Scrapes a Prometheus endpoint and reads its text strictly, for the metrics tests.
+ */
+public final class PrometheusText
+{
+    private static final Pattern SAMPLE = Pattern.compile(
+        "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{query=\"((?:[^\"\\\\]|\\\\.)*)\"} (\\S+)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private PrometheusText()
+    {
+    }
+
+    /**
+     * @param port of an endpoint on 127.0.0.1.
+     * @return the text of {@code /metrics}, after checking the status and the content type.
+     * @throws IOException          when it cannot be reached.
+     * @throws InterruptedException when interrupted.
+     */
+    public static String scrape(final int port) throws IOException, InterruptedException
+    {
+        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8",
+            response.headers().firstValue("Content-Type").orElse(""));
+        return response.body();
+    }
+
+    /**
+     * A strict reader of the text exposition format: each family's help and type come first, once; every sample
+     * belongs to a declared family, is labelled with its query, and has a numeric value; counters end in
+     * {@code _total}.
+     *
+     * @return per family, the value per query label (as it is escaped in the text).
+     */
+    public static Map<String, Map<String, Double>> parse(final String text)
+    {
+        final Map<String, String> types = new HashMap<>();
+        final Map<String, Map<String, Double>> families = new LinkedHashMap<>();
+        String helped = null;
+        for (final String line : text.split("\n", -1))
+        {
+            if (line.isEmpty())
+            {
+                continue;
+            }
+            if (line.startsWith("# HELP "))
+            {
+                helped = line.substring(7).split(" ", 2)[0];
+                assertTrue(helped.matches("[a-zA-Z_:][a-zA-Z0-9_:]*"), line);
+            }
+            else if (line.startsWith("# TYPE "))
+            {
+                final String[] parts = line.substring(7).split(" ");
+                assertEquals(2, parts.length, line);
+                assertEquals(helped, parts[0], "help before type: " + line);
+                assertTrue(parts[1].equals("counter") || parts[1].equals("gauge"), line);
+                assertTrue(!parts[1].equals("counter") || parts[0].endsWith("_total"), "a counter's name: " + line);
+                assertTrue(null == types.put(parts[0], parts[1]), "declared twice: " + line);
+                families.put(parts[0], new LinkedHashMap<>());
+            }
+            else
+            {
+                final Matcher sample = SAMPLE.matcher(line);
+                assertTrue(sample.matches(), "not a sample: " + line);
+                assertTrue(types.containsKey(sample.group(1)), "sample of an undeclared family: " + line);
+                families.get(sample.group(1)).put(sample.group(2), Double.parseDouble(sample.group(3)));
+            }
+        }
+        assertTrue(text.endsWith("\n"), "the text ends with a line feed");
+        return families;
+    }
+}
