@@ -27,6 +27,10 @@ import io.millrace.internal.durable.CrashPoints;
  * is left (a cut's marker, a row, the rest of a journaled batch) and returns false; the caller calls
  * {@link #publishWaiting} until it returns true before producing anything else. Nothing accepted is dropped.
  * <p>
+ * A query of several inputs has one producer for all of them: each row carries its input's number into the ring
+ * and, journaled, into its batch (a batch holds rows of one input), and each logged cut holds where every input was
+ * ({@link #inputAt}), from which a recovery resumes each.
+ * <p>
  * One producer thread at a time; {@link #isCutDue} may be asked from any thread, and the consumer may end an epoch
  * itself ({@link #cutDrained}) while the producer side is held.
  */
