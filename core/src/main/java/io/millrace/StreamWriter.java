@@ -8,6 +8,7 @@ import io.millrace.sink.Sink;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class StreamWriter
     private final List<Also> also = new ArrayList<>();
     private final List<StreamingQueryListener> listeners = new ArrayList<>();
     private int metricsPort = -1;
+    private Path countersDirectory;
 
     /** A further output of the query. */
     private record Also(Stream stream, OutputMode mode, Sink sink)
@@ -164,6 +166,19 @@ public final class StreamWriter
             throw new IllegalArgumentException("metrics port must be 0..65535: " + port);
         }
         metricsPort = port;
+        return this;
+    }
+
+    /**
+     * Publishes the query's counters in a memory-mapped file in a directory while it runs, so that another process
+     * can read them ({@code millrace stat --dir DIR}); the file goes when the query ends. Off by default.
+     *
+     * @param directory of counters files, made if missing.
+     * @return this.
+     */
+    public StreamWriter countersDirectory(final Path directory)
+    {
+        countersDirectory = Objects.requireNonNull(directory, "directory");
         return this;
     }
 
@@ -377,6 +392,7 @@ public final class StreamWriter
         deadLetters = (position, reason, buffer, index, length) -> { };
         listeners.clear();
         metricsPort = -1;
+        countersDirectory = null;
         throttle = 0;
         return this;
     }
@@ -490,6 +506,11 @@ public final class StreamWriter
     int metricsPort()
     {
         return metricsPort;
+    }
+
+    Path countersDirectory()
+    {
+        return countersDirectory;
     }
 
     ThreadingMode threadingMode()

@@ -10,6 +10,7 @@ import io.millrace.internal.IngressProducer;
 import io.millrace.internal.IngressRing;
 import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
+import io.millrace.internal.metrics.CountersFile;
 import io.millrace.internal.metrics.MetricsEndpoint;
 import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.metrics.QueryMetrics;
@@ -44,6 +45,8 @@ public final class StreamingQuery implements AutoCloseable
     private final QueryCounters counters;
     private final QueryRuntime runtime;
     private final int metricsPort;
+    /** What shows the query's figures outside (endpoint, bean, counters file): closed by whoever sees its end. */
+    private final List<AutoCloseable> publications;
     private long lastProgressNanos;
     private long lastProgressRecords;
 
@@ -58,7 +61,9 @@ public final class StreamingQuery implements AutoCloseable
         this.control = control;
         this.counters = counters;
         this.runtime = runtime;
-        this.metricsPort = metrics.isEmpty() ? -1 : ((MetricsEndpoint.Registration)metrics.get(0)).port();
+        this.publications = metrics;
+        this.metricsPort = metrics.stream().filter(MetricsEndpoint.Registration.class::isInstance)
+            .mapToInt(published -> ((MetricsEndpoint.Registration)published).port()).findFirst().orElse(-1);
         this.lastProgressNanos = System.nanoTime();
     }
 
@@ -203,6 +208,20 @@ public final class StreamingQuery implements AutoCloseable
                 throw ex;
             }
         }
+        if (null != settings.countersDirectory())
+        {
+            try
+            {
+                metrics.add(CountersFile.publish(settings.countersDirectory(), settings.queryName(), counters,
+                    control::isTerminated));
+            }
+            catch (final RuntimeException ex)
+            {
+                control.failed(ex);
+                runtime.close();
+                throw ex;
+            }
+        }
         notifyListeners(settings, control, counters, firstEpoch, startNanos, metrics);
         return new StreamingQuery(settings.queryName(), control, counters, runtime, metrics);
     }
@@ -216,9 +235,10 @@ public final class StreamingQuery implements AutoCloseable
         final List<AutoCloseable> metrics)
     {
         final List<StreamingQueryListener> listeners = new ArrayList<>(settings.listeners());
-        if (!metrics.isEmpty())
+        if (metrics.stream().anyMatch(published -> !(published instanceof CountersFile)))
         {
-            // The endpoint and the bean serve the query's figures until it has ended.
+            // The endpoint and the bean serve the query's figures until it has ended (the counters file has a
+            // thread of its own that watches for the end).
             listeners.add(new StreamingQueryListener()
             {
                 @Override
@@ -386,6 +406,7 @@ public final class StreamingQuery implements AutoCloseable
         {
             runtime.close();
         }
+        closeQuietly(publications);
         final Throwable error = control.error();
         if (null != error)
         {
@@ -403,6 +424,7 @@ public final class StreamingQuery implements AutoCloseable
         {
             runtime.close();
         }
+        closeQuietly(publications);
     }
 
     /**

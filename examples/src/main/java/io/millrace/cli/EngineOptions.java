@@ -6,6 +6,8 @@ import io.millrace.ThreadingMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 /**
  * Options of how a query command runs, whatever its query: threads, what idle threads do, a read-rate limit, and
  * how progress and metrics are shown.
@@ -35,6 +37,11 @@ final class EngineOptions
         description = "Serve the query's figures in the Prometheus text format at http://127.0.0.1:PORT/metrics, " +
             "and as a JMX bean, while it runs (0: a free port, named on stderr). Default: off.")
     private int metricsPort;
+
+    @Option(names = "--counters-dir", paramLabel = "DIR",
+        description = "Where the query publishes its counters for 'millrace stat' while it runs. Default: " +
+            "${DEFAULT-VALUE}.")
+    private Path countersDir = StatCommand.DEFAULT_DIR;
 
     /**
      * Applies the options to a query being built.
@@ -81,6 +88,7 @@ final class EngineOptions
         {
             writer.metricsPort(metricsPort);
         }
+        writer.countersDirectory(countersDir);
         return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies());
     }
 

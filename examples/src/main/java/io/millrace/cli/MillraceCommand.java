@@ -16,6 +16,7 @@ import java.io.PrintWriter;
     version = "millrace 0.1.0",
     description = "Low-latency continuous processing: run a query, inspect a journal.",
     subcommands = {WordCountCommand.class, WindowedCountCommand.class, NexmarkCommand.class, JournalCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class})
 public final class MillraceCommand implements Runnable
 {
