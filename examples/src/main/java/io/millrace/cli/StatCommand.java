@@ -82,6 +82,10 @@ final class StatCommand implements Callable<Integer>
         {
             files = List.of();
         }
+        if (Files.isDirectory(directory))
+        {
+            CountersFile.removeStale(directory);
+        }
         int shown = 0;
         for (final Path file : files)
         {
@@ -90,18 +94,6 @@ final class StatCommand implements Callable<Integer>
         if (shown == 0)
         {
             out.println("no running query publishes counters in " + directory);
-        }
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException ex)
-        {
-            // Another reader removed it, or it is not ours to remove: it is skipped either way.
         }
     }
 
@@ -133,9 +125,7 @@ final class StatCommand implements Callable<Integer>
             final long pid = header.getLong(8);
             if (ProcessHandle.of(pid).isEmpty())
             {
-                // Left by a process that died without removing it (killed): nothing will read it again.
-                deleteQuietly(file);
-                return false;
+                return false; // left by a process that died (killed); removed above
             }
             final int metadataLength = header.getInt(24);
             final int valuesLength = header.getInt(28);

@@ -87,6 +87,7 @@ public final class CountersFile implements Runnable, AutoCloseable
         try
         {
             Files.createDirectories(directory);
+            removeStale(directory);
             mapped = IoUtil.mapNewFile(file.toFile(), HEADER_LENGTH + metadataLength + valuesLength);
         }
         catch (final IOException | RuntimeException ex)
@@ -118,6 +119,51 @@ public final class CountersFile implements Runnable, AutoCloseable
         thread.setDaemon(true);
         thread.start();
         return published;
+    }
+
+    /**
+     * Removes the files of processes that are gone (killed, so that nothing removed their files), by the process id
+     * their names end with: {@code <query>-<pid>-<n>.counters}.
+     *
+     * @param directory of counters files.
+     */
+    public static void removeStale(final Path directory)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : files.toList())
+            {
+                final long pid = pidOf(file.getFileName().toString());
+                if (pid > 0 && ProcessHandle.of(pid).isEmpty())
+                {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // Another process cleans up at the same time, or the directory is not ours to clean: it is left.
+        }
+    }
+
+    /**
+     * @return the process id in a counters file's name, -1 when it is not one.
+     */
+    private static long pidOf(final String name)
+    {
+        if (!name.endsWith(SUFFIX))
+        {
+            return -1;
+        }
+        final String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("-");
+        try
+        {
+            return parts.length >= 3 ? Long.parseLong(parts[parts.length - 2]) : -1;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
     }
 
     /**
