@@ -43,15 +43,14 @@ public final class CountersFile implements Runnable, AutoCloseable
     /** The file names' ending. */
     public static final String SUFFIX = ".counters";
 
-    private static final String[] LABELS = {"records in", "records out", "dead letters", "late records",
-        "dropped contributions", "state rows", "state bytes", "watermark ms", "committed epoch"};
+    private static final QueryFigure[] FIGURES = QueryFigure.values();
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Path file;
     private final MappedByteBuffer mapped;
     private final QueryCounters counters;
     private final BooleanSupplier ended;
-    private final AtomicCounter[] published = new AtomicCounter[LABELS.length];
+    private final AtomicCounter[] published = new AtomicCounter[FIGURES.length];
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean unmapped;
 
@@ -81,8 +80,8 @@ public final class CountersFile implements Runnable, AutoCloseable
         final long pid = ProcessHandle.current().pid();
         final Path file = directory.resolve(queryName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + pid + "-" +
             IDS.incrementAndGet() + SUFFIX);
-        final int metadataLength = LABELS.length * CountersReader.METADATA_LENGTH;
-        final int valuesLength = LABELS.length * CountersReader.COUNTER_LENGTH;
+        final int metadataLength = FIGURES.length * CountersReader.METADATA_LENGTH;
+        final int valuesLength = FIGURES.length * CountersReader.COUNTER_LENGTH;
         final MappedByteBuffer mapped;
         try
         {
@@ -108,9 +107,9 @@ public final class CountersFile implements Runnable, AutoCloseable
         final CountersFile published = new CountersFile(file, mapped, counters, ended);
         final CountersManager manager = new CountersManager(metadata(mapped, metadataLength),
             values(mapped, metadataLength, valuesLength));
-        for (int i = 0; i < LABELS.length; i++)
+        for (int i = 0; i < FIGURES.length; i++)
         {
-            published.published[i] = manager.newCounter(LABELS[i]);
+            published.published[i] = manager.newCounter(FIGURES[i].label());
         }
         published.copy();
         // Written last, with a release store: a reader that sees the magic sees the rest of the header too.
@@ -230,14 +229,9 @@ public final class CountersFile implements Runnable, AutoCloseable
         {
             return;
         }
-        published[0].setRelease(counters.recordsIn.get());
-        published[1].setRelease(counters.recordsOut.get());
-        published[2].setRelease(counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get());
-        published[3].setRelease(counters.lateRecords.get());
-        published[4].setRelease(counters.droppedContributions.get());
-        published[5].setRelease(counters.stateRows.get());
-        published[6].setRelease(counters.stateBytes.get());
-        published[7].setRelease(counters.watermark.get());
-        published[8].setRelease(counters.committedEpoch.get());
+        for (int i = 0; i < FIGURES.length; i++)
+        {
+            published[i].setRelease(FIGURES[i].of(counters));
+        }
     }
 }

@@ -130,56 +130,29 @@ public final class MetricsEndpoint
 
     /**
      * @return the figures of the queries in the text exposition format: for each metric its help and type lines,
-     *         then a sample per query.
+     *         then a sample per query; the watermark in seconds, and only once there is one.
      */
     private static String text(final List<Query> queries)
     {
         final StringBuilder text = new StringBuilder(2048);
-        family(text, queries, "millrace_records_in_total", "counter", "Records the query's sources published.",
-            counters -> counters.recordsIn.get());
-        family(text, queries, "millrace_records_out_total", "counter", "Rows the query's sinks received.",
-            counters -> counters.recordsOut.get());
-        family(text, queries, "millrace_dead_letters_total", "counter",
-            "Records sent to the dead-letter output.",
-            counters -> counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get());
-        family(text, queries, "millrace_late_records_total", "counter",
-            "Records all of whose windows were closed.", counters -> counters.lateRecords.get());
-        family(text, queries, "millrace_dropped_contributions_total", "counter",
-            "Contributions of records to windows already closed.", counters -> counters.droppedContributions.get());
-        family(text, queries, "millrace_state_rows", "gauge", "Rows held in state, all stateful operations.",
-            counters -> counters.stateRows.get());
-        family(text, queries, "millrace_state_bytes", "gauge", "Off-heap bytes held in state.",
-            counters -> counters.stateBytes.get());
-        family(text, queries, "millrace_committed_epoch", "gauge", "The last epoch the sinks committed.",
-            counters -> counters.committedEpoch.get());
-        text.append("# HELP millrace_watermark_seconds The event-time watermark, as seconds since the epoch; " +
-            "absent before there is one.\n# TYPE millrace_watermark_seconds gauge\n");
-        for (final Query query : queries)
+        for (final QueryFigure figure : QueryFigure.values())
         {
-            final long watermark = query.counters().watermark.get();
-            if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE)
+            text.append("# HELP ").append(figure.metric()).append(' ').append(figure.help()).append('\n');
+            text.append("# TYPE ").append(figure.metric()).append(' ').append(figure.type()).append('\n');
+            for (final Query query : queries)
             {
-                sample(text, "millrace_watermark_seconds", query.name()).append(watermark / 1000.0).append('\n');
+                final long value = figure.of(query.counters());
+                if (figure != QueryFigure.WATERMARK)
+                {
+                    sample(text, figure.metric(), query.name()).append(value).append('\n');
+                }
+                else if (value != Long.MIN_VALUE && value != Long.MAX_VALUE)
+                {
+                    sample(text, figure.metric(), query.name()).append(value / 1000.0).append('\n');
+                }
             }
         }
         return text.toString();
-    }
-
-    private interface Figure
-    {
-        long of(QueryCounters counters);
-    }
-
-    private static void family(
-        final StringBuilder text, final List<Query> queries, final String metric, final String type,
-        final String help, final Figure figure)
-    {
-        text.append("# HELP ").append(metric).append(' ').append(help).append('\n');
-        text.append("# TYPE ").append(metric).append(' ').append(type).append('\n');
-        for (final Query query : queries)
-        {
-            sample(text, metric, query.name()).append(figure.of(query.counters())).append('\n');
-        }
     }
 
     private static StringBuilder sample(final StringBuilder text, final String metric, final String queryName)

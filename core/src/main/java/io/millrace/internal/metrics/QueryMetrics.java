@@ -45,14 +45,6 @@ public final class QueryMetrics implements QueryMetricsMBean, AutoCloseable
         }
     }
 
-    /**
-     * @return the name it is registered under.
-     */
-    public ObjectName objectName()
-    {
-        return name;
-    }
-
     @Override
     public void close()
     {
@@ -73,54 +65,54 @@ public final class QueryMetrics implements QueryMetricsMBean, AutoCloseable
     @Override
     public long getRecordsIn()
     {
-        return counters.recordsIn.get();
+        return QueryFigure.RECORDS_IN.of(counters);
     }
 
     @Override
     public long getRecordsOut()
     {
-        return counters.recordsOut.get();
+        return QueryFigure.RECORDS_OUT.of(counters);
     }
 
     @Override
     public long getDeadLetters()
     {
-        return counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get();
+        return QueryFigure.DEAD_LETTERS.of(counters);
     }
 
     @Override
     public long getLateRecords()
     {
-        return counters.lateRecords.get();
+        return QueryFigure.LATE_RECORDS.of(counters);
     }
 
     @Override
     public long getDroppedContributions()
     {
-        return counters.droppedContributions.get();
+        return QueryFigure.DROPPED_CONTRIBUTIONS.of(counters);
     }
 
     @Override
     public long getStateRows()
     {
-        return counters.stateRows.get();
+        return QueryFigure.STATE_ROWS.of(counters);
     }
 
     @Override
     public long getStateBytes()
     {
-        return counters.stateBytes.get();
+        return QueryFigure.STATE_BYTES.of(counters);
     }
 
     @Override
     public long getCommittedEpoch()
     {
-        return counters.committedEpoch.get();
+        return QueryFigure.COMMITTED_EPOCH.of(counters);
     }
 
     @Override
     public long getWatermark()
     {
-        return counters.watermark.get();
+        return QueryFigure.WATERMARK.of(counters);
     }
 }
