@@ -131,6 +131,48 @@ class FaultInjectionTest
         assertEquals(0, verify.exitCode(), verify::toString);
     }
 
+    static Stream<Arguments> crashesBeforeTheFirstCommit()
+    {
+        final List<Arguments> cases = new ArrayList<>();
+        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER))
+        {
+            for (final String second : List.of("record-appended:" + EVENTS / 4, "cut-appended:1", "part-written:1"))
+            {
+                cases.add(Arguments.of(input, second));
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Two lives that end before any epoch is committed: the first right after journaling records, before any cut
+     * is logged, so that the journal holds records and nothing else; the second at a later step. Each restart must
+     * resume after the records the journal holds, not read its input from the start again: records journaled
+     * twice are counted twice once an epoch holding both copies commits. The first life cuts no epoch before the
+     * end of its input; the second cuts one every 25 ms.
+     */
+    @ParameterizedTest(name = "{0}, crash after record-appended, then after {1}")
+    @MethodSource("crashesBeforeTheFirstCommit")
+    @Timeout(120)
+    void shouldResumeAfterRecordsJournaledBeforeTheFirstCut(final Input input, final String second)
+        throws Exception
+    {
+        final Run run = Run.of(input, true);
+        assertEquals(CrashPoints.EXIT_STATUS, run.child(List.of("-Dmillrace.crash-point=record-appended:" +
+            EVENTS / 10), THROTTLE), () -> "the first run did not journal " + EVENTS / 10 + " records: " +
+            run.stderr());
+        assertTrue(Checkpoints.epochs(run.checkpoint).isEmpty(), "the first run must log no cut");
+        // The second life cuts epochs every 25 ms.
+        run.singleEpoch = false;
+        assertEquals(CrashPoints.EXIT_STATUS, run.child(List.of("-Dmillrace.crash-point=" + second), THROTTLE),
+            () -> "the second run did not reach " + second + ": " + run.stderr());
+
+        assertEquals(0, run.restart(), run::stderr);
+        assertSameRows(run.reference(), rows(run.output), "after crashes before the first commit");
+        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
+        assertEquals(0, verify.exitCode(), verify::toString);
+    }
+
     static Stream<Arguments> idleCrashes()
     {
         final List<Arguments> cases = new ArrayList<>();

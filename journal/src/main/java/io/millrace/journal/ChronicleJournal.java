@@ -215,7 +215,7 @@ public final class ChronicleJournal implements Journal
         nextRecordOffset = scan.nextRecordOffset();
         ingressStart = committed == 0 ? -1 : scan.cutIndex(committed);
         ingressStartSequence = committed == 0 ? 0 : scan.cutSequence(committed);
-        return new Recovery(committed, committedCut, snapshot, scan.cutsAfter(committed));
+        return new Recovery(committed, committedCut, snapshot, scan.cutsAfter(committed), scan.recordsAfter(committed));
     }
 
     @Override

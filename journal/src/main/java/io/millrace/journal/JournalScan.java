@@ -54,6 +54,7 @@ public final class JournalScan
     private long lastWrittenIndex = -1;
     private int firstVersion = JournalDescriptor.FORMAT_VERSION;
     private long nextRecordOffset;
+    private long lastRecordSequence = -1;
 
     /**
      * What a commit entry says.
@@ -379,6 +380,7 @@ public final class JournalScan
         }
         else if (entry.isRecord())
         {
+            lastRecordSequence = entries - 1;
             // Offsets only grow: past every record journaled, in either layout.
             nextRecordOffset = Math.max(nextRecordOffset, entry.isRecordBatch() ?
                 entry.recordOffsetOfFirst() + entry.recordCount() : entry.index() + 1);
@@ -462,6 +464,15 @@ public final class JournalScan
             }
         }
         return after;
+    }
+
+    /**
+     * @param epoch committed (0 for none).
+     * @return whether input records are journaled after its cut (after the journal's start, for 0).
+     */
+    public boolean recordsAfter(final long epoch)
+    {
+        return epoch == 0 ? lastRecordSequence >= 0 : lastRecordSequence > cutSequence(epoch);
     }
 
     /**

@@ -98,7 +98,8 @@ final class ReplayJournal implements Journal
                 .read(startEpoch, commit.snapshotLength(), commit.snapshotCrc());
         }
         queue = JournalScan.openQueue(checkpoint, true);
-        return new Recovery(startEpoch, scan.cut(startEpoch), snapshot, scan.cutsAfter(startEpoch));
+        return new Recovery(startEpoch, scan.cut(startEpoch), snapshot, scan.cutsAfter(startEpoch),
+            scan.recordsAfter(startEpoch));
     }
 
     /**
