@@ -1,5 +1,7 @@
 package io.millrace;
 
+import io.millrace.internal.metrics.Json;
+
 /**
  * One committed epoch of a query, as {@link StreamingQueryListener#onQueryProgress} receives it; the counts are
  * the epoch's own unless said otherwise. {@link #toJson()} writes it in the schema docs/command-line.md documents
@@ -20,6 +22,8 @@ package io.millrace;
  * @param stateRows            rows held in state at the epoch's end, all stateful operations together.
  * @param stateBytes           off-heap bytes of that state.
  * @param watermark            the event-time watermark at the epoch's end, {@link Long#MIN_VALUE} while there is none.
+ * @param serviceTime          records' service times in the epoch, from the operator thread taking a record off the
+ *                             ingress ring to the sinks having its rows: one record in 64 is timed.
  * @param stages               how long the epoch's end took, step by step.
  */
 public record EpochProgress(
@@ -36,6 +40,7 @@ public record EpochProgress(
     long stateRows,
     long stateBytes,
     long watermark,
+    StageTimes serviceTime,
     Stages stages)
 {
     /**
@@ -59,55 +64,31 @@ public record EpochProgress(
     public String toJson()
     {
         final StringBuilder json = new StringBuilder(400).append("{\"query\":");
-        quote(json, queryName);
+        Json.quote(json, queryName);
         json.append(",\"epoch\":").append(epoch)
             .append(",\"cutTime\":").append(cutTime)
             .append(",\"durationNanos\":").append(durationNanos)
             .append(",\"records\":").append(records)
-            .append(",\"recordsPerSecond\":").append(Double.isFinite(recordsPerSecond) ?
-                Math.round(recordsPerSecond * 1000) / 1000.0 : 0.0)
-            .append(",\"rowsOut\":").append(rowsOut)
+            .append(",\"recordsPerSecond\":");
+        Json.number(json, recordsPerSecond);
+        json.append(",\"rowsOut\":").append(rowsOut)
             .append(",\"lateRecords\":").append(lateRecords)
             .append(",\"droppedContributions\":").append(droppedContributions)
             .append(",\"deadLetters\":").append(deadLetters)
             .append(",\"stateRows\":").append(stateRows)
             .append(",\"stateBytes\":").append(stateBytes)
             .append(",\"watermark\":").append(watermark == Long.MIN_VALUE ? "null" : Long.toString(watermark))
-            .append(",\"stagesNanos\":{\"marker\":").append(stages.marker())
+            .append(",\"serviceTimeNanos\":{\"count\":").append(serviceTime.count())
+            .append(",\"p50\":").append(serviceTime.p50Nanos())
+            .append(",\"p99\":").append(serviceTime.p99Nanos())
+            .append(",\"p999\":").append(serviceTime.p999Nanos())
+            .append(",\"max\":").append(serviceTime.maxNanos())
+            .append("},\"stagesNanos\":{\"marker\":").append(stages.marker())
             .append(",\"commitWait\":").append(stages.commitWait())
             .append(",\"snapshotCopy\":").append(stages.snapshotCopy())
             .append(",\"commitWrite\":").append(stages.commitWrite())
             .append(",\"commitForce\":").append(stages.commitForce())
             .append("}}");
         return json.toString();
-    }
-
-    private static void quote(final StringBuilder json, final String text)
-    {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++)
-        {
-            final char c = text.charAt(i);
-            switch (c)
-            {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        json.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 }

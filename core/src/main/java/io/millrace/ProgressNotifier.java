@@ -106,6 +106,9 @@ final class ProgressNotifier implements Runnable
             delta(EpochFigures.LATE, counted), delta(EpochFigures.DROPPED, counted),
             delta(EpochFigures.DEAD_LETTERS, counted), current[EpochFigures.STATE_ROWS],
             current[EpochFigures.STATE_BYTES], current[EpochFigures.WATERMARK],
+            new StageTimes(current[EpochFigures.SERVICE_COUNT], current[EpochFigures.SERVICE_P50],
+                current[EpochFigures.SERVICE_P99], current[EpochFigures.SERVICE_P999],
+                current[EpochFigures.SERVICE_MAX], current[EpochFigures.SERVICE_TOTAL]),
             new EpochProgress.Stages(current[EpochFigures.MARKER_TIME], current[EpochFigures.COMMIT_WAIT],
                 current[EpochFigures.SNAPSHOT_COPY], current[EpochFigures.COMMIT_WRITE],
                 current[EpochFigures.COMMIT_FORCE]));

@@ -91,7 +91,8 @@ public final class StreamingQuery implements AutoCloseable
             if (settings.metricsPort() >= 0)
             {
                 // Before anything is opened, so that a port in use refuses the query with nothing to undo.
-                metrics.add(MetricsEndpoint.register(settings.metricsPort(), settings.queryName(), counters));
+                metrics.add(MetricsEndpoint.register(settings.metricsPort(), settings.queryName(), counters,
+                    planner.graph()));
                 metrics.add(QueryMetrics.register(settings.queryName(), counters));
             }
             return start(settings, planner, ingress, control, counters, metrics);

@@ -96,7 +96,9 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         // Timing every record would cost two clock reads per record: one in SERVICE_TIME_SAMPLE is timed.
         final long start = System.nanoTime();
         head.onRow(view.wrap(buffer, offset, length));
-        counters.serviceTime.record(System.nanoTime() - start);
+        final long serviceTime = System.nanoTime() - start;
+        counters.serviceTime.record(serviceTime);
+        counters.epochServiceTime.record(serviceTime);
     }
 
     @Override
@@ -121,6 +123,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         figures[EpochFigures.STATE_BYTES] = counters.stateBytes.get();
         figures[EpochFigures.WATERMARK] = counters.watermark.get();
         figures[EpochFigures.MARKER_TIME] = marked - start;
+        counters.epochServiceTime.endEpoch(figures);
         if (null == committer)
         {
             counters.epochs.markerPassed(epoch);

@@ -70,7 +70,8 @@ final class QueryRun
         }
         if (query.metricsPort() >= 0)
         {
-            err.println("millrace " + command + ": metrics at http://127.0.0.1:" + query.metricsPort() + "/metrics");
+            err.println("millrace " + command + ": metrics at http://127.0.0.1:" + query.metricsPort() +
+                "/metrics, status page at http://127.0.0.1:" + query.metricsPort() + "/");
         }
         final Thread onSignal = new Thread(() -> stopOnSignal(command, query, checkpoint, err), "millrace-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against the schema table of docs/command-line.md ("Progress as JSON") — each documented field present, in the
  * documented order and of the documented type, and no other — and its values against the run's own figures: the
  * epochs one after another, their records adding up to the input and their rows to the rows written, the watermark
- * growing, the commit's stages timed with a checkpoint and zero without.
+ * growing, the commit's stages timed with a checkpoint and zero without, and one record in 64 timed, its
+ * percentiles in order.
  */
 class ProgressJsonTest
 {
@@ -68,6 +69,7 @@ class ProgressJsonTest
 
             long records = 0;
             long rowsOut = 0;
+            long sampled = 0;
             for (int i = 0; i < objects.size(); i++)
             {
                 final JsonNode progress = objects.get(i);
@@ -84,9 +86,18 @@ class ProgressJsonTest
                 }
                 assertEquals(checkpoint, stages.get("commitWrite").asLong() > 0, where);
                 assertEquals(checkpoint, stages.get("snapshotCopy").asLong() > 0, where);
+                final JsonNode service = progress.get("serviceTimeNanos");
+                final long timed = service.get("count").asLong();
+                assertTrue(timed <= progress.get("records").asLong(), where);
+                assertEquals(timed > 0, service.get("p50").asLong() > 0, where);
+                assertTrue(service.get("p50").asLong() <= service.get("p99").asLong() &&
+                    service.get("p99").asLong() <= service.get("p999").asLong() &&
+                    service.get("p999").asLong() <= service.get("max").asLong(), where);
                 records += progress.get("records").asLong();
                 rowsOut += progress.get("rowsOut").asLong();
+                sampled += timed;
             }
+            assertEquals(EVENTS / 64, sampled, "one record in 64 is timed");
             assertEquals(EVENTS, records, "records of every epoch");
             assertEquals(rowsWritten(output), rowsOut, "rows of every epoch");
             long watermark = Long.MIN_VALUE;

@@ -48,8 +48,20 @@ public final class EpochFigures
     public static final int COMMIT_WRITE = 14;
     /** Nanoseconds the committer waited for the disk. */
     public static final int COMMIT_FORCE = 15;
+    /** Records whose service time was sampled in the epoch (one in {@link QueryCounters#SERVICE_TIME_SAMPLE}). */
+    public static final int SERVICE_COUNT = 16;
+    /** Median sampled service time of the epoch, nanoseconds. */
+    public static final int SERVICE_P50 = 17;
+    /** 99th percentile of the epoch's sampled service times, nanoseconds. */
+    public static final int SERVICE_P99 = 18;
+    /** 99.9th percentile of the epoch's sampled service times, nanoseconds. */
+    public static final int SERVICE_P999 = 19;
+    /** Longest sampled service time of the epoch, nanoseconds. */
+    public static final int SERVICE_MAX = 20;
+    /** Sum of the epoch's sampled service times, nanoseconds. */
+    public static final int SERVICE_TOTAL = 21;
     /** Fields of a slot. */
-    public static final int FIELDS = 16;
+    public static final int FIELDS = 22;
 
     private final AtomicLongArray slots = new AtomicLongArray(SLOTS * FIELDS);
     private final Counter durableEpoch = new Counter(0);

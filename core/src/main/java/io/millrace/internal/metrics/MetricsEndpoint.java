@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,35 +14,38 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * Serves the figures of the queries that asked for it in the Prometheus text exposition format (version 0.0.4) at
- * {@code /metrics}, on the loopback address only, with the JDK's HTTP server on a thread of its own. Queries
- * of one JVM that name the same port share one endpoint, each sample labelled with its query's name; the endpoint
- * closes when the last of them ends. A scrape reads the counters where their owning threads publish them: it costs
- * the queries nothing and allocates only on the scraping thread.
+ * Serves the figures of the queries that asked for it, on the loopback address only, with the JDK's HTTP server on a
+ * thread of its own: in the Prometheus text exposition format (version 0.0.4) at {@code /metrics}, and as a live
+ * status page at {@code /} that polls {@code /api/status} ({@link StatusApi}). Queries of one JVM that name the same
+ * port share one endpoint, each sample labelled with its query's name; the endpoint closes when the last of them
+ * ends. Everything is read from the counters where their owning threads publish them: it costs the queries nothing
+ * and allocates only on the endpoint's threads, the HTTP thread and a sampling thread that keeps each query's
+ * figures of the last minutes once a second.
  */
 public final class MetricsEndpoint
 {
     /** The content type of the text exposition format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String PAGE = "status.html";
+    private static final long SAMPLE_INTERVAL_NANOS = 1_000_000_000L;
 
     private static final Map<Integer, MetricsEndpoint> OPEN = new HashMap<>();
 
     private final HttpServer server;
-    private final List<Query> queries = new CopyOnWriteArrayList<>();
-
-    /** A query served. */
-    private record Query(String name, QueryCounters counters)
-    {
-    }
+    private final List<StatusApi.Query> queries = new CopyOnWriteArrayList<>();
+    private final Thread sampler;
+    private volatile boolean closed;
 
     /** A query's place on an endpoint; closing it takes the query off, and the last closes the endpoint. */
     public final class Registration implements AutoCloseable
     {
-        private final Query query;
+        private final StatusApi.Query query;
 
-        private Registration(final Query query)
+        private Registration(final StatusApi.Query query)
         {
             this.query = query;
         }
@@ -61,6 +66,8 @@ public final class MetricsEndpoint
                 queries.remove(query);
                 if (queries.isEmpty())
                 {
+                    closed = true;
+                    sampler.interrupt();
                     server.stop(0);
                     OPEN.remove(port(), MetricsEndpoint.this);
                 }
@@ -79,8 +86,31 @@ public final class MetricsEndpoint
             throw new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port + ": " + ex.getMessage(), ex);
         }
         server.createContext("/metrics", this::scrape);
+        server.createContext("/api/status", exchange -> respond(exchange, "application/json; charset=utf-8",
+            () -> StatusApi.json(queries, System.currentTimeMillis())));
+        server.createContext("/", this::page);
         server.setExecutor(null);
+        sampler = new Thread(this::sample, "millrace-metrics-sampler-" + port);
+        sampler.setDaemon(true);
         server.start();
+        sampler.start();
+    }
+
+    /**
+     * Samples every query once a second for the status page's charts, until the endpoint closes.
+     */
+    private void sample()
+    {
+        long next = System.nanoTime();
+        while (!closed)
+        {
+            for (final StatusApi.Query query : queries)
+            {
+                query.history().sample(System.currentTimeMillis());
+            }
+            next += SAMPLE_INTERVAL_NANOS;
+            LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
+        }
     }
 
     /**
@@ -90,10 +120,12 @@ public final class MetricsEndpoint
      *                 queries can share by naming the port it got).
      * @param name     of the query: the {@code query} label of its samples.
      * @param counters of the query.
+     * @param graph    of the query, drawn on the status page.
      * @return the registration, to close when the query has ended.
      * @throws IllegalStateException when the port cannot be bound, naming it.
      */
-    public static synchronized Registration register(final int port, final String name, final QueryCounters counters)
+    public static synchronized Registration register(
+        final int port, final String name, final QueryCounters counters, final QueryGraph graph)
     {
         MetricsEndpoint endpoint = port == 0 ? null : OPEN.get(port);
         if (null == endpoint)
@@ -101,28 +133,72 @@ public final class MetricsEndpoint
             endpoint = new MetricsEndpoint(port);
             OPEN.put(endpoint.server.getAddress().getPort(), endpoint);
         }
-        final Query query = new Query(name, counters);
+        final StatusApi.Query query = new StatusApi.Query(name, counters, graph, new QueryHistory(counters));
+        query.history().sample(System.currentTimeMillis());
         endpoint.queries.add(query);
         return endpoint.new Registration(query);
     }
 
     private void scrape(final HttpExchange exchange) throws IOException
     {
+        respond(exchange, CONTENT_TYPE, () -> text(queries));
+    }
+
+    /**
+     * Serves the status page at {@code /} alone: any other path not served is not found.
+     */
+    private void page(final HttpExchange exchange) throws IOException
+    {
+        if (!"/".equals(exchange.getRequestURI().getPath()))
+        {
+            try (exchange)
+            {
+                exchange.sendResponseHeaders(404, -1);
+            }
+            return;
+        }
+        respond(exchange, "text/html; charset=utf-8", MetricsEndpoint::readPage);
+    }
+
+    private static String readPage()
+    {
+        try (InputStream in = MetricsEndpoint.class.getResourceAsStream(PAGE))
+        {
+            if (null == in)
+            {
+                throw new IllegalStateException("the status page " + PAGE + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read the status page: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Answers a GET or HEAD with a body made now, anything else with 405.
+     */
+    private static void respond(final HttpExchange exchange, final String contentType, final Supplier<String> body)
+        throws IOException
+    {
         try (exchange)
         {
             if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod()))
             {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            final byte[] body = text(queries).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : body.length);
+            final byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : bytes.length);
             if (!"HEAD".equals(exchange.getRequestMethod()))
             {
                 try (OutputStream out = exchange.getResponseBody())
                 {
-                    out.write(body);
+                    out.write(bytes);
                 }
             }
         }
@@ -132,14 +208,14 @@ public final class MetricsEndpoint
      * @return the figures of the queries in the text exposition format: for each metric its help and type lines,
      *         then a sample per query; the watermark in seconds, and only once there is one.
      */
-    private static String text(final List<Query> queries)
+    private static String text(final List<StatusApi.Query> queries)
     {
         final StringBuilder text = new StringBuilder(2048);
         for (final QueryFigure figure : QueryFigure.values())
         {
             text.append("# HELP ").append(figure.metric()).append(' ').append(figure.help()).append('\n');
             text.append("# TYPE ").append(figure.metric()).append(' ').append(figure.type()).append('\n');
-            for (final Query query : queries)
+            for (final StatusApi.Query query : queries)
             {
                 final long value = figure.of(query.counters());
                 if (figure != QueryFigure.WATERMARK)

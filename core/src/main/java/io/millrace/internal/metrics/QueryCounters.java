@@ -28,6 +28,8 @@ public final class QueryCounters
     public final Counter committedEpoch = new Counter(0);
     /** One record in {@link #SERVICE_TIME_SAMPLE} from the operator thread taking it to the sink having it. */
     public final StageRecorder serviceTime = new StageRecorder();
+    /** The same samples, per epoch, for the epoch's figures. */
+    public final EpochServiceTime epochServiceTime = new EpochServiceTime();
     /** A marker through the operators and the sink's commit of the epoch's output. */
     public final StageRecorder marker = new StageRecorder();
     /** The operator thread waiting for a free snapshot buffer: epochs in flight to the committer. */

@@ -1,5 +1,6 @@
 package io.millrace.internal.plan;
 
+import io.millrace.internal.metrics.QueryGraph;
 import io.millrace.internal.operator.AggregateOperator;
 import io.millrace.internal.operator.DeduplicateOperator;
 import io.millrace.internal.operator.EmissionPolicy;
@@ -31,6 +32,7 @@ import org.agrona.DirectBuffer;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -339,6 +341,46 @@ public final class Planner
                 "watermark" + (byOutput ? "" : " (" + cause + " reads its final rows)") + ": add " +
                 "withWatermark(timeColumn, delay) before it, or its windows close only at the end of input");
         }
+    }
+
+    /**
+     * @return the query's dataflow graph, for the status page: every node reachable from the outputs, inputs first
+     *         (a node read by several others once), then an output node per output.
+     */
+    public QueryGraph graph()
+    {
+        final Map<LogicalNode, Integer> ids = new IdentityHashMap<>();
+        final List<QueryGraph.Node> nodes = new ArrayList<>();
+        for (final Output output : outputs)
+        {
+            addToGraph(output.node(), ids, nodes);
+        }
+        for (int i = 0; i < outputs.size(); i++)
+        {
+            final Output output = outputs.get(i);
+            nodes.add(new QueryGraph.Node(nodes.size(), OUTPUT + (i + 1) + " (" +
+                output.mode().name().toLowerCase(Locale.ROOT) + ")", false, List.of(ids.get(output.node()))));
+        }
+        return new QueryGraph(List.copyOf(nodes));
+    }
+
+    private static int addToGraph(
+        final LogicalNode node, final Map<LogicalNode, Integer> ids, final List<QueryGraph.Node> nodes)
+    {
+        final Integer known = ids.get(node);
+        if (null != known)
+        {
+            return known;
+        }
+        final List<Integer> inputs = new ArrayList<>();
+        for (final LogicalNode input : node.inputs())
+        {
+            inputs.add(addToGraph(input, ids, nodes));
+        }
+        final int id = nodes.size();
+        nodes.add(new QueryGraph.Node(id, node.operation(), node.isStateful(), List.copyOf(inputs)));
+        ids.put(node, id);
+        return id;
     }
 
     private void collect(final List<Output> all)
