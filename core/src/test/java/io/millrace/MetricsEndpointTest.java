@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Prometheus endpoint and the JMX bean of running queries: the scrape is read by a strict parser of the text
  * exposition format (help and type before each family's samples, valid names, counters ending in {@code _total},
- * every sample labelled with its query, numeric values) and its values are checked against the query's own figures;
+ * every sample labelled with its query, numeric values, a summary's quantiles) and its values are checked against
+ * the query's own figures, the service time's count against the records timed;
  * two queries naming one port share it; the bean's attributes, read through the platform MBean server, say the same;
  * both go when the query ends; a port in use refuses the query, naming the port.
  */
@@ -163,6 +164,16 @@ class MetricsEndpointTest
         }
         assertTrue(progress.recordsIn() > 0 && progress.recordsOut() > 0 && progress.lateRecords() > 0,
             "figures worth checking: " + progress);
+        final String serviceTime = "millrace_service_time_seconds";
+        assertEquals((double)(progress.recordsIn() / 64), scraped.get(serviceTime + "_count").get(query),
+            "one record in 64 is timed");
+        assertTrue(scraped.get(serviceTime + "_sum").get(query) > 0, scraped::toString);
+        final double p50 = scraped.get(serviceTime + "{quantile=0.5}").get(query);
+        final double p99 = scraped.get(serviceTime + "{quantile=0.99}").get(query);
+        final double p999 = scraped.get(serviceTime + "{quantile=0.999}").get(query);
+        // The last epoch may have timed no record (NaN); when it did, its quantiles are in order.
+        assertTrue(Double.isNaN(p50) && Double.isNaN(p99) && Double.isNaN(p999) ||
+            0 < p50 && p50 <= p99 && p99 <= p999 && p999 < 1, scraped::toString);
     }
 
     private static String scrape(final int port) throws IOException, InterruptedException

@@ -99,6 +99,8 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final long serviceTime = System.nanoTime() - start;
         counters.serviceTime.record(serviceTime);
         counters.epochServiceTime.record(serviceTime);
+        counters.serviceTimeCount.increment();
+        counters.serviceTimeSumNanos.add(serviceTime);
     }
 
     @Override

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public final class PrometheusText
 {
     private static final Pattern SAMPLE = Pattern.compile(
-        "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{query=\"((?:[^\"\\\\]|\\\\.)*)\"} (\\S+)");
+        "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{query=\"((?:[^\"\\\\]|\\\\.)*)\"(?:,quantile=\"([0-9.]+)\")?} (\\S+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private PrometheusText()
@@ -45,10 +45,12 @@ public final class PrometheusText
 
     /**
      * A strict reader of the text exposition format: each family's help and type come first, once; every sample
-     * belongs to a declared family, is labelled with its query, and has a numeric value; counters end in
-     * {@code _total}.
+     * belongs to a declared family, is labelled with its query, and has a numeric value (NaN allowed); counters end in
+     * {@code _total}; a summary's samples are its quantiles, each labelled with one, and its {@code _sum} and
+     * {@code _count}.
      *
-     * @return per family, the value per query label (as it is escaped in the text).
+     * @return per family, the value per query label (as it is escaped in the text); a summary's quantile as
+     *         {@code name{quantile=Q}}, its sum and count as {@code name_sum} and {@code name_count}.
      */
     public static Map<String, Map<String, Double>> parse(final String text)
     {
@@ -71,7 +73,8 @@ public final class PrometheusText
                 final String[] parts = line.substring(7).split(" ");
                 assertEquals(2, parts.length, line);
                 assertEquals(helped, parts[0], "help before type: " + line);
-                assertTrue(parts[1].equals("counter") || parts[1].equals("gauge"), line);
+                assertTrue(parts[1].equals("counter") || parts[1].equals("gauge") || parts[1].equals("summary"),
+                    line);
                 assertTrue(!parts[1].equals("counter") || parts[0].endsWith("_total"), "a counter's name: " + line);
                 assertTrue(null == types.put(parts[0], parts[1]), "declared twice: " + line);
                 families.put(parts[0], new LinkedHashMap<>());
@@ -80,8 +83,28 @@ public final class PrometheusText
             {
                 final Matcher sample = SAMPLE.matcher(line);
                 assertTrue(sample.matches(), "not a sample: " + line);
-                assertTrue(types.containsKey(sample.group(1)), "sample of an undeclared family: " + line);
-                families.get(sample.group(1)).put(sample.group(2), Double.parseDouble(sample.group(3)));
+                final String name = sample.group(1);
+                final String summary = name.replaceFirst("_(sum|count)$", "");
+                final String key;
+                if (types.containsKey(name) && !"summary".equals(types.get(name)))
+                {
+                    assertTrue(null == sample.group(3), "a quantile outside a summary: " + line);
+                    key = name;
+                }
+                else if ("summary".equals(types.get(name)))
+                {
+                    assertTrue(null != sample.group(3), "a summary's sample without its quantile: " + line);
+                    key = name + "{quantile=" + sample.group(3) + "}";
+                }
+                else
+                {
+                    assertTrue("summary".equals(types.get(summary)) && null == sample.group(3),
+                        "sample of an undeclared family: " + line);
+                    key = name;
+                }
+                final double value = Double.parseDouble(sample.group(4));
+                assertTrue(!Double.isInfinite(value), "a value: " + line);
+                families.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(sample.group(2), value);
             }
         }
         assertTrue(text.endsWith("\n"), "the text ends with a line feed");

@@ -31,6 +31,7 @@ public final class MetricsEndpoint
     /** The content type of the text exposition format. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String PAGE = "status.html";
+    private static final String SERVICE_TIME = "millrace_service_time_seconds";
     private static final long SAMPLE_INTERVAL_NANOS = 1_000_000_000L;
 
     private static final Map<Integer, MetricsEndpoint> OPEN = new HashMap<>();
@@ -206,7 +207,8 @@ public final class MetricsEndpoint
 
     /**
      * @return the figures of the queries in the text exposition format: for each metric its help and type lines,
-     *         then a sample per query; the watermark in seconds, and only once there is one.
+     *         then a sample per query; the watermark in seconds, and only once there is one; last the service time,
+     *         a summary.
      */
     private static String text(final List<StatusApi.Query> queries)
     {
@@ -228,10 +230,50 @@ public final class MetricsEndpoint
                 }
             }
         }
+        appendServiceTime(text, queries);
         return text.toString();
     }
 
+    /**
+     * The service time as a summary: the quantiles of the last complete epoch (NaN before one was timed), and the
+     * count and sum of every timed record so far.
+     */
+    private static void appendServiceTime(final StringBuilder text, final List<StatusApi.Query> queries)
+    {
+        text.append("# HELP ").append(SERVICE_TIME).append(" Time from the operator thread taking a record to the " +
+            "sinks having its rows, one record in 64 timed; quantiles of the last complete epoch.\n");
+        text.append("# TYPE ").append(SERVICE_TIME).append(" summary\n");
+        final long[] epoch = new long[EpochFigures.FIELDS];
+        for (final StatusApi.Query query : queries)
+        {
+            final QueryCounters counters = query.counters();
+            final long durable = counters.epochs.durableEpoch();
+            final boolean timed = durable > 0 && counters.epochs.read(durable, epoch) &&
+                epoch[EpochFigures.SERVICE_COUNT] > 0;
+            final int[] fields = {EpochFigures.SERVICE_P50, EpochFigures.SERVICE_P99, EpochFigures.SERVICE_P999};
+            final String[] quantiles = {"0.5", "0.99", "0.999"};
+            for (int i = 0; i < fields.length; i++)
+            {
+                sample(text, SERVICE_TIME, query.name(), "quantile", quantiles[i])
+                    .append(timed ? Double.toString(epoch[fields[i]] / 1e9) : "NaN").append('\n');
+            }
+            sample(text, SERVICE_TIME + "_sum", query.name(), null, null)
+                .append(counters.serviceTimeSumNanos.get() / 1e9).append('\n');
+            sample(text, SERVICE_TIME + "_count", query.name(), null, null)
+                .append(counters.serviceTimeCount.get()).append('\n');
+        }
+    }
+
     private static StringBuilder sample(final StringBuilder text, final String metric, final String queryName)
+    {
+        return sample(text, metric, queryName, null, null);
+    }
+
+    /**
+     * Starts a sample: its name and labels, the query's and optionally one more, and the space before the value.
+     */
+    private static StringBuilder sample(
+        final StringBuilder text, final String metric, final String queryName, final String label, final String value)
     {
         text.append(metric).append("{query=\"");
         for (int i = 0; i < queryName.length(); i++)
@@ -245,6 +287,12 @@ public final class MetricsEndpoint
                 default -> text.append(c);
             }
         }
-        return text.append("\"} ");
+        text.append('"');
+        if (null != label)
+        {
+            // The label values the endpoint writes itself need no escaping.
+            text.append(',').append(label).append("=\"").append(value).append('"');
+        }
+        return text.append("} ");
     }
 }

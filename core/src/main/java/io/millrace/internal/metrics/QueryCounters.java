@@ -30,6 +30,10 @@ public final class QueryCounters
     public final StageRecorder serviceTime = new StageRecorder();
     /** The same samples, per epoch, for the epoch's figures. */
     public final EpochServiceTime epochServiceTime = new EpochServiceTime();
+    /** Records whose service time was sampled, so far. */
+    public final Counter serviceTimeCount = new Counter(0);
+    /** The sum of their service times, nanoseconds. */
+    public final Counter serviceTimeSumNanos = new Counter(0);
     /** A marker through the operators and the sink's commit of the epoch's output. */
     public final StageRecorder marker = new StageRecorder();
     /** The operator thread waiting for a free snapshot buffer: epochs in flight to the committer. */
