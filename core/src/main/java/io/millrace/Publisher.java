@@ -96,6 +96,15 @@ public final class Publisher
      */
     public <A> boolean offer(final RowTranslator<A> translator, final A arg)
     {
+        return offer(translator, arg, true);
+    }
+
+    /**
+     * @param firstTry whether a full ring counts as back-pressure: once per offer, not at each retry of a
+     *                 blocking one.
+     */
+    private <A> boolean offer(final RowTranslator<A> translator, final A arg, final boolean firstTry)
+    {
         if (checkpointFinished)
         {
             return false;
@@ -109,7 +118,7 @@ public final class Publisher
                 return false;
             }
             translator.translate(writer.reset(), arg);
-            return publish(ingress);
+            return publish(ingress, firstTry);
         }
         finally
         {
@@ -129,10 +138,14 @@ public final class Publisher
      * Publishes the row written, journaled first when the query journals its input, only if the ring takes it now:
      * an offer that returns false has taken nothing, so a row is never journaled twice. Holding the turn.
      */
-    private boolean publish(final IngressProducer ingress)
+    private boolean publish(final IngressProducer ingress, final boolean firstTry)
     {
         if (!ingress.canPublish(writer.length()))
         {
+            if (firstTry)
+            {
+                ingress.backPressured();
+            }
             return false;
         }
         final boolean published = ingress.journalsRecords() ?
@@ -245,8 +258,10 @@ public final class Publisher
             return false;
         }
         idle.reset();
-        while (!offer(translator, arg))
+        boolean firstTry = true;
+        while (!offer(translator, arg, firstTry))
         {
+            firstTry = false;
             if (control.isTerminated() || producer.isEnded() || Thread.currentThread().isInterrupted())
             {
                 return false;

@@ -180,6 +180,7 @@ public final class StreamingQuery implements AutoCloseable
 
         final IngressRing ring = new IngressRing(
             settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
+        counters.ringSlotsUsed(ring::slotsInUse);
         final long intervalNanos = settings.trigger().interval().toNanos();
         final long startNanos = System.nanoTime();
         final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,

@@ -76,6 +76,13 @@ class MetricsEndpointTest
         assertEquals(progressOne.stateBytes(), beans.getAttribute(bean, "StateBytes"));
         assertEquals(progressOne.committedEpoch(), beans.getAttribute(bean, "CommittedEpoch"));
         assertEquals(progressOne.watermark(), beans.getAttribute(bean, "Watermark"));
+        final long lastCommit = (Long)beans.getAttribute(bean, "LastCommit");
+        assertTrue(Math.abs(System.currentTimeMillis() - lastCommit) < 10_000, "last commit " + lastCommit);
+        assertEquals(lastCommit / 1000.0, scraped.get("millrace_last_commit_timestamp_seconds").get("first"), 1.0,
+            "the last commit, in seconds; it may have moved since the scrape");
+        assertEquals(0L, beans.getAttribute(bean, "RingSlotsUsed"), "a settled query's ring is empty");
+        assertEquals(0.0, scraped.get("millrace_ring_slots_used").get("first"));
+        assertTrue((Long)beans.getAttribute(bean, "BackPressure") >= 0);
 
         first.close();
         one.awaitTermination();

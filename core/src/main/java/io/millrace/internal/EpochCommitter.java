@@ -145,6 +145,7 @@ public final class EpochCommitter implements Agent
             final long writing = System.nanoTime() - start - forcing;
             counters.commitWrite.record(writing);
             counters.commitForce.record(forcing);
+            counters.lastCommitMillis.set(System.currentTimeMillis());
             counters.epochs.committed(pending.epoch, writing, forcing);
         }
         catch (final RuntimeException ex)

@@ -215,6 +215,7 @@ public final class IngressProducer implements IngressHandler
         heldOffset = recordOffset;
         heldInput = input;
         rowWaiting = true;
+        backPressured();
         return false;
     }
 
@@ -266,7 +267,12 @@ public final class IngressProducer implements IngressHandler
         batchOffset = journal.appendRecords(sourceOffset, lineNumber, batch);
         CrashPoints.passed("record-appended", batch.count());
         batchFrame = batch.first();
-        return publishBatch();
+        if (publishBatch())
+        {
+            return true;
+        }
+        backPressured();
+        return false;
     }
 
     private boolean publishBatch()
@@ -322,6 +328,15 @@ public final class IngressProducer implements IngressHandler
         }
         lastOffset = recordOffset;
         return true;
+    }
+
+    /**
+     * Counts a time the ring was full when something was to be published: the producer waits, or refuses the
+     * offer. Producer thread.
+     */
+    public void backPressured()
+    {
+        counters.backPressure.increment();
     }
 
     /**
@@ -387,7 +402,12 @@ public final class IngressProducer implements IngressHandler
         markerWaiting = true;
         markerPosition = position;
         markerTime = time;
-        return publishMarker();
+        if (publishMarker())
+        {
+            return true;
+        }
+        backPressured();
+        return false;
     }
 
     /**

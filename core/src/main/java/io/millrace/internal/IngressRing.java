@@ -186,6 +186,14 @@ public final class IngressRing
     }
 
     /**
+     * @return slots published and not yet handled; any thread (a reading of two sequences, for the figures).
+     */
+    public long slotsInUse()
+    {
+        return Math.max(0, ring.getCursor() - consumed.get());
+    }
+
+    /**
      * @return whether every published slot has been handled; for the consumer thread.
      */
     public boolean isDrained()

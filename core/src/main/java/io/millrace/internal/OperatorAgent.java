@@ -129,6 +129,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         if (null == committer)
         {
             counters.epochs.markerPassed(epoch);
+            counters.lastCommitMillis.set(System.currentTimeMillis());
             counters.epochs.durable(epoch);
         }
         else

@@ -1,6 +1,7 @@
 package io.millrace.cli;
 
 import io.millrace.internal.metrics.CountersFile;
+import io.millrace.internal.metrics.QueryFigure;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersReader;
@@ -138,8 +139,7 @@ final class StatCommand implements Callable<Integer>
             reader.forEach((counterId, typeId, key, label) ->
             {
                 final long value = reader.getCounterValue(counterId);
-                out.println("  " + label + ": " + (label.startsWith("watermark") && value == Long.MIN_VALUE ?
-                    "none" : Long.toString(value)));
+                out.println("  " + label + ": " + (isUnset(label, value) ? "none" : Long.toString(value)));
             });
             return true;
         }
@@ -147,5 +147,21 @@ final class StatCommand implements Callable<Integer>
         {
             IoUtil.unmap(mapped);
         }
+    }
+
+    /**
+     * @return whether a figure holds no value yet: a watermark before there is one, the last commit's time before the
+     *         first commit.
+     */
+    private static boolean isUnset(final String label, final long value)
+    {
+        for (final QueryFigure figure : QueryFigure.values())
+        {
+            if (figure.label().equals(label))
+            {
+                return !figure.isSet(value);
+            }
+        }
+        return false;
     }
 }

@@ -47,10 +47,14 @@ class StatCommandTest
             final String later = stat(counters);
             assertTrue(later.startsWith("query windowed-count (pid "), later);
             for (final String counter : new String[] {"records out", "dead letters", "late records",
-                "dropped contributions", "state rows", "state bytes", "watermark ms", "committed epoch"})
+                "dropped contributions", "state rows", "state bytes", "watermark ms", "committed epoch",
+                "back-pressure", "ring slots used"})
             {
                 assertTrue(later.contains("  " + counter + ": "), counter + " in " + later);
             }
+            final long lastCommit = figure(later, "last commit ms");
+            assertTrue(Math.abs(System.currentTimeMillis() - lastCommit) < 10_000,
+                "the last commit was recent: " + later);
             assertTrue(recordsIn(later) > first + 50_000, "records in moved from " + first + ": " + later);
         }
         finally
@@ -89,5 +93,17 @@ class StatCommandTest
         {
             return files.count();
         }
+    }
+
+    private static long figure(final String stat, final String label)
+    {
+        for (final String line : stat.lines().toList())
+        {
+            if (line.startsWith("  " + label + ": "))
+            {
+                return Long.parseLong(line.substring(label.length() + 4));
+            }
+        }
+        throw new AssertionError("no " + label + " in " + stat);
     }
 }

@@ -207,8 +207,8 @@ public final class MetricsEndpoint
 
     /**
      * @return the figures of the queries in the text exposition format: for each metric its help and type lines,
-     *         then a sample per query; the watermark in seconds, and only once there is one; last the service time,
-     *         a summary.
+     *         then a sample per query; times (the watermark, the last commit) in seconds, and only once there is
+     *         one; last the service time, a summary.
      */
     private static String text(final List<StatusApi.Query> queries)
     {
@@ -220,11 +220,11 @@ public final class MetricsEndpoint
             for (final StatusApi.Query query : queries)
             {
                 final long value = figure.of(query.counters());
-                if (figure != QueryFigure.WATERMARK)
+                if (!figure.isTimestamp())
                 {
                     sample(text, figure.metric(), query.name()).append(value).append('\n');
                 }
-                else if (value != Long.MIN_VALUE && value != Long.MAX_VALUE)
+                else if (figure.isSet(value))
                 {
                     sample(text, figure.metric(), query.name()).append(value / 1000.0).append('\n');
                 }

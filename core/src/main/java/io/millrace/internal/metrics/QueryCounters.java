@@ -1,5 +1,7 @@
 package io.millrace.internal.metrics;
 
+import java.util.function.LongSupplier;
+
 /**
  * The live figures of one query. Each counter has one writer: the source thread (records in, source dead
  * letters), the committer thread (the commit's stages), the operator thread (everything else).
@@ -24,8 +26,12 @@ public final class QueryCounters
     public final Counter stateBytes = new Counter(0);
     /** Current event-time watermark, {@link Long#MIN_VALUE} before the first record. */
     public final Counter watermark = new Counter(Long.MIN_VALUE);
-    /** Last epoch the sink committed, 0 before the first. */
+    /** Last epoch the sinks committed, 0 before the first. */
     public final Counter committedEpoch = new Counter(0);
+    /** Wall-clock time the last epoch became durable (its commit journaled, or its sinks committed), epoch ms. */
+    public final Counter lastCommitMillis = new Counter(0);
+    /** Times the producer found the ingress ring full and had to wait with a row, a batch or a marker. */
+    public final Counter backPressure = new Counter(0);
     /** One record in {@link #SERVICE_TIME_SAMPLE} from the operator thread taking it to the sink having it. */
     public final StageRecorder serviceTime = new StageRecorder();
     /** The same samples, per epoch, for the epoch's figures. */
@@ -46,6 +52,24 @@ public final class QueryCounters
     public final StageRecorder commitForce = new StageRecorder();
     /** Each epoch's figures, for progress reports per epoch. */
     public final EpochFigures epochs = new EpochFigures();
+
+    private volatile LongSupplier ringSlotsUsed = () -> 0;
+
+    /**
+     * @param used how many slots of the ingress ring are published and not yet handled, readable from any thread.
+     */
+    public void ringSlotsUsed(final LongSupplier used)
+    {
+        ringSlotsUsed = used;
+    }
+
+    /**
+     * @return slots of the ingress ring published and not yet handled now; any thread.
+     */
+    public long ringSlotsUsed()
+    {
+        return ringSlotsUsed.getAsLong();
+    }
 
     /** Records per service-time measurement: a power of two. */
     public static final int SERVICE_TIME_SAMPLE = 64;

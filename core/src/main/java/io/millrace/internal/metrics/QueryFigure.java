@@ -24,6 +24,14 @@ public enum QueryFigure
         counters -> counters.stateBytes.get()),
     COMMITTED_EPOCH("committed epoch", "millrace_committed_epoch", false, "The last epoch the sinks committed.",
         counters -> counters.committedEpoch.get()),
+    /** In epoch ms, 0 before the first; Prometheus shows it in seconds, and only then. */
+    LAST_COMMIT("last commit ms", "millrace_last_commit_timestamp_seconds", false,
+        "When the last epoch became durable, as seconds since the epoch; absent before the first.",
+        counters -> counters.lastCommitMillis.get()),
+    BACK_PRESSURE("back-pressure", "millrace_back_pressure_total", true,
+        "Times the ingress ring was full and the producer had to wait.", counters -> counters.backPressure.get()),
+    RING_SLOTS_USED("ring slots used", "millrace_ring_slots_used", false,
+        "Slots of the ingress ring published and not yet taken by the operators.", QueryCounters::ringSlotsUsed),
     /** In epoch ms, {@link Long#MIN_VALUE} before there is one; Prometheus shows it in seconds, and only then. */
     WATERMARK("watermark ms", "millrace_watermark_seconds", false,
         "The event-time watermark, as seconds since the epoch; absent before there is one.",
@@ -76,6 +84,29 @@ public enum QueryFigure
     public String help()
     {
         return help;
+    }
+
+    /**
+     * @return whether the figure is a time, epoch ms, which Prometheus shows in seconds.
+     */
+    public boolean isTimestamp()
+    {
+        return this == WATERMARK || this == LAST_COMMIT;
+    }
+
+    /**
+     * @param value of this figure.
+     * @return whether it holds a value: a watermark once there is one (not before, nor the end of input's), the
+     *         last commit's time once an epoch was committed; every other figure always.
+     */
+    public boolean isSet(final long value)
+    {
+        return switch (this)
+        {
+            case WATERMARK -> value != Long.MIN_VALUE && value != Long.MAX_VALUE;
+            case LAST_COMMIT -> value != 0;
+            default -> true;
+        };
     }
 
     /**

@@ -87,7 +87,7 @@ final class QueryHistory
             for (int field = 0; field < FIELDS; field++)
             {
                 json.append(field == 0 ? "\"" : ",\"").append(NAMES[field]).append("\":");
-                if (field == WATERMARK && (sample[field] == Long.MIN_VALUE || sample[field] == Long.MAX_VALUE))
+                if (field == WATERMARK && !QueryFigure.WATERMARK.isSet(sample[field]))
                 {
                     json.append("null");
                 }

@@ -111,6 +111,24 @@ public final class QueryMetrics implements QueryMetricsMBean, AutoCloseable
     }
 
     @Override
+    public long getLastCommit()
+    {
+        return QueryFigure.LAST_COMMIT.of(counters);
+    }
+
+    @Override
+    public long getBackPressure()
+    {
+        return QueryFigure.BACK_PRESSURE.of(counters);
+    }
+
+    @Override
+    public long getRingSlotsUsed()
+    {
+        return QueryFigure.RING_SLOTS_USED.of(counters);
+    }
+
+    @Override
     public long getWatermark()
     {
         return QueryFigure.WATERMARK.of(counters);

@@ -47,6 +47,21 @@ public interface QueryMetricsMBean
     long getCommittedEpoch();
 
     /**
+     * @return when the last epoch became durable, epoch ms; 0 before the first.
+     */
+    long getLastCommit();
+
+    /**
+     * @return times the ingress ring was full and the producer had to wait.
+     */
+    long getBackPressure();
+
+    /**
+     * @return slots of the ingress ring published and not yet taken by the operators.
+     */
+    long getRingSlotsUsed();
+
+    /**
      * @return the event-time watermark, epoch ms; {@link Long#MIN_VALUE} before there is one.
      */
     long getWatermark();

@@ -44,7 +44,7 @@ final class StatusApi
             {
                 final long value = figure.of(query.counters());
                 json.append(figure.ordinal() == 0 ? "\"" : ",\"").append(figure.metric()).append("\":");
-                if (figure == QueryFigure.WATERMARK && (value == Long.MIN_VALUE || value == Long.MAX_VALUE))
+                if (!figure.isSet(value))
                 {
                     json.append("null");
                 }
