@@ -11,6 +11,7 @@ import io.millrace.internal.IngressRing;
 import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
 import io.millrace.internal.metrics.CountersFile;
+import io.millrace.internal.metrics.GraphFigures;
 import io.millrace.internal.metrics.MetricsEndpoint;
 import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.metrics.QueryMetrics;
@@ -78,7 +79,8 @@ public final class StreamingQuery implements AutoCloseable
         }
         final Ingress ingress = Ingress.of(inputs);
         final QueryControl control = new QueryControl(settings.queryName());
-        final QueryCounters counters = new QueryCounters();
+        final QueryCounters counters = new QueryCounters(inputs.size());
+        final GraphFigures graph = new GraphFigures(planner.graph(), counters);
         final List<Object> claimed = new ArrayList<>();
         final List<AutoCloseable> metrics = new ArrayList<>();
         try
@@ -91,11 +93,10 @@ public final class StreamingQuery implements AutoCloseable
             if (settings.metricsPort() >= 0)
             {
                 // Before anything is opened, so that a port in use refuses the query with nothing to undo.
-                metrics.add(MetricsEndpoint.register(settings.metricsPort(), settings.queryName(), counters,
-                    planner.graph()));
+                metrics.add(MetricsEndpoint.register(settings.metricsPort(), settings.queryName(), counters, graph));
                 metrics.add(QueryMetrics.register(settings.queryName(), counters));
             }
-            return start(settings, planner, ingress, control, counters, metrics);
+            return start(settings, planner, ingress, control, counters, graph, metrics);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -130,6 +131,7 @@ public final class StreamingQuery implements AutoCloseable
         final Ingress ingress,
         final QueryControl control,
         final QueryCounters counters,
+        final GraphFigures graph,
         final List<AutoCloseable> metrics)
     {
         if (settings.trigger().kind() == Trigger.Kind.AVAILABLE_NOW)
@@ -171,6 +173,7 @@ public final class StreamingQuery implements AutoCloseable
         final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
 
         final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch);
+        graph.bind(plan.byNode());
         if (null != recovery && null != recovery.snapshot())
         {
             plan.restore(recovery.snapshot());
@@ -215,7 +218,7 @@ public final class StreamingQuery implements AutoCloseable
             try
             {
                 metrics.add(CountersFile.publish(settings.countersDirectory(), settings.queryName(), counters,
-                    control::isTerminated));
+                    graph, control::isTerminated));
             }
             catch (final RuntimeException ex)
             {

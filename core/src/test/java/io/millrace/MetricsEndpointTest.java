@@ -83,6 +83,20 @@ class MetricsEndpointTest
         assertEquals(0L, beans.getAttribute(bean, "RingSlotsUsed"), "a settled query's ring is empty");
         assertEquals(0.0, scraped.get("millrace_ring_slots_used").get("first"));
         assertTrue((Long)beans.getAttribute(bean, "BackPressure") >= 0);
+        // The operations of source -> withWatermark -> windowed count: each one's rows and the count's state.
+        assertEquals((double)progressOne.recordsIn(), scraped.get("millrace_operation_rows_out_total{node=0}")
+            .get("first"), "rows taken from the input");
+        assertEquals((double)progressOne.recordsIn(), scraped.get("millrace_operation_rows_out_total{node=1}")
+            .get("first"), "rows the watermark passed on");
+        assertEquals((double)progressOne.recordsOut(), scraped.get("millrace_operation_rows_out_total{node=2}")
+            .get("first"), "rows the count passed on: the sink's");
+        assertEquals((double)progressOne.stateRows(), scraped.get("millrace_operation_state_rows{node=2}")
+            .get("first"), "the count holds all the state");
+        assertEquals((double)progressOne.stateBytes(), scraped.get("millrace_operation_state_bytes{node=2}")
+            .get("first"));
+        assertTrue(scrape(port).contains("millrace_operation_state_rows{query=\"first\",node=\"2\"," +
+            "operation=\"groupBy(window(event_time, 200ms), key).agg[count() as count]\"} "), "labelled with its " +
+            "operation");
 
         first.close();
         one.awaitTermination();

@@ -87,6 +87,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     {
         context.position(position);
         context.beforeRecord();
+        counters.inputRow(input);
         final Operator head = heads[input];
         if ((++rows & (QueryCounters.SERVICE_TIME_SAMPLE - 1)) != 0)
         {

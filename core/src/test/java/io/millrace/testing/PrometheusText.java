@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public final class PrometheusText
 {
     private static final Pattern SAMPLE = Pattern.compile(
-        "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{query=\"((?:[^\"\\\\]|\\\\.)*)\"(?:,quantile=\"([0-9.]+)\")?} (\\S+)");
+        "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{query=\"((?:[^\"\\\\]|\\\\.)*)\"((?:,[a-z]+=\"(?:[^\"\\\\]|\\\\.)*\")*)} (\\S+)");
+    private static final Pattern LABEL = Pattern.compile(",([a-z]+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private PrometheusText()
@@ -50,7 +51,8 @@ public final class PrometheusText
      * {@code _count}.
      *
      * @return per family, the value per query label (as it is escaped in the text); a summary's quantile as
-     *         {@code name{quantile=Q}}, its sum and count as {@code name_sum} and {@code name_count}.
+     *         {@code name{quantile=Q}}, its sum and count as {@code name_sum} and {@code name_count}; an operation's
+     *         figure (labelled with its node and operation) as {@code name{node=N}}.
      */
     public static Map<String, Map<String, Double>> parse(final String text)
     {
@@ -84,23 +86,37 @@ public final class PrometheusText
                 final Matcher sample = SAMPLE.matcher(line);
                 assertTrue(sample.matches(), "not a sample: " + line);
                 final String name = sample.group(1);
+                final Map<String, String> labels = new LinkedHashMap<>();
+                final Matcher label = LABEL.matcher(sample.group(3));
+                while (label.find())
+                {
+                    assertTrue(null == labels.put(label.group(1), label.group(2)), "a label twice: " + line);
+                }
+                final String quantile = labels.get("quantile");
                 final String summary = name.replaceFirst("_(sum|count)$", "");
-                final String key;
+                String key;
                 if (types.containsKey(name) && !"summary".equals(types.get(name)))
                 {
-                    assertTrue(null == sample.group(3), "a quantile outside a summary: " + line);
+                    assertTrue(null == quantile, "a quantile outside a summary: " + line);
                     key = name;
                 }
                 else if ("summary".equals(types.get(name)))
                 {
-                    assertTrue(null != sample.group(3), "a summary's sample without its quantile: " + line);
-                    key = name + "{quantile=" + sample.group(3) + "}";
+                    assertTrue(null != quantile && quantile.matches("[0-9.]+"),
+                        "a summary's sample without its quantile: " + line);
+                    key = name + "{quantile=" + quantile + "}";
                 }
                 else
                 {
-                    assertTrue("summary".equals(types.get(summary)) && null == sample.group(3),
+                    assertTrue("summary".equals(types.get(summary)) && null == quantile,
                         "sample of an undeclared family: " + line);
                     key = name;
+                }
+                if (labels.containsKey("node"))
+                {
+                    assertTrue(labels.get("node").matches("[0-9]+") && labels.containsKey("operation"),
+                        "an operation's sample names its node and operation: " + line);
+                    key = name + "{node=" + labels.get("node") + "}";
                 }
                 final double value = Double.parseDouble(sample.group(4));
                 assertTrue(!Double.isInfinite(value), "a value: " + line);

@@ -52,6 +52,10 @@ class StatCommandTest
             {
                 assertTrue(later.contains("  " + counter + ": "), counter + " in " + later);
             }
+            assertTrue(figure(later, "rows out of 1 withWatermark(event_time, 0ms)") > 0, later);
+            assertEquals(figure(later, "state rows"),
+                figure(later, "state rows of 2 groupBy(window(event_time, 1000ms), key).agg[count() as count]"),
+                "the count holds all the state: " + later);
             final long lastCommit = figure(later, "last commit ms");
             assertTrue(Math.abs(System.currentTimeMillis() - lastCommit) < 10_000,
                 "the last commit was recent: " + later);

@@ -51,6 +51,8 @@ class StatusPageTest
             operations: query ? [...query.querySelectorAll('[data-role=graph] [data-node]')]
               .map(node => node.dataset.operation) : [],
             edges: query ? query.querySelectorAll('[data-role=graph] line').length : 0,
+            nodeRows: query ? [...query.querySelectorAll('[data-role=graph] [data-node]')]
+              .map(node => Number(node.dataset.rows)) : [],
             lines: query ? query.querySelectorAll('[data-chart] polyline').length : 0,
             throughput: text('[data-chart^="throughput"] [data-series="records in"]'),
             epochs: query ? query.querySelectorAll('[data-role=epochs] tr').length - 1 : 0
@@ -98,6 +100,11 @@ class StatusPageTest
                 assertTrue(drawn.get("lines").asInt() >= 5, "every chart draws a line: " + drawn);
                 assertTrue(drawn.get("epochs").asInt() >= 1, "epochs listed: " + drawn);
             }
+            assertTrue(second.get("nodeRows").get(0).asLong() > first.get("nodeRows").get(0).asLong(),
+                () -> "the source's rows did not grow on the graph: " + first + " then " + second);
+            // The watermark passes on every row it takes; the two are read one after the other while rows flow.
+            assertTrue(Math.abs(second.get("nodeRows").get(1).asLong() - second.get("nodeRows").get(0).asLong()) <
+                5_000, "the watermark passes on every row: " + second);
             assertFalse(first.get("recordsIn").asText().equals(second.get("recordsIn").asText()),
                 () -> "records in did not move: " + first + " then " + second);
             assertFalse(first.get("committedEpoch").asText().equals(second.get("committedEpoch").asText()),

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The status page's data, {@code /api/status}, read by a real JSON parser while a query runs and checked against
  * the query's own figures: its figures equal {@link StreamingQuery#progress()} once the query is settled, its graph
- * is the query's plan, its epochs are the committed ones with the records and service times the progress listener
+ * is the query's plan, each operation's rows and state add up to the query's, its epochs are the committed ones with the records and service times the progress listener
  * was told, and its samples grow in time. Paths it does not serve are not found; methods other than GET and HEAD are
  * refused.
  */
@@ -111,6 +111,15 @@ class StatusApiTest
         assertEquals(List.of("publisher Publisher(event_time:TIMESTAMP, key:STRING(256))",
             "withWatermark(event_time, 100ms) *", "groupBy(window(event_time, 200ms), key).agg[count() as count] *",
             "output 1 (append)"), operations);
+
+        final JsonNode operators = served.get("operators");
+        assertEquals(3, operators.size(), "the input and the two operations, not the output: " + operators);
+        assertEquals(progress.recordsIn(), operators.get(0).get("rowsOut").asLong(), operators::toString);
+        assertEquals(progress.recordsIn(), operators.get(1).get("rowsOut").asLong(), operators::toString);
+        assertTrue(!operators.get(1).has("stateRows"), "the watermark counts no state: " + operators);
+        assertEquals(progress.recordsOut(), operators.get(2).get("rowsOut").asLong(), operators::toString);
+        assertEquals(progress.stateRows(), operators.get(2).get("stateRows").asLong(), operators::toString);
+        assertEquals(progress.stateBytes(), operators.get(2).get("stateBytes").asLong(), operators::toString);
 
         final JsonNode epochs = served.get("epochs");
         assertTrue(epochs.size() > 1 && epochs.size() <= 30, epochs::toString);

@@ -13,10 +13,13 @@ import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A running query's counters in a memory-mapped file that another process can read while the query runs, as
@@ -43,24 +46,61 @@ public final class CountersFile implements Runnable, AutoCloseable
     /** The file names' ending. */
     public static final String SUFFIX = ".counters";
 
-    private static final QueryFigure[] FIGURES = QueryFigure.values();
+    /** Most characters of an operation kept in a counter's label. */
+    private static final int OPERATION_CHARS = 120;
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Path file;
     private final MappedByteBuffer mapped;
-    private final QueryCounters counters;
     private final BooleanSupplier ended;
-    private final AtomicCounter[] published = new AtomicCounter[FIGURES.length];
+    private final List<Figure> figures;
+    private final AtomicCounter[] published;
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean unmapped;
 
+    /** A figure the file shows: its label and where its value comes from. */
+    private record Figure(String label, LongSupplier value)
+    {
+    }
+
     private CountersFile(
-        final Path file, final MappedByteBuffer mapped, final QueryCounters counters, final BooleanSupplier ended)
+        final Path file, final MappedByteBuffer mapped, final List<Figure> figures, final BooleanSupplier ended)
     {
         this.file = file;
         this.mapped = mapped;
-        this.counters = counters;
+        this.figures = figures;
+        this.published = new AtomicCounter[figures.size()];
         this.ended = ended;
+    }
+
+    /**
+     * @return the query's figures ({@link QueryFigure}), then each operation's: the rows it passed on (for an input,
+     *         the rows taken from it) and, when it holds state, its state's rows and bytes; labelled with the node's
+     *         id and operation.
+     */
+    private static List<Figure> figures(final QueryCounters counters, final GraphFigures graph)
+    {
+        final List<Figure> figures = new ArrayList<>();
+        for (final QueryFigure figure : QueryFigure.values())
+        {
+            figures.add(new Figure(figure.label(), () -> figure.of(counters)));
+        }
+        for (final QueryGraph.Node node : graph.graph().nodes())
+        {
+            if (graph.graph().isOutput(node))
+            {
+                continue;
+            }
+            final String operation = node.id() + " " + (node.operation().length() <= OPERATION_CHARS ?
+                node.operation() : node.operation().substring(0, OPERATION_CHARS - 3) + "...");
+            figures.add(new Figure("rows out of " + operation, () -> Math.max(0, graph.rowsOut(node.id()))));
+            if (graph.countsState(node.id()))
+            {
+                figures.add(new Figure("state rows of " + operation, () -> graph.stateRows(node.id())));
+                figures.add(new Figure("state bytes of " + operation, () -> graph.stateBytes(node.id())));
+            }
+        }
+        return List.copyOf(figures);
     }
 
     /**
@@ -69,19 +109,25 @@ public final class CountersFile implements Runnable, AutoCloseable
      * @param directory of counters files, made if missing.
      * @param queryName of the query.
      * @param counters  of the query.
+     * @param graph     of the query, with each operation's figures.
      * @param ended     whether the query has ended: the file goes then.
      * @return the file, to close (delete) as soon as the query has ended; its thread closes it too, within
      *         {@link #INTERVAL_MS} ms of the end.
      * @throws IllegalStateException when the file cannot be made, naming it.
      */
     public static CountersFile publish(
-        final Path directory, final String queryName, final QueryCounters counters, final BooleanSupplier ended)
+        final Path directory,
+        final String queryName,
+        final QueryCounters counters,
+        final GraphFigures graph,
+        final BooleanSupplier ended)
     {
+        final List<Figure> figures = figures(counters, graph);
         final long pid = ProcessHandle.current().pid();
         final Path file = directory.resolve(queryName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + pid + "-" +
             IDS.incrementAndGet() + SUFFIX);
-        final int metadataLength = FIGURES.length * CountersReader.METADATA_LENGTH;
-        final int valuesLength = FIGURES.length * CountersReader.COUNTER_LENGTH;
+        final int metadataLength = figures.size() * CountersReader.METADATA_LENGTH;
+        final int valuesLength = figures.size() * CountersReader.COUNTER_LENGTH;
         final MappedByteBuffer mapped;
         try
         {
@@ -104,12 +150,12 @@ public final class CountersFile implements Runnable, AutoCloseable
         header.putInt(32, nameLength);
         header.putBytes(36, name, 0, nameLength);
         header.putInt(4, VERSION);
-        final CountersFile published = new CountersFile(file, mapped, counters, ended);
+        final CountersFile published = new CountersFile(file, mapped, figures, ended);
         final CountersManager manager = new CountersManager(metadata(mapped, metadataLength),
             values(mapped, metadataLength, valuesLength));
-        for (int i = 0; i < FIGURES.length; i++)
+        for (int i = 0; i < figures.size(); i++)
         {
-            published.published[i] = manager.newCounter(FIGURES[i].label());
+            published.published[i] = manager.newCounter(figures.get(i).label());
         }
         published.copy();
         // Written last, with a release store: a reader that sees the magic sees the rest of the header too.
@@ -229,9 +275,9 @@ public final class CountersFile implements Runnable, AutoCloseable
         {
             return;
         }
-        for (int i = 0; i < FIGURES.length; i++)
+        for (int i = 0; i < published.length; i++)
         {
-            published[i].setRelease(FIGURES[i].of(counters));
+            published[i].setRelease(figures.get(i).value().getAsLong());
         }
     }
 }

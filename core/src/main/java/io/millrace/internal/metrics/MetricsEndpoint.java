@@ -32,6 +32,9 @@ public final class MetricsEndpoint
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final String PAGE = "status.html";
     private static final String SERVICE_TIME = "millrace_service_time_seconds";
+    private static final String OPERATION_ROWS = "millrace_operation_rows_out_total";
+    private static final String OPERATION_STATE_ROWS = "millrace_operation_state_rows";
+    private static final String OPERATION_STATE_BYTES = "millrace_operation_state_bytes";
     private static final long SAMPLE_INTERVAL_NANOS = 1_000_000_000L;
 
     private static final Map<Integer, MetricsEndpoint> OPEN = new HashMap<>();
@@ -121,12 +124,12 @@ public final class MetricsEndpoint
      *                 queries can share by naming the port it got).
      * @param name     of the query: the {@code query} label of its samples.
      * @param counters of the query.
-     * @param graph    of the query, drawn on the status page.
+     * @param graph    of the query with each operation's figures, drawn on the status page.
      * @return the registration, to close when the query has ended.
      * @throws IllegalStateException when the port cannot be bound, naming it.
      */
     public static synchronized Registration register(
-        final int port, final String name, final QueryCounters counters, final QueryGraph graph)
+        final int port, final String name, final QueryCounters counters, final GraphFigures graph)
     {
         MetricsEndpoint endpoint = port == 0 ? null : OPEN.get(port);
         if (null == endpoint)
@@ -215,8 +218,7 @@ public final class MetricsEndpoint
         final StringBuilder text = new StringBuilder(2048);
         for (final QueryFigure figure : QueryFigure.values())
         {
-            text.append("# HELP ").append(figure.metric()).append(' ').append(figure.help()).append('\n');
-            text.append("# TYPE ").append(figure.metric()).append(' ').append(figure.type()).append('\n');
+            family(text, figure.metric(), figure.type(), figure.help());
             for (final StatusApi.Query query : queries)
             {
                 final long value = figure.of(query.counters());
@@ -231,7 +233,60 @@ public final class MetricsEndpoint
             }
         }
         appendServiceTime(text, queries);
+        appendOperations(text, queries);
         return text.toString();
+    }
+
+    /**
+     * Each operation's figures, labelled with its node's id and its operation as the plan prints it: the rows it
+     * passed on (for an input, the rows taken from it) and the state of those that count theirs.
+     */
+    private static void appendOperations(final StringBuilder text, final List<StatusApi.Query> queries)
+    {
+        family(text, OPERATION_ROWS, "counter", "Rows an operation of the query passed on; for an input, the rows " +
+            "the operators took from it.");
+        for (final StatusApi.Query query : queries)
+        {
+            for (final QueryGraph.Node node : query.graph().graph().nodes())
+            {
+                final long rows = query.graph().rowsOut(node.id());
+                if (rows >= 0)
+                {
+                    operationSample(text, OPERATION_ROWS, query.name(), node).append(rows).append('\n');
+                }
+            }
+        }
+        family(text, OPERATION_STATE_ROWS, "gauge", "Rows an operation of the query holds in state.");
+        family(text, OPERATION_STATE_BYTES, "gauge", "Off-heap bytes of an operation's state.");
+        for (final StatusApi.Query query : queries)
+        {
+            for (final QueryGraph.Node node : query.graph().graph().nodes())
+            {
+                if (query.graph().countsState(node.id()))
+                {
+                    operationSample(text, OPERATION_STATE_ROWS, query.name(), node)
+                        .append(query.graph().stateRows(node.id())).append('\n');
+                    operationSample(text, OPERATION_STATE_BYTES, query.name(), node)
+                        .append(query.graph().stateBytes(node.id())).append('\n');
+                }
+            }
+        }
+    }
+
+    private static void family(final StringBuilder text, final String metric, final String type, final String help)
+    {
+        text.append("# HELP ").append(metric).append(' ').append(help).append('\n');
+        text.append("# TYPE ").append(metric).append(' ').append(type).append('\n');
+    }
+
+    private static StringBuilder operationSample(
+        final StringBuilder text, final String metric, final String queryName, final QueryGraph.Node node)
+    {
+        text.append(metric).append("{query=");
+        labelValue(text, queryName);
+        text.append(",node=\"").append(node.id()).append("\",operation=");
+        labelValue(text, node.operation());
+        return text.append("} ");
     }
 
     /**
@@ -240,9 +295,8 @@ public final class MetricsEndpoint
      */
     private static void appendServiceTime(final StringBuilder text, final List<StatusApi.Query> queries)
     {
-        text.append("# HELP ").append(SERVICE_TIME).append(" Time from the operator thread taking a record to the " +
-            "sinks having its rows, one record in 64 timed; quantiles of the last complete epoch.\n");
-        text.append("# TYPE ").append(SERVICE_TIME).append(" summary\n");
+        family(text, SERVICE_TIME, "summary", "Time from the operator thread taking a record to the sinks having its " +
+            "rows, one record in 64 timed; quantiles of the last complete epoch.");
         final long[] epoch = new long[EpochFigures.FIELDS];
         for (final StatusApi.Query query : queries)
         {
@@ -275,10 +329,25 @@ public final class MetricsEndpoint
     private static StringBuilder sample(
         final StringBuilder text, final String metric, final String queryName, final String label, final String value)
     {
-        text.append(metric).append("{query=\"");
-        for (int i = 0; i < queryName.length(); i++)
+        text.append(metric).append("{query=");
+        labelValue(text, queryName);
+        if (null != label)
         {
-            final char c = queryName.charAt(i);
+            text.append(',').append(label).append('=');
+            labelValue(text, value);
+        }
+        return text.append("} ");
+    }
+
+    /**
+     * Writes a label's value quoted, escaped as the text format asks.
+     */
+    private static void labelValue(final StringBuilder text, final String value)
+    {
+        text.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
             switch (c)
             {
                 case '\\' -> text.append("\\\\");
@@ -288,11 +357,5 @@ public final class MetricsEndpoint
             }
         }
         text.append('"');
-        if (null != label)
-        {
-            // The label values the endpoint writes itself need no escaping.
-            text.append(',').append(label).append("=\"").append(value).append('"');
-        }
-        return text.append("} ");
     }
 }

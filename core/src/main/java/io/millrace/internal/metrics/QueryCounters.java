@@ -54,6 +54,47 @@ public final class QueryCounters
     public final EpochFigures epochs = new EpochFigures();
 
     private volatile LongSupplier ringSlotsUsed = () -> 0;
+    /** Per input of the query, the rows the operator thread took from it. */
+    private final Counter[] inputRows;
+
+    /**
+     * Counters of a query of one input.
+     */
+    public QueryCounters()
+    {
+        this(1);
+    }
+
+    /**
+     * @param inputs of the query.
+     */
+    public QueryCounters(final int inputs)
+    {
+        inputRows = new Counter[inputs];
+        for (int i = 0; i < inputs; i++)
+        {
+            inputRows[i] = new Counter(0);
+        }
+    }
+
+    /**
+     * Counts a row the operator thread took from an input; operator thread.
+     *
+     * @param input of the query, from 0.
+     */
+    public void inputRow(final int input)
+    {
+        inputRows[input].increment();
+    }
+
+    /**
+     * @param input of the query, from 0.
+     * @return rows the operator thread took from it; any thread.
+     */
+    public long inputRows(final int input)
+    {
+        return inputRows[input].get();
+    }
 
     /**
      * @param used how many slots of the ingress ring are published and not yet handled, readable from any thread.

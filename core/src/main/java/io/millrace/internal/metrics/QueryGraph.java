@@ -6,12 +6,19 @@ import java.util.List;
  * The dataflow graph of a query as the status page draws it: its operations, inputs before the operations that read
  * them, and its outputs last.
  *
- * @param nodes in that order; a node's inputs are earlier nodes.
+ * @param nodes   in that order; a node's inputs are earlier nodes.
+ * @param outputs how many of the nodes, the last ones, are the query's outputs.
  */
-public record QueryGraph(List<Node> nodes)
+public record QueryGraph(List<Node> nodes, int outputs)
 {
-    /** A graph of no nodes, for a query whose plan is not shown. */
-    public static final QueryGraph NONE = new QueryGraph(List.of());
+    /**
+     * @param node of the graph.
+     * @return whether it is one of the query's outputs.
+     */
+    public boolean isOutput(final Node node)
+    {
+        return node.id() >= nodes.size() - outputs;
+    }
 
     /**
      * One operation.
@@ -20,13 +27,15 @@ public record QueryGraph(List<Node> nodes)
      * @param operation as plans print it, e.g. {@code select[price, auction]}; an output is {@code output N (mode)}.
      * @param stateful  whether it holds state across rows.
      * @param inputs    ids of the nodes it reads.
+     * @param input     for a node that reads one of the query's inputs, its number from 0; -1 for the others.
      */
-    public record Node(int id, String operation, boolean stateful, List<Integer> inputs)
+    public record Node(int id, String operation, boolean stateful, List<Integer> inputs, int input)
     {
     }
 
     /**
-     * Writes the graph as JSON: {@code {"nodes":[{"id":0,"operation":"...","stateful":false,"inputs":[]},...]}}.
+     * Writes the graph as JSON: {@code {"nodes":[{"id":0,"operation":"...","stateful":false,"inputs":[]},...]}}
+     * (which of the query's inputs a node reads is for the figures, not shown).
      *
      * @param json to append to.
      */

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The JSON the status page polls ({@code /api/status}): for each query on the endpoint its name, dataflow graph,
- * figures now, samples of the last minutes ({@link QueryHistory}) and its last {@link #EPOCHS} complete epochs.
+ * each operation's figures ({@link GraphFigures}), the query's figures now, samples of the last minutes
+ * ({@link QueryHistory}) and its last {@link #EPOCHS} complete epochs.
  * Built on the HTTP thread from what the query's threads publish.
  */
 final class StatusApi
@@ -17,14 +18,15 @@ final class StatusApi
     }
 
     /** A query as the status page shows it. */
-    record Query(String name, QueryCounters counters, QueryGraph graph, QueryHistory history)
+    record Query(String name, QueryCounters counters, GraphFigures graph, QueryHistory history)
     {
     }
 
     /**
      * @param queries on the endpoint.
      * @param nowMs   wall-clock time, epoch ms.
-     * @return {@code {"time":..,"queries":[{"name":..,"graph":{..},"figures":{..},"history":[..],"epochs":[..]}]}}.
+     * @return {@code {"time":..,"queries":[{"name":..,"graph":{..},"operators":[..],"figures":{..},"history":[..],
+     *         "epochs":[..]}]}}.
      */
     static String json(final List<Query> queries, final long nowMs)
     {
@@ -38,6 +40,8 @@ final class StatusApi
             json.append(q == 0 ? "{\"name\":" : ",{\"name\":");
             Json.quote(json, query.name());
             json.append(",\"graph\":");
+            query.graph().graph().appendJson(json);
+            json.append(",\"operators\":");
             query.graph().appendJson(json);
             json.append(",\"figures\":{");
             for (final QueryFigure figure : QueryFigure.values())

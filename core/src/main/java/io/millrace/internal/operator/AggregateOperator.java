@@ -133,7 +133,7 @@ public final class AggregateOperator extends Operator
         writer.reset();
         keys.decode(table.keyBuffer(id), table.keyOffset(id), writer);
         layout.write(table.values(), table.valueOffset(id) + FLAGS_LENGTH, writer);
-        next.onRow(writer.view(view));
+        forward(writer.view(view));
     }
 
     @Override
@@ -159,5 +159,11 @@ public final class AggregateOperator extends Operator
                 emit(id);
             }
         }
+    }
+
+    @Override
+    protected StateGauge stateGauge()
+    {
+        return state;
     }
 }

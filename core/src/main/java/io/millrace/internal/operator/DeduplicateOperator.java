@@ -63,7 +63,7 @@ public final class DeduplicateOperator extends Operator
                 final long t = time.get(row);
                 expiries.push(t > Long.MAX_VALUE - delayMs ? Long.MAX_VALUE : t + delayMs, id);
             }
-            next.onRow(row);
+            forward(row);
         }
     }
 

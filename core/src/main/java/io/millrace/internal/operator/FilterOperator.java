@@ -36,7 +36,7 @@ public final class FilterOperator extends Operator
         }
         if (keep)
         {
-            next.onRow(row);
+            forward(row);
         }
     }
 }

@@ -50,6 +50,6 @@ public final class FlatMapOperator extends Operator implements RowEmitter
     @Override
     public void emit()
     {
-        next.onRow(writer.view(view));
+        forward(writer.view(view));
     }
 }

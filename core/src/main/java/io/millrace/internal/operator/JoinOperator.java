@@ -112,7 +112,7 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
                     out.reset().putInt(schema.intColumn("side"), side).putLong(schema.longColumn("time"),
                         state.time(id)).putBoolean(schema.booleanColumn("matched"), state.isMatched(id))
                         .putString(schema.stringColumn("row"), formatters[side].buffer(), 0, length);
-                    next.onRow(out.view(written));
+                    forward(out.view(written));
                 }
             }
         }
@@ -147,7 +147,7 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
      */
     protected final void emit(final RowView left, final RowView right, final long start, final long end)
     {
-        output.write(left, right, start, end, next);
+        output.write(left, right, start, end, this);
     }
 
     /**
@@ -225,5 +225,11 @@ abstract class JoinOperator extends Operator implements MultiInputOperator
         {
             JoinOperator.this.onEnd(side);
         }
+    }
+
+    @Override
+    protected StateGauge stateGauge()
+    {
+        return gauge;
     }
 }

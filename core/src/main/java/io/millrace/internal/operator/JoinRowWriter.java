@@ -49,9 +49,9 @@ final class JoinRowWriter
      * @param right row, or null for a left row no right row met.
      * @param start of the window, for a windowed join.
      * @param end   of the window, for a windowed join.
-     * @param next  stage receiving the row.
+     * @param from  stage the row is the output of: it passes the row on.
      */
-    void write(final RowView left, final RowView right, final long start, final long end, final Operator next)
+    void write(final RowView left, final RowView right, final long start, final long end, final Operator from)
     {
         writer.reset();
         if (null != windowStart)
@@ -67,7 +67,7 @@ final class JoinRowWriter
         {
             writer.putBoolean(matched, null != right);
         }
-        next.onRow(writer.view(written));
+        from.forward(writer.view(written));
     }
 
     private void copy(final int side, final RowView row)

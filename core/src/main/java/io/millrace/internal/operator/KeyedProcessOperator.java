@@ -564,13 +564,13 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     @Override
     public void emit()
     {
-        next.onRow(writer.view(written));
+        forward(writer.view(written));
     }
 
     @Override
     public void emit(final RowView row)
     {
-        next.onRow(row);
+        forward(row);
     }
 
     /**
@@ -628,7 +628,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             out.putInt(schema.intColumn(LIST_ENTRIES), values.getInt(at + LIST_SIZE));
             out.putInt(schema.intColumn(MAP_ENTRIES), values.getInt(at + MAP_SIZE));
             out.putInt(schema.intColumn(TIMERS_PENDING), values.getInt(at + PENDING));
-            next.onRow(out.view(written));
+            forward(out.view(written));
         }
     }
 
@@ -658,5 +658,11 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
         }
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
+    }
+
+    @Override
+    protected StateGauge stateGauge()
+    {
+        return gauge;
     }
 }

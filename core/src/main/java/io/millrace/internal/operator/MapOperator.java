@@ -39,6 +39,6 @@ public final class MapOperator extends Operator
             context.deadLetter("map", row, ex);
             return;
         }
-        next.onRow(writer.view(view));
+        forward(writer.view(view));
     }
 }

@@ -1,9 +1,14 @@
 package io.millrace.internal.operator;
 
+import io.millrace.internal.metrics.OperatorFigures;
+import io.millrace.internal.metrics.StateGauge;
 import io.millrace.internal.state.StateReader;
 import io.millrace.internal.state.StateWriter;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One stage of a fused operator graph, run on the operator thread. A stage receives rows, watermarks, epoch markers
@@ -12,10 +17,74 @@ import io.millrace.row.Schema;
  * A watermark arrives before the row it precedes (docs/semantics.md: the watermark before a record), only when it
  * changed; stages that hold rows by event time act on it (close windows, evict) and pass on the watermark of their
  * own output, the others pass it on as it is.
+ * <p>
+ * A stage passes the rows it produces on with {@link #forward}, which counts them for the query's figures per
+ * operation ({@link OperatorFigures}).
  */
-public abstract class Operator
+public abstract class Operator implements OperatorFigures
 {
+    private static final VarHandle ROWS_OUT;
+
+    static
+    {
+        try
+        {
+            ROWS_OUT = MethodHandles.lookup().findVarHandle(Operator.class, "rowsOut", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     protected Operator next;
+    /** Rows passed downstream by {@link #forward}: written by the operator thread only, read opaquely by any. */
+    private long rowsOut;
+
+    /**
+     * Passes a row this stage produced to the next, counting it as this stage's output.
+     *
+     * @param row produced.
+     */
+    protected final void forward(final RowView row)
+    {
+        ROWS_OUT.setOpaque(this, rowsOut + 1);
+        next.onRow(row);
+    }
+
+    @Override
+    public long rowsOut()
+    {
+        return (long)ROWS_OUT.getOpaque(this);
+    }
+
+    /**
+     * @return the gauge of the state this stage holds; null for a stateless stage.
+     */
+    protected StateGauge stateGauge()
+    {
+        return null;
+    }
+
+    @Override
+    public boolean countsState()
+    {
+        return null != stateGauge();
+    }
+
+    @Override
+    public long stateRows()
+    {
+        final StateGauge gauge = stateGauge();
+        return null == gauge ? 0 : gauge.rows();
+    }
+
+    @Override
+    public long stateBytes()
+    {
+        final StateGauge gauge = stateGauge();
+        return null == gauge ? 0 : gauge.bytes();
+    }
 
     /**
      * @param downstream stage that receives this stage's output.

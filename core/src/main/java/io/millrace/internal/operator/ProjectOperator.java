@@ -41,6 +41,6 @@ public final class ProjectOperator extends Operator
         {
             inputs[i].copy(row, writer, outputs[i]);
         }
-        next.onRow(writer.view(view));
+        forward(writer.view(view));
     }
 }

@@ -333,7 +333,7 @@ public final class SessionWindowOperator extends WindowAggregationOperator
         final int at = sessions.offset(id);
         final int keyEntry = buffer.getInt(at + KEY_ENTRY_OFFSET);
         output.write(buffer.getLong(at + START_OFFSET), buffer.getLong(at + END_OFFSET),
-            keyTable.keyBuffer(keyEntry), keyTable.keyOffset(keyEntry), buffer, at + ACCUMULATORS_OFFSET, next);
+            keyTable.keyBuffer(keyEntry), keyTable.keyOffset(keyEntry), buffer, at + ACCUMULATORS_OFFSET, this);
     }
 
     private void publishStateSize()

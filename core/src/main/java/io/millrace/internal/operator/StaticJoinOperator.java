@@ -90,13 +90,13 @@ public final class StaticJoinOperator extends Operator
         {
             if (leftOuter)
             {
-                output.write(row, null, 0, 0, next);
+                output.write(row, null, 0, 0, this);
             }
             return;
         }
         for (int i = index.values().getInt(index.valueOffset(id)); i >= 0; i = nextOfKey[i])
         {
-            output.write(row, tableRow.wrap(rows, offsets[i], lengths[i]), 0, 0, next);
+            output.write(row, tableRow.wrap(rows, offsets[i], lengths[i]), 0, 0, this);
         }
     }
 

@@ -41,7 +41,7 @@ public final class UnionOperator extends Operator implements MultiInputOperator
     @Override
     public void onRow(final RowView row)
     {
-        next.onRow(row);
+        forward(row);
     }
 
     private void onWatermark(final int input, final long advanced)

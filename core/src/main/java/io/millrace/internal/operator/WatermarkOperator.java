@@ -45,7 +45,7 @@ public final class WatermarkOperator extends Operator
     public void onRow(final RowView row)
     {
         flush();
-        next.onRow(row);
+        forward(row);
         maxEventTime = Math.max(maxEventTime, time.get(row));
         advance();
     }

@@ -47,4 +47,10 @@ abstract class WindowAggregationOperator extends Operator
         this.state = new StateGauge(counters);
         this.output = new WindowRowWriter(keys, layout, output);
     }
+
+    @Override
+    protected StateGauge stateGauge()
+    {
+        return state;
+    }
 }

@@ -234,7 +234,7 @@ public final class WindowOperator extends WindowAggregationOperator
     private void writeRow(final KeyedTable table, final int id, final long start)
     {
         output.write(start, start + size, table.keyBuffer(id), table.keyOffset(id),
-            table.values(), table.valueOffset(id) + FLAGS_LENGTH, next);
+            table.values(), table.valueOffset(id) + FLAGS_LENGTH, this);
     }
 
     private void publishStateSize()

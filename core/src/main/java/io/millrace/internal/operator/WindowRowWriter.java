@@ -37,11 +37,11 @@ final class WindowRowWriter
         final int keyOffset,
         final DirectBuffer accumulators,
         final int accumulatorOffset,
-        final Operator next)
+        final Operator from)
     {
         writer.reset().putLong(start, windowStart).putLong(end, windowEnd);
         keys.decode(key, keyOffset, writer);
         layout.write(accumulators, accumulatorOffset, writer);
-        next.onRow(writer.view(view));
+        from.forward(writer.view(view));
     }
 }

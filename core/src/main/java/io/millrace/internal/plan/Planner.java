@@ -1,5 +1,6 @@
 package io.millrace.internal.plan;
 
+import io.millrace.internal.metrics.OperatorFigures;
 import io.millrace.internal.metrics.QueryGraph;
 import io.millrace.internal.operator.AggregateOperator;
 import io.millrace.internal.operator.DeduplicateOperator;
@@ -30,6 +31,7 @@ import io.millrace.sink.Sink;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,9 +70,12 @@ public final class Planner
      * @param operators one per node, inputs before the nodes that read them, then the sinks: the order of the
      *                  sections of a snapshot.
      * @param sinks     one per output, in the outputs' order.
+     * @param byNode    the operator of each node of {@link #graph()}, by id: its figures; null for inputs and
+     *                  outputs.
      */
     public record PhysicalPlan(
-        List<Operator> heads, Operator control, List<Operator> operators, List<SinkOperator> sinks)
+        List<Operator> heads, Operator control, List<Operator> operators, List<SinkOperator> sinks,
+        List<OperatorFigures> byNode)
     {
         /**
          * Restores every operator's state from a snapshot, before the first row.
@@ -231,7 +236,13 @@ public final class Planner
         {
             heads.add(fanOut(reading));
         }
-        return new PhysicalPlan(heads, fanOut(heads), operators, sinks);
+        final Map<LogicalNode, Integer> ids = graphIds();
+        final List<OperatorFigures> byNode = new ArrayList<>(Collections.nCopies(ids.size(), null));
+        for (final Map.Entry<LogicalNode, Integer> node : ids.entrySet())
+        {
+            byNode.set(node.getValue(), built.get(node.getKey()));
+        }
+        return new PhysicalPlan(heads, fanOut(heads), operators, sinks, Collections.unmodifiableList(byNode));
     }
 
     /**
@@ -274,7 +285,7 @@ public final class Planner
             // The snapshot holds a section for each output's sink stage too; they hold no state.
             operators.add(new SinkOperator((row, epoch, sequence) -> { }, null, 1));
         }
-        return new PhysicalPlan(List.of(), null, operators, stateSinks);
+        return new PhysicalPlan(List.of(), null, operators, stateSinks, List.of());
     }
 
     /**
@@ -359,12 +370,26 @@ public final class Planner
         {
             final Output output = outputs.get(i);
             nodes.add(new QueryGraph.Node(nodes.size(), OUTPUT + (i + 1) + " (" +
-                output.mode().name().toLowerCase(Locale.ROOT) + ")", false, List.of(ids.get(output.node()))));
+                output.mode().name().toLowerCase(Locale.ROOT) + ")", false, List.of(ids.get(output.node())), -1));
         }
-        return new QueryGraph(List.copyOf(nodes));
+        return new QueryGraph(List.copyOf(nodes), outputs.size());
     }
 
-    private static int addToGraph(
+    /**
+     * @return each node's id in {@link #graph()}, by identity.
+     */
+    private Map<LogicalNode, Integer> graphIds()
+    {
+        final Map<LogicalNode, Integer> ids = new IdentityHashMap<>();
+        final List<QueryGraph.Node> nodes = new ArrayList<>();
+        for (final Output output : outputs)
+        {
+            addToGraph(output.node(), ids, nodes);
+        }
+        return ids;
+    }
+
+    private int addToGraph(
         final LogicalNode node, final Map<LogicalNode, Integer> ids, final List<QueryGraph.Node> nodes)
     {
         final Integer known = ids.get(node);
@@ -378,7 +403,8 @@ public final class Planner
             inputs.add(addToGraph(input, ids, nodes));
         }
         final int id = nodes.size();
-        nodes.add(new QueryGraph.Node(id, node.operation(), node.isStateful(), List.copyOf(inputs)));
+        nodes.add(new QueryGraph.Node(id, node.operation(), node.isStateful(), List.copyOf(inputs),
+            node instanceof LogicalNode.Source source ? inputOf(source) : -1));
         ids.put(node, id);
         return id;
     }
