@@ -1,8 +1,11 @@
 package io.millrace.cli;
 
+import io.millrace.StreamingQuery;
 import io.millrace.internal.durable.CrashPoints;
+import io.millrace.journal.ChronicleJournal;
 import io.millrace.testing.Checkpoints;
 import io.millrace.testing.Cli;
+import io.millrace.testing.TwoInputQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static io.millrace.cli.Runs.assertSameRows;
@@ -67,7 +73,9 @@ class FaultInjectionTest
     /** How input reaches the query. */
     enum Input
     {
-        FILE, FILE_JOURNALED, STDIN, PUBLISHER
+        FILE, FILE_JOURNALED, STDIN, PUBLISHER,
+        /** The query of two inputs ({@link TwoInputApplication}): its journal holds the batches of both. */
+        TWO_INPUTS
     }
 
     /**
@@ -84,15 +92,22 @@ class FaultInjectionTest
         final List<Arguments> cases = new ArrayList<>();
         for (final Input input : Input.values())
         {
+            // The query of two inputs cuts epochs by time only: no run of it is one epoch long.
+            final List<Timing> timings = input == Input.TWO_INPUTS ? List.of(Timing.MIDDLE) :
+                List.of(Timing.MIDDLE, Timing.FINAL);
             for (final String step : EPOCH_STEPS)
             {
-                cases.add(Arguments.of(input, step, Timing.MIDDLE));
-                cases.add(Arguments.of(input, step, Timing.FINAL));
+                for (final Timing timing : timings)
+                {
+                    cases.add(Arguments.of(input, step, timing));
+                }
             }
             if (input != Input.FILE)
             {
-                cases.add(Arguments.of(input, "record-appended", Timing.MIDDLE));
-                cases.add(Arguments.of(input, "record-appended", Timing.FINAL));
+                for (final Timing timing : timings)
+                {
+                    cases.add(Arguments.of(input, "record-appended", timing));
+                }
             }
             cases.add(Arguments.of(input, "snapshot-pruned", Timing.MIDDLE));
             for (final String step : CREATION_STEPS)
@@ -121,7 +136,7 @@ class FaultInjectionTest
             " times: " + run.stderr());
 
         assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "after a crash right after " + step);
+        assertSameRows(run.reference(), run.rows(), "after a crash right after " + step);
         assertNoTemporaryFiles(run.output);
 
         final Map<String, String> finished = Checkpoints.hashes(run.output);
@@ -168,7 +183,7 @@ class FaultInjectionTest
             () -> "the second run did not reach " + second + ": " + run.stderr());
 
         assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "after crashes before the first commit");
+        assertSameRows(run.reference(), run.rows(), "after crashes before the first commit");
         final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
         assertEquals(0, verify.exitCode(), verify::toString);
     }
@@ -201,7 +216,7 @@ class FaultInjectionTest
         assertEquals(CrashPoints.EXIT_STATUS, crashed, () -> "the run did not reach " + step + " " + occurrence +
             " times: " + run.stderr());
         assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "after a crash right after " + step);
+        assertSameRows(run.reference(), run.rows(), "after a crash right after " + step);
         assertNoTemporaryFiles(run.output);
         final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
         assertEquals(0, verify.exitCode(), verify::toString);
@@ -210,7 +225,7 @@ class FaultInjectionTest
     static Stream<Arguments> damages()
     {
         final List<Arguments> cases = new ArrayList<>();
-        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN))
+        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.TWO_INPUTS))
         {
             for (final String file : List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock",
                 "snapshots/newest", "snapshots/oldest"))
@@ -256,10 +271,10 @@ class FaultInjectionTest
             final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
             final Map<String, String> damagedCheckpoint = withoutLock(Checkpoints.hashes(run.checkpoint));
             final Map<String, String> damagedOutput = Checkpoints.hashes(run.output);
-            final Runs.Result restart = Runs.inProcess(run.args(), run.stdin());
+            final Runs.Result restart = run.restartCapturing();
             if (restart.exitCode() == 0)
             {
-                assertSameRows(run.reference(), rows(run.output), "finished after " + what);
+                assertSameRows(run.reference(), run.rows(), "finished after " + what);
             }
             else
             {
@@ -306,7 +321,7 @@ class FaultInjectionTest
         assertTrue(first.isAlive(), "the first run must still be running, or the test proves nothing");
 
         assertEquals(0, first.waitFor(60), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "the first run's output");
+        assertSameRows(run.reference(), run.rows(), "the first run's output");
         final List<Checkpoints.EpochLine> epochs = Checkpoints.epochs(run.checkpoint);
         assertEquals(epochs.size(), epochs.stream().map(Checkpoints.EpochLine::epoch).distinct().count(),
             "each epoch is recorded once");
@@ -331,7 +346,7 @@ class FaultInjectionTest
         assertEquals(0, verify.exitCode(), verify::toString);
 
         assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "resumed after SIGTERM");
+        assertSameRows(run.reference(), run.rows(), "resumed after SIGTERM");
     }
 
     /**
@@ -456,7 +471,7 @@ class FaultInjectionTest
             Files.exists(dir.resolve("fresh").resolve("checkpoint")), "a refused new checkpoint is not created");
 
         assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), rows(run.output), "resumed with the original arguments");
+        assertSameRows(run.reference(), run.rows(), "resumed with the original arguments");
     }
 
     private void assertRefused(final Run run, final String message) throws IOException
@@ -523,6 +538,12 @@ class FaultInjectionTest
                     reference.toString(), "" + EVENTS);
                 assertEquals(0, once.waitFor(60), this::stderr);
             }
+            else if (input == Input.TWO_INPUTS)
+            {
+                final ChildCommand once = ChildCommand.startMain(TwoInputApplication.class, stderr, null, "-",
+                    reference.toString(), "" + EVENTS);
+                assertEquals(0, once.waitFor(60), this::stderr);
+            }
             else
             {
                 final Runs.Result once = Runs.inProcess(
@@ -565,7 +586,33 @@ class FaultInjectionTest
 
         Map<String, Integer> reference() throws IOException
         {
-            return rows(reference);
+            return rowsOf(reference);
+        }
+
+        /**
+         * @return the rows of the part files written so far.
+         */
+        Map<String, Integer> rows() throws IOException
+        {
+            return rowsOf(output);
+        }
+
+        /**
+         * @return the rows of the part files under a directory: for the query of two inputs, both outputs' rows,
+         *         each marked with its output.
+         */
+        private Map<String, Integer> rowsOf(final Path directory) throws IOException
+        {
+            if (input != Input.TWO_INPUTS)
+            {
+                return Runs.rows(directory);
+            }
+            final Map<String, Integer> rows = new TreeMap<>();
+            for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
+            {
+                Runs.rows(directory.resolve(result)).forEach((row, times) -> rows.put(result + ": " + row, times));
+            }
+            return rows;
         }
 
         /**
@@ -611,6 +658,11 @@ class FaultInjectionTest
                     checkpoint.toString(), output.toString(), "" + EVENTS,
                     throttle > 0 ? "" + throttle / 1000 : "" + Long.MAX_VALUE, oneEpoch ? "3600000" : "25");
             }
+            if (input == Input.TWO_INPUTS)
+            {
+                return ChildCommand.startMain(TwoInputApplication.class, jvmOptions, stderr, null,
+                    checkpoint.toString(), output.toString(), "" + EVENTS, "" + throttle);
+            }
             // The epoch interval is not part of the query's identity: a run of one epoch, the last, can be resumed
             // by a restart that cuts epochs every 25 ms.
             final List<String> args = args(oneEpoch ? "1h" : "25ms");
@@ -638,7 +690,7 @@ class FaultInjectionTest
          */
         int restart() throws Exception
         {
-            if (input == Input.PUBLISHER)
+            if (input == Input.PUBLISHER || input == Input.TWO_INPUTS)
             {
                 return startChild(List.of(), 0, false).waitFor(90);
             }
@@ -646,6 +698,33 @@ class FaultInjectionTest
             Files.writeString(stderr, result.err(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
             return result.exitCode();
+        }
+
+        /**
+         * @return how a restart in this JVM ended, with what it wrote to stderr (for the query of two inputs, as
+         *         {@link TwoInputApplication} runs it: its message on failure, exit status 1).
+         */
+        Runs.Result restartCapturing() throws Exception
+        {
+            if (input != Input.TWO_INPUTS)
+            {
+                return Runs.inProcess(args(), stdin());
+            }
+            final ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try (PrintStream log = new PrintStream(err, true, StandardCharsets.UTF_8))
+            {
+                final StreamingQuery query = TwoInputQuery.writer(
+                    output.resolve(TwoInputApplication.JOINED), output.resolve(TwoInputApplication.COUNTED), EVENTS)
+                    .checkpoint(new ChronicleJournal(checkpoint, log)).start();
+                query.awaitTermination();
+                return new Runs.Result(query.isFinished() ? 0 : MillraceCommand.EXIT_FAILURE,
+                    err.toString(StandardCharsets.UTF_8));
+            }
+            catch (final RuntimeException ex)
+            {
+                return new Runs.Result(MillraceCommand.EXIT_FAILURE,
+                    err.toString(StandardCharsets.UTF_8) + ex.getMessage());
+            }
         }
 
         String stderr()

@@ -2,6 +2,7 @@ package io.millrace.cli;
 
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
+import io.millrace.StreamingQueryException;
 import io.millrace.journal.ChronicleJournal;
 import io.millrace.testing.TwoInputQuery;
 
@@ -33,12 +34,31 @@ public final class TwoInputApplication
         final Path output = Path.of(args[1]);
         final StreamWriter writer = TwoInputQuery.writer(output.resolve(JOINED), output.resolve(COUNTED),
             Integer.parseInt(args[2])).throttle(args.length > 3 ? Long.parseLong(args[3]) : 0);
-        if (!"-".equals(args[0]))
+        final StreamingQuery query;
+        try
         {
-            writer.checkpoint(new ChronicleJournal(Path.of(args[0]), System.err));
+            if (!"-".equals(args[0]))
+            {
+                writer.checkpoint(new ChronicleJournal(Path.of(args[0]), System.err));
+            }
+            query = writer.start();
         }
-        final StreamingQuery query = writer.start();
-        query.awaitTermination();
+        catch (final RuntimeException ex)
+        {
+            // As an application would: say why the query cannot start (a damaged checkpoint, say), no stack trace.
+            System.err.println("two-inputs: " + ex.getMessage());
+            System.exit(1);
+            return;
+        }
+        try
+        {
+            query.awaitTermination();
+        }
+        catch (final StreamingQueryException ex)
+        {
+            System.err.println("two-inputs: " + ex.getMessage());
+            System.exit(1);
+        }
         System.exit(query.isFinished() ? 0 : 1);
     }
 }
