@@ -170,7 +170,12 @@ public final class Publisher
         {
             return ingress.publishWaiting();
         }
-        return !ingress.isCutDue(nowNanos) || ingress.cut(nowNanos, position, position);
+        if (!ingress.isCutDue(nowNanos))
+        {
+            return true;
+        }
+        ingress.inputAt(0, position, position);
+        return ingress.cut(nowNanos);
     }
 
     /**
@@ -203,7 +208,8 @@ public final class Publisher
                 return 0;
             }
             cutPosition = position;
-            epoch = ingress.cutDrained(nowNanos, position, position);
+            ingress.inputAt(0, position, position);
+            epoch = ingress.cutDrained(nowNanos);
             cutTime = ingress.markerTime();
             if (!logged)
             {
@@ -304,7 +310,8 @@ public final class Publisher
     {
         closing = true;
         idle.reset();
-        while (!ingress.finish(position, position) && !control.isTerminated() &&
+        ingress.inputAt(0, position, position);
+        while (!ingress.finish() && !control.isTerminated() &&
             !Thread.currentThread().isInterrupted())
         {
             checkSomeoneDrains();

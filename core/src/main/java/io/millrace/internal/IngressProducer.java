@@ -29,7 +29,7 @@ import io.millrace.internal.durable.CrashPoints;
  * <p>
  * A query of several inputs has one producer for all of them: each row carries its input's number into the ring
  * and, journaled, into its batch (a batch holds rows of one input), and each logged cut holds where every input was
- * ({@link #inputAt}), from which a recovery resumes each.
+ * ({@link #inputAt}, told before each cut), from which a recovery resumes each.
  * <p>
  * One producer thread at a time; {@link #isCutDue} may be asked from any thread, and the consumer may end an epoch
  * itself ({@link #cutDrained}) while the producer side is held.
@@ -375,16 +375,15 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * Ends the open epoch: logs its cut to the journal, if there is one, then publishes its marker.
+     * Ends the open epoch where every input is ({@link #inputAt}): logs its cut to the journal, if there is one, then
+     * publishes its marker.
      *
-     * @param nowNanos     current {@link System#nanoTime()}, from which the next interval runs.
-     * @param sourceOffset position of the source at the cut.
-     * @param lineNumber   records the source had read at the cut.
+     * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
      * @return false when the ring was full: the marker waits, and the caller must stop producing.
      */
-    public boolean cut(final long nowNanos, final long sourceOffset, final long lineNumber)
+    public boolean cut(final long nowNanos)
     {
-        return cutLogged(nowNanos, sourceOffset, logCut(sourceOffset, lineNumber, false));
+        return cutLogged(nowNanos, inputOffsets[0], logCut(false));
     }
 
     /**
@@ -431,16 +430,14 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * Ends the open epoch without a marker in the ring, for a consumer that has drained the ring and handles the
-     * marker itself, while the producer side is held so that nothing enters the ring meanwhile. Logs the cut unless
-     * a cut whose marker waits for room logged it already.
+     * Ends the open epoch where every input is ({@link #inputAt}) without a marker in the ring, for a consumer that
+     * has drained the ring and handles the marker itself, while the producer side is held so that nothing enters the
+     * ring meanwhile. Logs the cut unless a cut whose marker waits for room logged it already.
      *
-     * @param nowNanos     current {@link System#nanoTime()}, from which the next interval runs.
-     * @param sourceOffset position of the source at the cut.
-     * @param lineNumber   records the source had read at the cut.
+     * @param nowNanos current {@link System#nanoTime()}, from which the next interval runs.
      * @return id of the epoch ended.
      */
-    public long cutDrained(final long nowNanos, final long sourceOffset, final long lineNumber)
+    public long cutDrained(final long nowNanos)
     {
         if (!ring.isDrained() || rowWaiting || batchFrame >= 0)
         {
@@ -448,7 +445,7 @@ public final class IngressProducer implements IngressHandler
         }
         if (!markerWaiting)
         {
-            markerTime = logCut(sourceOffset, lineNumber, false);
+            markerTime = logCut(false);
         }
         markerWaiting = false;
         resetFigures();
@@ -482,15 +479,14 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * Ends the input: logs the last epoch's cut (unless an earlier run did, or an earlier call), publishes the end
-     * of input, then the last epoch's marker (so that what the end of input flushes, such as windows closed by the
-     * final watermark, belongs to the last epoch); call again while it returns false.
+     * Ends the input where every input is ({@link #inputAt}): logs the last epoch's cut (unless an earlier run did,
+     * or an earlier call), publishes the end of input, then the last epoch's marker (so that what the end of input
+     * flushes, such as windows closed by the final watermark, belongs to the last epoch); call again while it
+     * returns false.
      *
-     * @param sourceOffset position of the source at the end.
-     * @param lineNumber   records the source had read at the end.
      * @return true once all is published.
      */
-    public boolean finish(final long sourceOffset, final long lineNumber)
+    public boolean finish()
     {
         if (!publishWaiting())
         {
@@ -512,14 +508,14 @@ public final class IngressProducer implements IngressHandler
         }
         if (!finalCutLogged)
         {
-            markerTime = logCut(sourceOffset, lineNumber, true);
+            markerTime = logCut(true);
             finalCutLogged = true;
         }
         if (!endPublished && ring.tryPublishEnd())
         {
             endPublished = true;
         }
-        if (endPublished && !ended && ring.tryPublishMarker(epoch, sourceOffset, markerTime))
+        if (endPublished && !ended && ring.tryPublishMarker(epoch, inputOffsets[0], markerTime))
         {
             ended = true;
         }
@@ -656,17 +652,18 @@ public final class IngressProducer implements IngressHandler
     }
 
     /**
-     * Logs the open epoch's cut, when there is a journal, with the wall-clock time it is taken at.
+     * Logs the open epoch's cut, when there is a journal: where every input is, and the wall-clock time it is taken
+     * at.
      *
      * @return that time, epoch ms.
      */
-    private long logCut(final long sourceOffset, final long lineNumber, final boolean endOfInput)
+    private long logCut(final boolean endOfInput)
     {
         final long time = System.currentTimeMillis();
         if (null != journal)
         {
-            journal.appendEpochCut(new EpochCut(epoch, sourceOffset, lineNumber, records, firstOffset, lastOffset,
-                endOfInput, time, otherInputs()));
+            journal.appendEpochCut(new EpochCut(epoch, inputOffsets[0], inputLines[0], records, firstOffset,
+                lastOffset, endOfInput, time, otherInputs()));
         }
         return time;
     }

@@ -125,7 +125,7 @@ final class SourceAgent implements Agent, SourceOutput
         if (!producer.cutsAgain() && producer.isCutWanted(now))
         {
             tellPositions();
-            producer.cut(now, sources[0].position(), sources[0].lineNumber());
+            producer.cut(now);
             return 1;
         }
 
@@ -272,7 +272,7 @@ final class SourceAgent implements Agent, SourceOutput
     private int finish()
     {
         tellPositions();
-        if (producer.finish(sources[0].position(), sources[0].lineNumber()) && endsItself)
+        if (producer.finish() && endsItself)
         {
             // On a thread of its own the agent ends here; sharing a thread it idles until the operator agent,
             // which ends the shared thread, has processed the end of input.
