@@ -135,15 +135,11 @@ class FaultInjectionTest
         assertEquals(CrashPoints.EXIT_STATUS, crashed, () -> "the run did not reach " + step + " " + occurrence +
             " times: " + run.stderr());
 
-        assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), run.rows(), "after a crash right after " + step);
-        assertNoTemporaryFiles(run.output);
+        run.assertResumesExactly("after a crash right after " + step);
 
         final Map<String, String> finished = Checkpoints.hashes(run.output);
         assertEquals(0, run.restart(), run::stderr);
         assertEquals(finished, Checkpoints.hashes(run.output), "a run after the query finished changes nothing");
-        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
-        assertEquals(0, verify.exitCode(), verify::toString);
     }
 
     static Stream<Arguments> crashesBeforeTheFirstCommit()
@@ -182,10 +178,7 @@ class FaultInjectionTest
         assertEquals(CrashPoints.EXIT_STATUS, run.child(List.of("-Dmillrace.crash-point=" + second), THROTTLE),
             () -> "the second run did not reach " + second + ": " + run.stderr());
 
-        assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), run.rows(), "after crashes before the first commit");
-        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
-        assertEquals(0, verify.exitCode(), verify::toString);
+        run.assertResumesExactly("after crashes before the first commit");
     }
 
     static Stream<Arguments> idleCrashes()
@@ -215,17 +208,13 @@ class FaultInjectionTest
             .waitFor(90);
         assertEquals(CrashPoints.EXIT_STATUS, crashed, () -> "the run did not reach " + step + " " + occurrence +
             " times: " + run.stderr());
-        assertEquals(0, run.restart(), run::stderr);
-        assertSameRows(run.reference(), run.rows(), "after a crash right after " + step);
-        assertNoTemporaryFiles(run.output);
-        final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", run.checkpoint.toString());
-        assertEquals(0, verify.exitCode(), verify::toString);
+        run.assertResumesExactly("after a crash right after " + step);
     }
 
     static Stream<Arguments> damages()
     {
         final List<Arguments> cases = new ArrayList<>();
-        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.TWO_INPUTS))
+        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER, Input.TWO_INPUTS))
         {
             for (final String file : List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock",
                 "snapshots/newest", "snapshots/oldest"))
@@ -590,6 +579,21 @@ class FaultInjectionTest
         }
 
         /**
+         * Restarts the query and checks how it ends: finished, with exactly the rows of an uninterrupted run, no
+         * temporary part file left, and a checkpoint that {@code journal verify} passes.
+         *
+         * @param what happened before, for the messages.
+         */
+        void assertResumesExactly(final String what) throws Exception
+        {
+            assertEquals(0, restart(), this::stderr);
+            assertSameRows(reference(), rows(), what);
+            assertNoTemporaryFiles(output);
+            final Cli.Run verify = Cli.run("journal", "verify", "--checkpoint", checkpoint.toString());
+            assertEquals(0, verify.exitCode(), verify::toString);
+        }
+
+        /**
          * @return the rows of the part files written so far.
          */
         Map<String, Integer> rows() throws IOException
@@ -701,11 +705,21 @@ class FaultInjectionTest
         }
 
         /**
-         * @return how a restart in this JVM ended, with what it wrote to stderr (for the query of two inputs, as
-         *         {@link TwoInputApplication} runs it: its message on failure, exit status 1).
+         * @return how a restart in this JVM ended, with what it wrote to stderr (for an application, as its main
+         *         runs it: its message on failure, exit status 1).
          */
         Runs.Result restartCapturing() throws Exception
         {
+            if (input == Input.PUBLISHER)
+            {
+                final ByteArrayOutputStream err = new ByteArrayOutputStream();
+                try (PrintStream log = new PrintStream(err, true, StandardCharsets.UTF_8))
+                {
+                    final int exitCode = PublishedWindowedCount.run(new String[] {checkpoint.toString(),
+                        output.toString(), "" + EVENTS}, log);
+                    return new Runs.Result(exitCode, err.toString(StandardCharsets.UTF_8));
+                }
+            }
             if (input != Input.TWO_INPUTS)
             {
                 return Runs.inProcess(args(), stdin());

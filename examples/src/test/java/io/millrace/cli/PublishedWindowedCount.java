@@ -5,6 +5,7 @@ import io.millrace.OutputMode;
 import io.millrace.Publisher;
 import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
+import io.millrace.StreamingQueryException;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.function.RowTranslator;
@@ -16,6 +17,7 @@ import io.millrace.row.StringColumn;
 import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -46,6 +48,20 @@ public final class PublishedWindowedCount
      */
     public static void main(final String[] args) throws InterruptedException
     {
+        System.exit(run(args, System.err));
+    }
+
+    /**
+     * Runs the application in this JVM.
+     *
+     * @param args as {@link #main} takes them.
+     * @param log  where the journal reports and the application says, in one line, why the query could not start
+     *             or failed.
+     * @return the exit status: 0 when the query finished, 1 when it could not start or failed.
+     * @throws InterruptedException when interrupted.
+     */
+    static int run(final String[] args, final PrintStream log) throws InterruptedException
+    {
         final long count = Long.parseLong(args[2]);
         final long perMillisecond = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
         final long epochMillis = args.length > 4 ? Long.parseLong(args[4]) : 20;
@@ -57,11 +73,20 @@ public final class PublishedWindowedCount
             .count()
             .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(epochMillis)))
             .sink(new PartFileSink(Path.of(args[1])));
-        if (!"-".equals(args[0]))
+        final StreamingQuery query;
+        try
         {
-            writer.checkpoint(new ChronicleJournal(Path.of(args[0]), System.err));
+            if (!"-".equals(args[0]))
+            {
+                writer.checkpoint(new ChronicleJournal(Path.of(args[0]), log));
+            }
+            query = writer.start();
         }
-        final StreamingQuery query = writer.start();
+        catch (final RuntimeException ex)
+        {
+            log.println("published-windowed-count: " + ex.getMessage());
+            return 1;
+        }
         final long[] index = {publisher.position()};
         long started = System.nanoTime();
         long offeredSinceStart = 0;
@@ -69,7 +94,7 @@ public final class PublishedWindowedCount
         {
             if (!publisher.offerBlocking(EVENT, index))
             {
-                throw new IllegalStateException("query ended while offering");
+                break; // the query ended while offering: its end says why
             }
             index[0]++;
             if (pauseEvery > 0 && index[0] % pauseEvery == 0)
@@ -89,8 +114,16 @@ public final class PublishedWindowedCount
             }
         }
         publisher.close();
-        query.awaitTermination();
-        System.exit(query.isFinished() ? 0 : 1);
+        try
+        {
+            query.awaitTermination();
+        }
+        catch (final StreamingQueryException ex)
+        {
+            log.println("published-windowed-count: " + ex.getMessage());
+            return 1;
+        }
+        return query.isFinished() ? 0 : 1;
     }
 
     private static void write(final RowWriter row, final long[] index)
