@@ -78,22 +78,26 @@ class BatchedJournalTest
         int attempt = 0;
         do
         {
-            // The committer may journal a commit between the batch and the halt, and a poll may read a single
-            // record; only a batch that is last can be torn by a crash, and the test needs one of a few records, so
-            // run again until the crash leaves one.
+            // Only a batch that is last can be torn by a crash, and the test needs one of a few records. The
+            // crashing run cuts no epoch (an hour's interval), so that no commit or snapshot can come between the
+            // batch and the halt; a poll may still read a single record, so run again until the crash leaves a
+            // batch of several.
             final String previous = null == last ? "not a batch" : "a batch of " + last.frames().size();
             assertTrue(attempt < 8, () -> "no crash left a batch of a few records as the last entry; the last " +
                 "was " + previous);
             checkpoint = dir.resolve("checkpoint-" + attempt);
             output = dir.resolve("out-" + attempt);
             args = new ArrayList<>(QUERY);
-            args.addAll(List.of("--epoch-interval", "10ms", "--checkpoint",
-                checkpoint.toString(), "--output", output.toString()));
+            args.addAll(List.of("--checkpoint", checkpoint.toString(), "--output", output.toString()));
+            final List<String> crashing = new ArrayList<>(args);
+            crashing.addAll(List.of("--epoch-interval", "1h"));
+            args.addAll(List.of("--epoch-interval", "10ms"));
             final Path stderr = dir.resolve("stderr-" + attempt + ".log");
             // Halts right after the batch holding the 12,000th record is journaled, before its records enter the
             // ring.
             final ChildCommand crashed = ChildCommand.startMain(MillraceCommand.class,
-                List.of("-Dmillrace.crash-point=record-appended:12000"), stderr, null, args.toArray(new String[0]));
+                List.of("-Dmillrace.crash-point=record-appended:12000"), stderr, null,
+                crashing.toArray(new String[0]));
             assertEquals(CrashPoints.EXIT_STATUS, crashed.waitFor(60), () -> read(stderr));
             attempt++;
             // A snapshot of an epoch not yet committed, written after the batch, counts it among the journal's whole
