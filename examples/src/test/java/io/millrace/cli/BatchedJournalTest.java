@@ -103,7 +103,7 @@ class BatchedJournalTest
             // A snapshot of an epoch not yet committed, written after the batch, counts it among the journal's whole
             // entries; tearing the batch then is not a crash's doing (a crash tears only an entry still being
             // written) but lost data, which recovery rightly refuses. Such runs are run again too.
-            last = hasSnapshotPastTheLastCommit(checkpoint) ? null : lastBatch(checkpoint);
+            last = Checkpoints.hasSnapshotPastTheLastCommit(checkpoint) ? null : lastBatch(checkpoint);
         }
         while (null == last || last.frames().size() < 3);
         final Batch torn = last;
@@ -222,17 +222,6 @@ class BatchedJournalTest
             replayed.toString(), "--to-epoch", "" + committed);
         assertEquals(0, replay.exitCode(), replay::toString);
         Checkpoints.assertSameParts(output, replayed, 1, committed, "replay of " + checkpoint);
-    }
-
-    private static boolean hasSnapshotPastTheLastCommit(final Path checkpoint) throws IOException
-    {
-        final long committed = Checkpoints.epochs(checkpoint).stream().filter(EpochLine::committed)
-            .mapToLong(EpochLine::epoch).max().orElse(0);
-        try (java.util.stream.Stream<Path> files = Files.list(checkpoint.resolve("snapshots")))
-        {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("snapshot-\\d{10}\\.bin"))
-                .anyMatch(n -> Long.parseLong(n.substring(9, 19)) > committed);
-        }
     }
 
     /**

@@ -325,6 +325,31 @@ public final class Checkpoints
     }
 
     /**
+     * A snapshot of an epoch not yet committed counts every journal entry written before it as whole: damaging one
+     * of those is lost data, which a restart rightly refuses, not a tear a crash can leave. Tests that tear the last
+     * entry to see it cut off need a checkpoint without such a snapshot.
+     *
+     * @param checkpoint directory.
+     * @return whether it holds a snapshot of an epoch later than the last committed one.
+     * @throws IOException when the snapshots cannot be listed.
+     */
+    public static boolean hasSnapshotPastTheLastCommit(final Path checkpoint) throws IOException
+    {
+        final long committed = epochs(checkpoint).stream().filter(EpochLine::committed)
+            .mapToLong(EpochLine::epoch).max().orElse(0);
+        final Path snapshots = checkpoint.resolve("snapshots");
+        if (!Files.isDirectory(snapshots))
+        {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(snapshots))
+        {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("snapshot-\\d{10}\\.bin"))
+                .anyMatch(n -> Long.parseLong(n.substring(9, 19)) > committed);
+        }
+    }
+
+    /**
      * Runs {@code journal epochs} and parses its lines.
      *
      * @param checkpoint directory.
