@@ -236,7 +236,8 @@ public final class Planner
         {
             heads.add(fanOut(reading));
         }
-        final Map<LogicalNode, Integer> ids = graphIds();
+        final Map<LogicalNode, Integer> ids = new IdentityHashMap<>();
+        operationNodes(ids);
         final List<OperatorFigures> byNode = new ArrayList<>(Collections.nCopies(ids.size(), null));
         for (final Map.Entry<LogicalNode, Integer> node : ids.entrySet())
         {
@@ -361,11 +362,7 @@ public final class Planner
     public QueryGraph graph()
     {
         final Map<LogicalNode, Integer> ids = new IdentityHashMap<>();
-        final List<QueryGraph.Node> nodes = new ArrayList<>();
-        for (final Output output : outputs)
-        {
-            addToGraph(output.node(), ids, nodes);
-        }
+        final List<QueryGraph.Node> nodes = operationNodes(ids);
         for (int i = 0; i < outputs.size(); i++)
         {
             final Output output = outputs.get(i);
@@ -376,17 +373,17 @@ public final class Planner
     }
 
     /**
-     * @return each node's id in {@link #graph()}, by identity.
+     * @param ids filled with each node's id in {@link #graph()}, by identity.
+     * @return the graph's nodes but the outputs, in id order.
      */
-    private Map<LogicalNode, Integer> graphIds()
+    private List<QueryGraph.Node> operationNodes(final Map<LogicalNode, Integer> ids)
     {
-        final Map<LogicalNode, Integer> ids = new IdentityHashMap<>();
         final List<QueryGraph.Node> nodes = new ArrayList<>();
         for (final Output output : outputs)
         {
             addToGraph(output.node(), ids, nodes);
         }
-        return ids;
+        return nodes;
     }
 
     private int addToGraph(
