@@ -9,6 +9,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
 
+import java.util.ArrayDeque;
+
 /**
  * Tumbling and sliding window aggregation (docs/semantics.md). Each window start has its own off-heap
  * {@link KeyedTable} from group key to an 8-byte flags word and the accumulators; it starts with room for a few
@@ -25,6 +27,8 @@ public final class WindowOperator extends WindowAggregationOperator
     private static final int FLAGS_LENGTH = 8;
     private static final long DIRTY = 1;
     private static final int INITIAL_WINDOW_CAPACITY = 8;
+    /** Emptied tables of closed windows kept for windows to come; more are freed. */
+    private static final int SPARE_TABLES = 2;
 
     private final WindowOperators.Spec spec;
     private final long size;
@@ -33,6 +37,8 @@ public final class WindowOperator extends WindowAggregationOperator
     private final long latestTime;
     private final Long2ObjectHashMap<KeyedTable> windows = new Long2ObjectHashMap<>();
     private final LongArrayList starts = new LongArrayList();
+    /** Tables of closed windows, emptied, for the next windows to open: windows come and go without allocating. */
+    private final ArrayDeque<KeyedTable> spareTables = new ArrayDeque<>(SPARE_TABLES);
     private int firstOpen;
     private long outputWatermark = Long.MIN_VALUE;
     private long stateRows;
@@ -167,7 +173,11 @@ public final class WindowOperator extends WindowAggregationOperator
         KeyedTable table = windows.get(start);
         if (null == table)
         {
-            table = new KeyedTable(FLAGS_LENGTH + layout.width(), INITIAL_WINDOW_CAPACITY);
+            table = spareTables.poll();
+            if (null == table)
+            {
+                table = new KeyedTable(FLAGS_LENGTH + layout.width(), INITIAL_WINDOW_CAPACITY);
+            }
             windows.put(start, table);
             int at = starts.size();
             while (at > firstOpen && starts.getLong(at - 1) > start)
@@ -194,10 +204,18 @@ public final class WindowOperator extends WindowAggregationOperator
             else
             {
                 final KeyedTable table = windows.remove(start);
-                starts.remove(firstOpen);
+                starts.removeAt(firstOpen);
                 stateRows -= table.size();
                 stateBytes -= table.bytes();
-                table.close();
+                if (spareTables.size() < SPARE_TABLES)
+                {
+                    table.clear();
+                    spareTables.push(table);
+                }
+                else
+                {
+                    table.close();
+                }
                 publishStateSize();
             }
         }
