@@ -57,6 +57,7 @@ public final class StreamWriter
     private final List<Also> also = new ArrayList<>();
     private final List<StreamingQueryListener> listeners = new ArrayList<>();
     private int metricsPort = -1;
+    private int parallelism = 1;
     private Path countersDirectory;
 
     /** A further output of the query. */
@@ -183,6 +184,31 @@ public final class StreamWriter
     }
 
     /**
+     * Runs the query as several tasks, each on an operator thread of its own (docs/parallelism.md). Every task reads
+     * every record and runs the operations before the first keyed stateful one (maps, filters, the watermark) on
+     * it; each keyed stateful operation (an aggregation, a deduplication, a join, a keyed process function) keeps only
+     * the keys its task owns, by a fixed hash of the key. Each key's rows are therefore exactly those of a query of one
+     * task. The committer writes each epoch's rows to the sinks once every task has passed its marker, task 0's
+     * first, so a sink gets each epoch's rows from one thread, numbered as before, at the epoch's end.
+     * <p>
+     * Needs {@link ThreadingMode#DEDICATED} and polled sources, and refuses a plan in which a stateful operation reads
+     * the rows of a keyed one. The number of tasks is part of the query's identity: a checkpoint is resumed with
+     * the number it was written with.
+     *
+     * @param tasks 1 (default) to 128.
+     * @return this.
+     */
+    public StreamWriter parallelism(final int tasks)
+    {
+        if (tasks < 1 || tasks > 128)
+        {
+            throw new IllegalArgumentException("parallelism must be 1 to 128: " + tasks);
+        }
+        this.parallelism = tasks;
+        return this;
+    }
+
+    /**
      * @param mode how agents get threads; default {@link ThreadingMode#DEDICATED}.
      * @return this.
      */
@@ -299,7 +325,8 @@ public final class StreamWriter
      * Replaces the default identity: the query's name and {@link #version(long) version}, its plan (operators,
      * columns, windows, and its source with every parameter that decides its records), output mode and trigger
      * kind. The sink is not part of the default identity: include where it writes when a restart elsewhere would
-     * break exactly-once (the command line includes its output directory).
+     * break exactly-once (the command line includes its output directory). With a {@link #parallelism} above 1, a
+     * line {@code --parallelism=N} is added to either identity: a snapshot holds each task's state.
      *
      * @param queryIdentity recorded in the checkpoint and checked on restart.
      * @return this.
@@ -337,6 +364,20 @@ public final class StreamWriter
         {
             throw new IllegalArgumentException("a Publisher with a checkpoint needs an operator thread to replay its " +
                 "journal into when the query starts: use ThreadingMode.DEDICATED or SHARED");
+        }
+        if (parallelism > 1)
+        {
+            if (threadingMode != ThreadingMode.DEDICATED)
+            {
+                throw new IllegalArgumentException("parallelism " + parallelism + " runs each task on a thread of " +
+                    "its own: use ThreadingMode.DEDICATED");
+            }
+            if (planner.sources().get(0).input() instanceof Publisher)
+            {
+                throw new IllegalArgumentException("parallelism " + parallelism + " needs polled sources; a " +
+                    "Publisher feeds a query of one task");
+            }
+            planner.checkTasks(parallelism);
         }
         return StreamingQuery.start(this, planner);
     }
@@ -442,16 +483,22 @@ public final class StreamWriter
 
     String identity()
     {
+        final String tasks = parallelism == 1 ? "" : "\n--parallelism=" + parallelism;
         if (null != identity)
         {
-            return identity;
+            return identity + tasks;
         }
         final StringBuilder outputs = new StringBuilder().append(stream).append(" | ").append(outputMode);
         for (final Also output : also)
         {
             outputs.append(" | also ").append(output.stream()).append(" | ").append(output.mode());
         }
-        return queryName + " version " + version + " | " + outputs + " | " + trigger.kind();
+        return queryName + " version " + version + " | " + outputs + " | " + trigger.kind() + tasks;
+    }
+
+    int parallelism()
+    {
+        return parallelism;
     }
 
     Stream stream()

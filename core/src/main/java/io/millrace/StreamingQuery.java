@@ -12,6 +12,9 @@ import io.millrace.internal.InputClaims;
 import io.millrace.internal.QueryControl;
 import io.millrace.internal.metrics.CountersFile;
 import io.millrace.internal.metrics.GraphFigures;
+import io.millrace.internal.metrics.OperatorFigures;
+import io.millrace.internal.state.StateReader;
+import io.millrace.row.RowView;
 import io.millrace.internal.metrics.MetricsEndpoint;
 import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.metrics.QueryMetrics;
@@ -28,7 +31,6 @@ import org.agrona.DirectBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -138,8 +140,10 @@ public final class StreamingQuery implements AutoCloseable
         {
             endAtAvailableInput(ingress);
         }
-        final DeadLetterHandler deadLetters = null != settings.deadLetters() ?
+        final DeadLetterHandler handler = null != settings.deadLetters() ?
             settings.deadLetters() : StreamingQuery::logDeadLetter;
+        // The threads of a query of several tasks report dead letters one at a time, as a handler is used to.
+        final DeadLetterHandler deadLetters = settings.parallelism() == 1 ? handler : new SerialDeadLetters(handler);
         final Journal journal = settings.journal();
         if (null != journal && journal.isNew())
         {
@@ -165,29 +169,40 @@ public final class StreamingQuery implements AutoCloseable
             settings.journalInput() || !ingress.replayable() || ingress.sources().size() > 1, recovery);
 
         final Sink lateSink = settings.lateRecords();
-        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
         if (null != lateSink)
         {
             lateSink.open(planner.lateRecordSchema());
         }
-        final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
-
-        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch);
-        graph.bind(plan.byNode());
-        if (null != recovery && null != recovery.snapshot())
-        {
-            plan.restore(recovery.snapshot());
-        }
         final List<Sink> sinks = settings.sinks();
+        final int parallelism = settings.parallelism();
+        final QueryRuntime.Outputs outputs = parallelism == 1 ? null :
+            QueryRuntime.Outputs.of(parallelism, withLate(sinks, lateSink), sinks.size());
+        final List<QueryRuntime.Task> tasks = new ArrayList<>();
+        final List<Planner.PhysicalPlan> plans = new ArrayList<>();
+        final StateReader restoring = null == recovery || null == recovery.snapshot() ? null :
+            new StateReader(recovery.snapshot(), 0, recovery.snapshot().capacity());
+        for (int task = 0; task < parallelism; task++)
+        {
+            final Planner.PhysicalPlan plan = parallelism == 1 ?
+                planTask(planner, counters, deadLetters, lateSink, firstEpoch, tasks) :
+                planTask(planner, counters, deadLetters, firstEpoch, tasks, outputs, task);
+            if (null != restoring)
+            {
+                plan.restore(restoring);
+            }
+            plans.add(plan);
+        }
+        graph.bind(figuresByNode(plans));
         openAll(sinks, planner);
 
         final IngressRing ring = new IngressRing(
-            settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT);
+            settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT, parallelism);
         counters.ringSlotsUsed(ring::slotsInUse);
         final long intervalNanos = settings.trigger().interval().toNanos();
         final long startNanos = System.nanoTime();
         final IngressProducer producer = new IngressProducer(ring, counters, intervalNanos, firstEpoch,
-            startNanos, journal, null != checkpoint && checkpoint.journalInput(), context::processingTimerDue,
+            startNanos, journal, null != checkpoint && checkpoint.journalInput(),
+            wallClockMillis -> processingTimerDue(tasks, wallClockMillis),
             Math.max(1, ingress.sources().size()));
         if (null != ingress.publisher())
         {
@@ -196,7 +211,7 @@ public final class StreamingQuery implements AutoCloseable
         final QueryRuntime runtime = new QueryRuntime(
             ingress.sources(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,
             null == ingress.publisher() ? () -> { } : ingress.publisher()::awaitOffer, checkpoint, producer, ring,
-            plan.heads(), plan.control(), plan.operators(), context, deadLetters, control,
+            tasks, outputs, firstEpoch, deadLetters, control,
             settings.throttle(), () -> closeAll(sinks, lateSink), settings.threadingMode() == ThreadingMode.DEDICATED,
             settings.threadingMode() == ThreadingMode.INVOKER, settings.idleStrategy());
         if (null != ingress.publisher() && null != recovery)
@@ -229,6 +244,136 @@ public final class StreamingQuery implements AutoCloseable
         }
         notifyListeners(settings, control, counters, firstEpoch, startNanos, metrics);
         return new StreamingQuery(settings.queryName(), control, counters, runtime, metrics);
+    }
+
+    /**
+     * Plans the one task of a query that runs as one: its sinks are the query's.
+     */
+    private static Planner.PhysicalPlan planTask(
+        final Planner planner,
+        final QueryCounters counters,
+        final DeadLetterHandler deadLetters,
+        final Sink lateSink,
+        final long firstEpoch,
+        final List<QueryRuntime.Task> tasks)
+    {
+        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
+        final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
+        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch);
+        tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
+        return plan;
+    }
+
+    /**
+     * Plans one task of a query of several: it writes its rows, late records included, to outputs of its own; task 0
+     * counts into the query's counters, the others into their own, which the query's sum.
+     */
+    private static Planner.PhysicalPlan planTask(
+        final Planner planner,
+        final QueryCounters counters,
+        final DeadLetterHandler deadLetters,
+        final long firstEpoch,
+        final List<QueryRuntime.Task> tasks,
+        final QueryRuntime.Outputs outputs,
+        final int task)
+    {
+        final int inputs = counters.inputs();
+        final QueryCounters taskCounters = task == 0 ? counters : new QueryCounters(inputs);
+        if (task > 0)
+        {
+            counters.addTask(taskCounters);
+        }
+        final int outputCount = planner.outputCount();
+        final boolean late = outputs.sinks().size() > outputCount;
+        final SinkOperator lateRecords = late ? new SinkOperator(outputs.of(task, outputCount), null, firstEpoch) : null;
+        final OperatorContext context = new OperatorContext(taskCounters, deadLetters, lateRecords);
+        final List<Sink> taskSinks = new ArrayList<>();
+        for (int i = 0; i < outputCount; i++)
+        {
+            taskSinks.add(outputs.of(task, i));
+        }
+        final OperatorContext replica = new OperatorContext(new QueryCounters(inputs),
+            (position, reason, buffer, index, length) -> { }, null);
+        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch,
+            new Planner.Task(task, outputs.tasks(), taskSinks, replica));
+        tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
+        return plan;
+    }
+
+    private static boolean processingTimerDue(final List<QueryRuntime.Task> tasks, final long wallClockMillis)
+    {
+        for (int i = 0; i < tasks.size(); i++)
+        {
+            if (tasks.get(i).context().processingTimerDue(wallClockMillis))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Sink> withLate(final List<Sink> sinks, final Sink lateSink)
+    {
+        final List<Sink> all = new ArrayList<>(sinks);
+        if (null != lateSink)
+        {
+            all.add(lateSink);
+        }
+        return all;
+    }
+
+    /**
+     * @return each graph node's figures: task 0's for a node every task runs on the same rows, the sum over the
+     *         tasks for one split by key.
+     */
+    private static List<OperatorFigures> figuresByNode(final List<Planner.PhysicalPlan> plans)
+    {
+        if (plans.size() == 1)
+        {
+            return plans.get(0).byNode();
+        }
+        final List<OperatorFigures> byNode = new ArrayList<>();
+        for (int node = 0; node < plans.get(0).byNode().size(); node++)
+        {
+            final List<OperatorFigures> tasks = new ArrayList<>();
+            for (final Planner.PhysicalPlan plan : plans)
+            {
+                if (null != plan.byNode().get(node))
+                {
+                    tasks.add(plan.byNode().get(node));
+                }
+            }
+            byNode.add(tasks.isEmpty() ? null : tasks.size() == 1 ? tasks.get(0) : OperatorFigures.sum(tasks));
+        }
+        return byNode;
+    }
+
+    /**
+     * A dead-letter handler called by one thread at a time.
+     */
+    private record SerialDeadLetters(DeadLetterHandler handler) implements DeadLetterHandler
+    {
+        @Override
+        public synchronized void onDeadLetter(
+            final long position, final CharSequence reason, final DirectBuffer buffer, final int index,
+            final int length)
+        {
+            handler.onDeadLetter(position, reason, buffer, index, length);
+        }
+
+        @Override
+        public synchronized void onDeadRow(final long position, final CharSequence reason, final RowView row)
+        {
+            handler.onDeadRow(position, reason, row);
+        }
+
+        @Override
+        public synchronized void onDeadLetter(
+            final long position, final CharSequence reason, final Throwable error, final DirectBuffer buffer,
+            final int index, final int length)
+        {
+            handler.onDeadLetter(position, reason, error, buffer, index, length);
+        }
     }
 
     private static void notifyListeners(
@@ -339,17 +484,70 @@ public final class StreamingQuery implements AutoCloseable
     static void writeState(
         final StreamWriter settings, final DirectBuffer snapshot, final Function<String, Sink> stateSinks)
     {
-        final OperatorContext context = new OperatorContext(new QueryCounters(), StreamingQuery::logDeadLetter, null);
-        final Map<Sink, Boolean> opened = new IdentityHashMap<>();
-        final Planner.PhysicalPlan plan = settings.planner().planState(context, node ->
+        // A snapshot of several tasks holds task 0's sections, then task 1's...: each stateful operation's sink gets
+        // the rows of every task, numbered on as one epoch.
+        final Map<String, StateRows> byOperation = new java.util.LinkedHashMap<>();
+        final StateReader sections = new StateReader(snapshot, 0, snapshot.capacity());
+        final Planner planner = settings.planner();
+        for (int task = 0; task < settings.parallelism(); task++)
         {
-            final Sink sink = stateSinks.apply(node.operation());
-            opened.put(sink, Boolean.TRUE);
-            return sink;
-        });
-        plan.restore(snapshot);
-        plan.writeState();
-        closeAll(List.copyOf(opened.keySet()), null);
+            final OperatorContext context = new OperatorContext(new QueryCounters(), StreamingQuery::logDeadLetter,
+                null);
+            final Planner.PhysicalPlan plan = planner.planState(context, node ->
+                byOperation.computeIfAbsent(node.operation(), operation -> new StateRows(stateSinks.apply(operation))));
+            plan.restore(sections);
+            plan.writeState();
+        }
+        final List<Runnable> ends = new ArrayList<>();
+        for (final StateRows rows : byOperation.values())
+        {
+            ends.add(rows::end);
+        }
+        CloseAll.run(ends);
+    }
+
+    /**
+     * Passes on the state rows of one operation, from every task, as one epoch: opened once, committed and closed
+     * once all tasks have written theirs.
+     */
+    private static final class StateRows implements Sink
+    {
+        private final Sink sink;
+        private boolean opened;
+        private long sequence;
+
+        StateRows(final Sink sink)
+        {
+            this.sink = sink;
+        }
+
+        @Override
+        public void open(final io.millrace.row.Schema schema)
+        {
+            if (!opened)
+            {
+                opened = true;
+                sink.open(schema);
+            }
+        }
+
+        @Override
+        public void onRow(final RowView row, final long epoch, final long ignored)
+        {
+            sink.onRow(row, epoch, sequence++);
+        }
+
+        void end()
+        {
+            try
+            {
+                sink.commitEpoch(1);
+            }
+            finally
+            {
+                sink.close();
+            }
+        }
     }
 
     private static void openAll(final List<Sink> sinks, final Planner planner)
@@ -491,11 +689,11 @@ public final class StreamingQuery implements AutoCloseable
             recordsIn,
             rate,
             counters.recordsOut.get(),
-            counters.stateRows.get(),
-            counters.stateBytes.get(),
-            counters.lateRecords.get(),
-            counters.droppedContributions.get(),
-            counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get(),
+            counters.sum(task -> task.stateRows.get()),
+            counters.sum(task -> task.stateBytes.get()),
+            counters.sum(task -> task.lateRecords.get()),
+            counters.sum(task -> task.droppedContributions.get()),
+            counters.sourceDeadLetters.get() + counters.sum(task -> task.operatorDeadLetters.get()),
             counters.watermark.get(),
             counters.committedEpoch.get(),
             new QueryProgress.Stages(counters.serviceTime.take(StageTimes::new), counters.marker.take(StageTimes::new),

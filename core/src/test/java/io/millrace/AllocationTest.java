@@ -339,6 +339,69 @@ class AllocationTest
     }
 
     /** Counts rows without allocating. */
+    /**
+     * A query of several tasks, each on a thread of its own, and its committer writing each epoch's rows: the bytes
+     * every thread of the query allocates, read while it runs, over a million records once its buffers have grown.
+     */
+    @ParameterizedTest(name = "{0} tasks")
+    @ValueSource(ints = {1, 3})
+    @Timeout(120)
+    void shouldNotAllocatePerRecordInAnyThreadOfAQueryOfSeveralTasks(final int tasks) throws InterruptedException
+    {
+        final com.sun.management.ThreadMXBean threads = allocationCounter();
+        final long records = 3 * TOTAL_RECORDS;
+        final EventGenerator generator = new EventGenerator(13, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
+        final CountingSink sink = new CountingSink();
+        final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, records))
+            .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN).count()
+            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(20)))
+            .queryName("allocation-tasks").parallelism(tasks).sink(sink).start();
+
+        awaitRecordsIn(query, records / 3);
+        final long[] ids = queryThreads("allocation-tasks");
+        assertEquals(tasks == 1 ? 2 : 2 + tasks, ids.length, "a source, an operator thread per task, and a committer " +
+            "for several");
+        final long startRecords = query.progress().recordsIn();
+        final long before = allocated(threads, ids);
+        awaitRecordsIn(query, startRecords + MEASURED_RECORDS);
+        final long after = allocated(threads, ids);
+        final long measured = query.progress().recordsIn() - startRecords;
+        final double perRecord = (double)(after - before) / measured;
+        System.out.printf("millrace allocation: %d tasks allocated %d bytes over %d records: %.6f bytes/record%n",
+            tasks, after - before, measured, perRecord);
+        assertTrue(query.isActive(), "the query is still running after the measurement");
+        TestQueries.awaitFinished(query, ThreadingMode.DEDICATED);
+        assertTrue(sink.count > 0, "windows were written");
+        assertTrue(perRecord < MAX_BYTES_PER_RECORD, perRecord + " bytes allocated per record");
+    }
+
+    private static void awaitRecordsIn(final StreamingQuery query, final long records) throws InterruptedException
+    {
+        while (query.progress().recordsIn() < records)
+        {
+            assertTrue(query.isActive(), "the query ended before " + records + " records");
+            Thread.sleep(1);
+        }
+    }
+
+    private static long[] queryThreads(final String query)
+    {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().startsWith("millrace-") && thread.getName().endsWith("-" + query))
+            .mapToLong(Thread::getId).toArray();
+    }
+
+    private static long allocated(final com.sun.management.ThreadMXBean threads, final long[] ids)
+    {
+        long bytes = 0;
+        for (final long allocated : threads.getThreadAllocatedBytes(ids))
+        {
+            bytes += allocated;
+        }
+        return bytes;
+    }
+
     static final class CountingSink implements Sink
     {
         long count;

@@ -55,7 +55,7 @@ public class RingBenchmark
     public void setUp()
     {
         ring = new IngressRing(
-            StreamWriter.RING_SIZE_DEFAULT, StreamWriter.SLOT_CAPACITY_DEFAULT, StreamWriter.OVERSIZE_BUDGET_DEFAULT);
+            StreamWriter.RING_SIZE_DEFAULT, StreamWriter.SLOT_CAPACITY_DEFAULT, StreamWriter.OVERSIZE_BUDGET_DEFAULT, 1);
         row = new RowWriter(CsvSource.eventSchema());
         final EventGenerator generator = EventGenerator.withDefaults();
         generator.next();
@@ -69,7 +69,7 @@ public class RingBenchmark
     public long publishAndDrain()
     {
         ring.tryPublishRow(row.buffer(), 0, row.length(), ++position, 0);
-        ring.drain(consumer, 1);
+        ring.drain(0, consumer, 1);
         return consumer.sum;
     }
 
@@ -84,7 +84,7 @@ public class RingBenchmark
         {
             ring.tryPublishRow(row.buffer(), 0, row.length(), ++position, 0);
         }
-        ring.drain(consumer, BATCH);
+        ring.drain(0, consumer, BATCH);
         return consumer.sum;
     }
 

@@ -28,7 +28,7 @@ public final class ThroughputHarness
     private static final String NAME = "throughput-harness";
     private static final Set<String> OPTIONS = Set.of(
         "events", "runs", "seed", "keys", "rate", "disorder", "max-delay", "window", "slide", "session-gap",
-        "watermark", "epoch-interval", "threading", "idle", "ring-size");
+        "watermark", "epoch-interval", "threading", "idle", "ring-size", "parallelism");
     private static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.ThroughputHarness " +
             "[options]",
@@ -53,6 +53,7 @@ public final class ThroughputHarness
         "  --idle NAME            idle strategy of the query's threads: " + IdleStrategies.NAMES,
         "                         (default backoff)",
         "  --ring-size N          ingress ring slots, a power of two (default 4096)",
+        "  --parallelism N        tasks, each on an operator thread of its own (default 1; dedicated threading)",
         "  -h, --help             this text");
 
     private ThroughputHarness()
@@ -98,10 +99,11 @@ public final class ThroughputHarness
     private static int measure(final ThroughputSettings settings) throws InterruptedException
     {
         System.out.printf(Locale.ROOT, "%s: %,d events x %d runs; seed %d, %,d keys, %,d events/s of event time, " +
-            "%d%% disorder up to %d ms; %s, watermark %s, epoch %s; %s threads, idle %s, ring %d; GC %s%n", NAME,
+            "%d%% disorder up to %d ms; %s, watermark %s, epoch %s; %s threads, %d tasks, idle %s, ring %d; GC %s%n", NAME,
             settings.events(), settings.runs(), settings.seed(), settings.keys(), settings.rate(), settings.disorder(),
             settings.maxDelay(), settings.window(), settings.watermark(), settings.epochInterval(),
-            settings.threading().name().toLowerCase(Locale.ROOT), settings.idle(), settings.ringSize(),
+            settings.threading().name().toLowerCase(Locale.ROOT), settings.parallelism(), settings.idle(),
+            settings.ringSize(),
             JvmStats.gcNames());
         final double[] rates = new double[settings.runs()];
         String firstChecksum = null;
@@ -152,6 +154,7 @@ public final class ThroughputHarness
             .threadingMode(settings.threading())
             .idleStrategy(IdleStrategies.byName(settings.idle()))
             .ringSize(settings.ringSize())
+            .parallelism(settings.parallelism())
             .sink(sink)
             .start();
         query.awaitTermination();

@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param threading     dedicated or shared.
  * @param idle          idle strategy of the query's threads, by {@link IdleStrategies} name.
  * @param ringSize      ingress ring slots.
+ * @param parallelism   tasks of the query.
  * @param windowArgs    the window as the command line's options, for the cross-check command.
  */
 public record ThroughputSettings(
@@ -40,6 +41,7 @@ public record ThroughputSettings(
     ThreadingMode threading,
     String idle,
     int ringSize,
+    int parallelism,
     String windowArgs)
 {
     /**
@@ -66,6 +68,12 @@ public record ThroughputSettings(
         {
             throw new Args.BadArgumentException("--epoch-interval must be positive");
         }
+        final long parallelism = args.count("parallelism", 1, 1);
+        if (parallelism > 128 || parallelism > 1 && threading.equals("shared"))
+        {
+            throw new Args.BadArgumentException("--parallelism must be 1 to 128, and 1 with --threading shared: " +
+                parallelism);
+        }
         final StringBuilder windowArgs = new StringBuilder();
         return new ThroughputSettings(
             args.count("events", 50_000_000, 0),
@@ -81,6 +89,7 @@ public record ThroughputSettings(
             threading.equals("shared") ? ThreadingMode.SHARED : ThreadingMode.DEDICATED,
             idle,
             LatencySettings.ringSize(args),
+            (int)parallelism,
             windowArgs.toString());
     }
 

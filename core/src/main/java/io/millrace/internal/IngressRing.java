@@ -10,18 +10,20 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The single-producer, single-consumer Disruptor ring between a source and the operator chain.
+ * The single-producer Disruptor ring between a source and the operator chain, read by one reader per task of the
+ * query: every reader sees every slot (a broadcast), and the producer reuses a slot once every reader has passed it.
  * <p>
  * Slots are pre-allocated with a small inline buffer ({@code slotCapacity} bytes), so a default ring stays
  * around a megabyte. A row longer than that, up to {@link #RETAINED_ROW_MAX} bytes, grows its slot's buffer,
  * which the slot keeps for later rows: steady streams of such rows allocate nothing. A longer row is copied into
  * a buffer allocated for it alone, which the consumer drops once the row is processed; the bytes of such rows
- * in flight are capped by {@code oversizeBudget}, and past the cap {@link #tryPublishRow} reports back-pressure.
+ * in flight are capped by {@code oversizeBudget}, and past the cap {@link #tryPublishRow} reports back-pressure;
+ * the last reader to pass such a row drops its buffer.
  * Memory is therefore bounded by {@code ringSize * RETAINED_ROW_MAX + oversizeBudget + one maximum-size record},
  * and is {@code ringSize * slotCapacity} while rows are short.
  * <p>
  * Producer methods ({@code tryPublish*}, {@link #remainingCapacity()}) are called by one thread; {@link #drain}
- * by one other thread (or the same one, in shared and invoker modes).
+ * by one thread per reader (or the producer's, in shared and invoker modes).
  */
 public final class IngressRing
 {
@@ -54,7 +56,7 @@ public final class IngressRing
     }
 
     private final RingBuffer<RowSlot> ring;
-    private final Sequence consumed = new Sequence();
+    private final Sequence[] consumed;
     private final AtomicLong oversizeBytes = new AtomicLong();
     private final int slotCapacity;
     private final long oversizeBudget;
@@ -63,11 +65,17 @@ public final class IngressRing
      * @param size           slots, a power of two.
      * @param slotCapacity   inline bytes per slot.
      * @param oversizeBudget most bytes of rows longer than {@code slotCapacity} in flight at once.
+     * @param readers        how many readers each see every slot, from 1.
      */
-    public IngressRing(final int size, final int slotCapacity, final long oversizeBudget)
+    public IngressRing(final int size, final int slotCapacity, final long oversizeBudget, final int readers)
     {
         this.slotCapacity = slotCapacity;
         this.oversizeBudget = oversizeBudget;
+        consumed = new Sequence[readers];
+        for (int reader = 0; reader < readers; reader++)
+        {
+            consumed[reader] = new Sequence();
+        }
         // The consumer polls under its own idle strategy and never blocks in the ring, so publishing must not pay
         // for waking blocked consumers (the default BlockingWaitStrategy takes a lock on every publish).
         ring = RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size, new BusySpinWaitStrategy());
@@ -121,6 +129,7 @@ public final class IngressRing
             {
                 oversizeBytes.addAndGet(length);
                 slot.buffer = new UnsafeBuffer(new byte[length]);
+                slot.readersLeft.set(consumed.length);
             }
             else if (length > slot.buffer.capacity())
             {
@@ -190,26 +199,38 @@ public final class IngressRing
      */
     public long slotsInUse()
     {
-        return Math.max(0, ring.getCursor() - consumed.get());
+        return Math.max(0, ring.getCursor() - slowestReader());
     }
 
     /**
-     * @return whether every published slot has been handled; for the consumer thread.
+     * @return whether every reader has handled every published slot; any thread.
      */
     public boolean isDrained()
     {
-        return ring.getCursor() == consumed.get();
+        return ring.getCursor() == slowestReader();
+    }
+
+    private long slowestReader()
+    {
+        long slowest = Long.MAX_VALUE;
+        for (final Sequence reader : consumed)
+        {
+            slowest = Math.min(slowest, reader.get());
+        }
+        return slowest;
     }
 
     /**
-     * Hands up to {@code limit} published slots to {@code handler}, in order.
+     * Hands up to {@code limit} published slots that a reader has not handled yet to {@code handler}, in order.
      *
+     * @param reader  from 0; one thread drains for each.
      * @param handler to call.
      * @param limit   most slots to handle.
      * @return slots handled; 0 when none were published.
      */
-    public int drain(final SlotHandler handler, final int limit)
+    public int drain(final int reader, final SlotHandler handler, final int limit)
     {
+        final Sequence consumed = this.consumed[reader];
         final long next = consumed.get() + 1;
         final long available = ring.getCursor();
         if (available < next)
@@ -253,7 +274,8 @@ public final class IngressRing
 
     private void release(final RowSlot slot)
     {
-        if (slot.length > RETAINED_ROW_MAX)
+        // Only a row with a buffer of its own needs the readers to agree on which of them passes it last.
+        if (slot.length > RETAINED_ROW_MAX && slot.readersLeft.decrementAndGet() == 0)
         {
             oversizeBytes.addAndGet(-slot.length);
             slot.buffer = slot.inline;

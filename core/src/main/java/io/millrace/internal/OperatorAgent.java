@@ -15,11 +15,13 @@ import io.millrace.internal.metrics.EpochFigures;
 import io.millrace.internal.metrics.QueryCounters;
 
 /**
- * Drains the ingress ring into the fused operator graph, at most {@link #BATCH_LIMIT} slots per duty cycle: each
- * row to the head of its input, each marker and the end of input to every head.
- * With a checkpoint, after a marker has gone through the operators (the sinks have committed the epoch), it writes
- * every operator's state into a snapshot buffer and hands it to the {@link EpochCommitter}, which makes it durable
- * and commits the epoch behind this thread. Ends itself once the end of input and the last
+ * Runs one task of a query: drains the ingress ring into the task's fused operator graph, at most
+ * {@link #BATCH_LIMIT} slots per duty cycle: each row to the head of its input, each marker and the end of input to
+ * every head.
+ * With a checkpoint, after a marker has gone through the operators (the sinks of a query of one task have committed
+ * the epoch), it writes every operator's state into a snapshot buffer and hands it to the {@link EpochCommitter},
+ * which makes it durable and commits the epoch behind this thread; in a query of several tasks it hands over the
+ * task's rows of the epoch too, for the committer to write. Ends itself once the end of input and the last
  * epoch's marker, which follows it, have gone through the operators. When the ring is empty it gives the producer's
  * idle cut a chance, so that an idle input's epochs still end on time.
  */
@@ -28,6 +30,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     static final int BATCH_LIMIT = 4096;
 
     private final IngressRing ring;
+    private final int task;
     private final Operator[] heads;
     private final Operator everyHead;
     private final List<Operator> operators;
@@ -40,11 +43,17 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     private final RowView view = new RowView();
     private final QueryCounters counters;
     private long rows;
+    private long lastHandedOver = -1;
     private boolean inputEnded;
     private boolean ended;
 
+    /**
+     * @param task      of the query, from 0: the ring reader it drains; task 0 reports the epochs' figures.
+     * @param idleCut   the publisher's cut of an epoch its idleness leaves open, or null: task 0's only.
+     */
     OperatorAgent(
         final IngressRing ring,
+        final int task,
         final List<Operator> heads,
         final Operator everyHead,
         final List<Operator> operators,
@@ -55,6 +64,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         final IdleCut idleCut)
     {
         this.ring = ring;
+        this.task = task;
         this.heads = heads.toArray(new Operator[0]);
         this.everyHead = everyHead;
         this.operators = operators;
@@ -77,7 +87,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         {
             throw new AgentTerminationException("query stopping");
         }
-        final int drained = ring.drain(this, BATCH_LIMIT);
+        final int drained = ring.drain(task, this, BATCH_LIMIT);
         return drained > 0 || null == idleCut ? drained : idleCut.cutWhenIdle(System.nanoTime(), this);
     }
 
@@ -113,20 +123,7 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         everyHead.onMarker(epoch);
         context.commitLate(epoch);
         final long marked = System.nanoTime();
-        counters.marker.record(marked - start);
-        final long[] figures = counters.epochs.toWrite();
-        figures[EpochFigures.CUT_TIME] = time;
-        figures[EpochFigures.MARKER_NANOS] = start;
-        figures[EpochFigures.RECORDS] = rows;
-        figures[EpochFigures.ROWS_OUT] = counters.recordsOut.get();
-        figures[EpochFigures.LATE] = counters.lateRecords.get();
-        figures[EpochFigures.DROPPED] = counters.droppedContributions.get();
-        figures[EpochFigures.DEAD_LETTERS] = counters.sourceDeadLetters.get() + counters.operatorDeadLetters.get();
-        figures[EpochFigures.STATE_ROWS] = counters.stateRows.get();
-        figures[EpochFigures.STATE_BYTES] = counters.stateBytes.get();
-        figures[EpochFigures.WATERMARK] = counters.watermark.get();
-        figures[EpochFigures.MARKER_TIME] = marked - start;
-        counters.epochServiceTime.endEpoch(figures);
+        final long[] figures = task == 0 ? epochFigures(time, start, marked) : null;
         if (null == committer)
         {
             counters.epochs.markerPassed(epoch);
@@ -135,28 +132,59 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
         }
         else
         {
-            final StateWriter snapshot = committer.claim(epoch, commitWait);
+            final StateWriter snapshot = committer.claim(task, epoch, commitWait);
             if (null == snapshot)
             {
                 throw new AgentTerminationException("query ended while epoch " + epoch + " waited to commit");
             }
             final long claimed = System.nanoTime();
-            counters.commitWait.record(claimed - marked);
-            for (final Operator operator : operators)
+            if (committer.snapshots())
             {
-                snapshot.beginSection();
-                operator.writeState(snapshot);
-                snapshot.endSection();
+                for (final Operator operator : operators)
+                {
+                    snapshot.beginSection();
+                    operator.writeState(snapshot);
+                    snapshot.endSection();
+                }
             }
             final long copied = System.nanoTime();
-            counters.snapshotCopy.record(copied - claimed);
-            figures[EpochFigures.COMMIT_WAIT] = claimed - marked;
-            figures[EpochFigures.SNAPSHOT_COPY] = copied - claimed;
-            // Stored before the hand-over, so that the committer finds the epoch's figures to complete.
-            counters.epochs.markerPassed(epoch);
-            committer.submit();
+            if (null != figures)
+            {
+                counters.commitWait.record(claimed - marked);
+                counters.snapshotCopy.record(copied - claimed);
+                figures[EpochFigures.COMMIT_WAIT] = claimed - marked;
+                figures[EpochFigures.SNAPSHOT_COPY] = copied - claimed;
+                // Stored before the hand-over, so that the committer finds the epoch's figures to complete.
+                counters.epochs.markerPassed(epoch);
+            }
+            committer.submit(task, epoch);
+            lastHandedOver = epoch;
         }
         ended = inputEnded;
+    }
+
+    /**
+     * @return the figures of the epoch, to complete and store; those summed over tasks are read as this task passes
+     *         the marker.
+     */
+    private long[] epochFigures(final long time, final long start, final long marked)
+    {
+        counters.marker.record(marked - start);
+        final long[] figures = counters.epochs.toWrite();
+        figures[EpochFigures.CUT_TIME] = time;
+        figures[EpochFigures.MARKER_NANOS] = start;
+        figures[EpochFigures.RECORDS] = rows;
+        figures[EpochFigures.ROWS_OUT] = counters.recordsOut.get();
+        figures[EpochFigures.LATE] = counters.sum(c -> c.lateRecords.get());
+        figures[EpochFigures.DROPPED] = counters.sum(c -> c.droppedContributions.get());
+        figures[EpochFigures.DEAD_LETTERS] =
+            counters.sourceDeadLetters.get() + counters.sum(c -> c.operatorDeadLetters.get());
+        figures[EpochFigures.STATE_ROWS] = counters.sum(c -> c.stateRows.get());
+        figures[EpochFigures.STATE_BYTES] = counters.sum(c -> c.stateBytes.get());
+        figures[EpochFigures.WATERMARK] = counters.watermark.get();
+        figures[EpochFigures.MARKER_TIME] = marked - start;
+        counters.epochServiceTime.endEpoch(figures);
+        return figures;
     }
 
     @Override
@@ -171,14 +199,22 @@ final class OperatorAgent implements Agent, IngressRing.SlotHandler
     {
         if (null != committer)
         {
-            // The query's end is its last epoch committed: wait for the committer (at most IN_FLIGHT epochs).
-            committer.awaitCommitted(commitWait);
-            committer.finish();
+            // The query's end is its last epoch committed: wait for the committer (at most IN_FLIGHT epochs). A task
+            // of several that stops early does not: the others may never hand over the epochs it did.
+            if (ended || committer.tasks() == 1)
+            {
+                committer.awaitCommitted(lastHandedOver, commitWait);
+            }
+            committer.finish(ended);
         }
-        onClose.run();
-        if (ended && null == control.error())
+        if (null != onClose)
         {
-            control.finished();
+            // A query of one task: its sinks are its own to close.
+            onClose.run();
+            if (ended && null == control.error())
+            {
+                control.finished();
+            }
         }
     }
 

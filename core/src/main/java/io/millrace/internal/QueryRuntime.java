@@ -1,6 +1,9 @@
 package io.millrace.internal;
 
+import io.millrace.checkpoint.Journal;
+import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.sink.DeadLetterHandler;
+import io.millrace.sink.Sink;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.source.Source;
@@ -22,6 +25,66 @@ import java.util.function.Supplier;
  */
 public final class QueryRuntime
 {
+    /**
+     * The operators of one task.
+     *
+     * @param heads     per input, the operator receiving its rows.
+     * @param everyHead receiving markers and the end of input: every head, once each.
+     * @param operators every operator, in the order of a snapshot's sections.
+     * @param context   of the operators; task 0's holds the query's counters.
+     */
+    public record Task(List<Operator> heads, Operator everyHead, List<Operator> operators, OperatorContext context)
+    {
+    }
+
+    /**
+     * Where the tasks of a query of several write: each task's rows go to outputs of its own, which the committer
+     * writes to the sinks in task order.
+     *
+     * @param outputs      per task, its outputs, in the order of {@code sinks}.
+     * @param sinks        the query's sinks: the outputs', then the late records' if any.
+     * @param countedSinks how many of the first sinks count as rows out.
+     */
+    public record Outputs(TaskOutput[][] outputs, List<Sink> sinks, int countedSinks)
+    {
+        /**
+         * @param tasks        of the query.
+         * @param sinks        the query's sinks: the outputs', then the late records' if any.
+         * @param countedSinks how many of the first sinks count as rows out.
+         * @return an output of each sink for each task.
+         */
+        public static Outputs of(final int tasks, final List<Sink> sinks, final int countedSinks)
+        {
+            final TaskOutput[][] outputs = new TaskOutput[tasks][sinks.size()];
+            for (final TaskOutput[] taskOutputs : outputs)
+            {
+                for (int i = 0; i < taskOutputs.length; i++)
+                {
+                    taskOutputs[i] = new TaskOutput();
+                }
+            }
+            return new Outputs(outputs, List.copyOf(sinks), countedSinks);
+        }
+
+        /**
+         * @return the tasks writing.
+         */
+        public int tasks()
+        {
+            return outputs.length;
+        }
+
+        /**
+         * @param task from 0.
+         * @param sink index in {@code sinks}.
+         * @return where the task writes that sink's rows.
+         */
+        public Sink of(final int task, final int sink)
+        {
+            return outputs[task][sink];
+        }
+    }
+
     private final QueryControl control;
     private final Checkpointing checkpoint;
     private final List<AgentRunner> runners = new ArrayList<>();
@@ -39,15 +102,14 @@ public final class QueryRuntime
      * @param quiesce      waits for a producer outside the agents (a publisher's offer) to leave the journal alone.
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
-     * @param ring         between source and operators.
-     * @param heads        per input, the operator receiving its rows.
-     * @param everyHead    receiving markers and the end of input: every head, once each.
-     * @param operators    every operator, in the order of a snapshot's sections.
-     * @param context      of the operators.
+     * @param ring         between source and operators, with a reader per task.
+     * @param tasks        the query's tasks: one, or several each with a thread of its own.
+     * @param outputs      where the tasks write, for a query of several; null for one.
+     * @param firstEpoch   the query starts in.
      * @param deadLetters  for records the source rejects.
      * @param control      of the query.
      * @param throttle     records per second for the source, 0 for no limit.
-     * @param onClose      run on the operator thread when its agent closes (closes the sink).
+     * @param onClose      run when the last thread writing to the sinks ends (closes them).
      * @param dedicated    whether the source and the operators get a thread each, rather than share one.
      * @param invoked      whether the caller runs the agents through {@link #invoke()} instead of a thread.
      * @param idleStrategy one per thread.
@@ -59,10 +121,9 @@ public final class QueryRuntime
         final Checkpointing checkpoint,
         final IngressProducer producer,
         final IngressRing ring,
-        final List<Operator> heads,
-        final Operator everyHead,
-        final List<Operator> operators,
-        final OperatorContext context,
+        final List<Task> tasks,
+        final Outputs outputs,
+        final long firstEpoch,
         final DeadLetterHandler deadLetters,
         final QueryControl control,
         final long throttle,
@@ -74,11 +135,28 @@ public final class QueryRuntime
         this.control = control;
         this.checkpoint = checkpoint;
         this.producerQuiesce = quiesce;
-        final EpochCommitter committer = null == checkpoint ? null : new EpochCommitter(checkpoint.journal(), control, context.counters());
-        final OperatorAgent operatorAgent =
-            new OperatorAgent(ring, heads, everyHead, operators, context, control, committer, onClose, idleCut);
+        final QueryCounters counters = tasks.get(0).context().counters();
+        final Journal journal = null == checkpoint ? null : checkpoint.journal();
+        final EpochCommitter committer;
+        if (null != outputs)
+        {
+            committer = new EpochCommitter(journal, control, counters, firstEpoch, outputs.outputs(),
+                outputs.sinks(), outputs.countedSinks(), onClose);
+        }
+        else
+        {
+            committer = null == journal ? null : new EpochCommitter(journal, control, counters, firstEpoch);
+        }
+        final List<OperatorAgent> operatorAgents = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++)
+        {
+            final Task task = tasks.get(i);
+            operatorAgents.add(new OperatorAgent(ring, i, task.heads(), task.everyHead(), task.operators(),
+                task.context(), control, committer, null == outputs ? onClose : null, i == 0 ? idleCut : null));
+        }
+        final OperatorAgent operatorAgent = operatorAgents.get(0);
         final SourceAgent sourceAgent = sources.isEmpty() ? null : new SourceAgent(
-            sources, producer, context.counters(), deadLetters, control, throttle, dedicated,
+            sources, producer, counters, deadLetters, control, throttle, dedicated,
             null == checkpoint ? null : checkpoint.recovery());
         // Agrona reports an agent ending itself to the error handler too; that is not a failure.
         final ErrorHandler errorHandler = error ->
@@ -95,7 +173,10 @@ public final class QueryRuntime
             {
                 runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, sourceAgent));
             }
-            runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, operatorAgent));
+            for (final OperatorAgent agent : operatorAgents)
+            {
+                runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, agent));
+            }
             invoker = null;
         }
         else

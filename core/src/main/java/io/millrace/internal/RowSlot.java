@@ -3,6 +3,7 @@ package io.millrace.internal;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One pre-allocated slot of the {@link IngressRing}: a row with its source position, an epoch marker, or the
@@ -25,6 +26,8 @@ final class RowSlot
     int input;
     /** Epoch a marker ends. */
     long epoch;
+    /** Readers yet to pass a row with a buffer of its own, which the last of them drops. */
+    final AtomicInteger readersLeft = new AtomicInteger();
     /** Wall-clock time of a marker's cut, epoch milliseconds: the processing time from the marker on. */
     long time;
 

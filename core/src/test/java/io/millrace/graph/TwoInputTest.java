@@ -14,6 +14,7 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
 import io.millrace.testing.ReferenceEvents;
+import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -64,6 +65,24 @@ class TwoInputTest
                     assertTrue(expected.size() > events, "pairs of " + events + " events: " + expected.size());
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldJoinTwoSourcesAsSeveralTasks()
+    {
+        for (final int tasks : new int[] {2, 3, 5})
+        {
+            final CollectingSink sink = new CollectingSink();
+            run(writer(6_000, sink).parallelism(tasks));
+            final List<String> actual = new ArrayList<>();
+            for (final List<Object> row : sink.values())
+            {
+                actual.add(row.get(0) + "," + row.get(1) + "," + row.get(2));
+            }
+            Collections.sort(actual);
+            assertEquals(pairs(6_000), actual, tasks + " tasks");
+            TestQueries.assertRowIdsConsistent(sink);
         }
     }
 

@@ -249,11 +249,36 @@ public final class WindowHarness
         final Trigger trigger,
         final ThreadingMode threading)
     {
+        return run(spec, source, mode, trigger, threading, 1);
+    }
+
+    /**
+     * Runs a windowed count over {@code events}, read by a bounded source, to the end of its input, as several tasks
+     * on threads of their own.
+     *
+     * @param parallelism tasks of the query.
+     * @return what the engine wrote.
+     */
+    public static EngineRun runParallel(
+        final Spec spec, final List<Event> events, final OutputMode mode, final Trigger trigger,
+        final int parallelism)
+    {
+        return run(spec, new EventSource(events), mode, trigger, ThreadingMode.DEDICATED, parallelism);
+    }
+
+    private static EngineRun run(
+        final Spec spec,
+        final Source source,
+        final OutputMode mode,
+        final Trigger trigger,
+        final ThreadingMode threading,
+        final int parallelism)
+    {
         final RowSink sink = new RowSink();
         final CollectingSink late = new CollectingSink();
         final RowDeadLetters deadLetters = new RowDeadLetters(source.schema());
         final StreamingQuery query = writer(Millrace.readStream(source), spec, mode, trigger, sink, late, deadLetters)
-            .threadingMode(threading).start();
+            .threadingMode(threading).parallelism(parallelism).start();
         TestQueries.awaitFinished(query, threading);
         return result(query, sink, late, deadLetters, List.of(), List.of());
     }

@@ -346,7 +346,7 @@ class WindowPropertyTest
      *
      * @param maxEvents most events; 0 to draw no events (only the window).
      */
-    private static Input input(final Family family, final Disorder disorder, final long seed, final int maxEvents)
+    static Input input(final Family family, final Disorder disorder, final long seed, final int maxEvents)
     {
         final SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L);
         final long[] spans = {40, 1_000, 100_000};

@@ -23,6 +23,12 @@ final class EngineOptions
             "Default: dedicated.")
     private String threading;
 
+    @Option(names = "--parallelism", paramLabel = "TASKS", defaultValue = "1",
+        description = "Run the query as this many tasks, each on an operator thread of its own, every keyed " +
+            "operation split among them by a hash of its key; the rows are those of one task (docs/parallelism.md). " +
+            "A checkpoint is resumed with the number it was written with. 1 to 128. Default: 1.")
+    private int parallelism;
+
     @Option(names = "--idle", paramLabel = "MODE", defaultValue = "backoff",
         description = "What idle threads do: backoff (spin, yield, then park; kind to hosts whose cores are " +
             "shared), yield, or busy (spin: for threads with a core each). Default: backoff.")
@@ -88,8 +94,19 @@ final class EngineOptions
         {
             writer.metricsPort(metricsPort);
         }
+        if (parallelism < 1 || parallelism > 128)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--parallelism must be 1 to 128 tasks: " + parallelism);
+        }
+        if (parallelism > 1 && threadingMode != ThreadingMode.DEDICATED)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--parallelism " + parallelism + " runs each task on a thread of its own: drop --threading shared");
+        }
         writer.countersDirectory(countersDir);
-        return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies());
+        return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies())
+            .parallelism(parallelism);
     }
 
     /**

@@ -75,7 +75,9 @@ class FaultInjectionTest
     {
         FILE, FILE_JOURNALED, STDIN, PUBLISHER,
         /** The query of two inputs ({@link TwoInputApplication}): its journal holds the batches of both. */
-        TWO_INPUTS
+        TWO_INPUTS,
+        /** A journaled file read by 3 tasks: an epoch commits once all three have handed it over. */
+        PARALLEL
     }
 
     /**
@@ -145,7 +147,7 @@ class FaultInjectionTest
     static Stream<Arguments> crashesBeforeTheFirstCommit()
     {
         final List<Arguments> cases = new ArrayList<>();
-        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER))
+        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER, Input.PARALLEL))
         {
             for (final String second : List.of("record-appended:" + EVENTS / 4, "cut-appended:1", "part-written:1"))
             {
@@ -214,10 +216,14 @@ class FaultInjectionTest
     static Stream<Arguments> damages()
     {
         final List<Arguments> cases = new ArrayList<>();
-        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER, Input.TWO_INPUTS))
+        for (final Input input : List.of(Input.FILE_JOURNALED, Input.STDIN, Input.PUBLISHER, Input.TWO_INPUTS,
+            Input.PARALLEL))
         {
-            for (final String file : List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock",
-                "snapshots/newest", "snapshots/oldest"))
+            // A query of several tasks differs from one of one task in its snapshots and its commits' order only.
+            final List<String> files = input == Input.PARALLEL ? List.of("journal/*.cq4", "snapshots/newest",
+                "snapshots/oldest") : List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock",
+                "snapshots/newest", "snapshots/oldest");
+            for (final String file : files)
             {
                 for (final Damage damage : Damage.values())
                 {
@@ -535,8 +541,9 @@ class FaultInjectionTest
             }
             else
             {
+                // The reference runs as one task, whatever the input's parallelism.
                 final Runs.Result once = Runs.inProcess(
-                    withoutJournal(with(base(), "--output", reference.toString())), events);
+                    withoutJournal(with(Runs.withoutParallelism(base()), "--output", reference.toString())), events);
                 assertEquals(0, once.exitCode(), once.err());
             }
         }
@@ -758,9 +765,13 @@ class FaultInjectionTest
             final List<String> args = new ArrayList<>(List.of("windowed-count", "--input",
                 input == Input.STDIN ? "-" : events.toString()));
             args.addAll(QUERY);
-            if (input == Input.FILE_JOURNALED)
+            if (input == Input.FILE_JOURNALED || input == Input.PARALLEL)
             {
                 args.add("--journal-input");
+            }
+            if (input == Input.PARALLEL)
+            {
+                args.addAll(List.of("--parallelism", "3"));
             }
             return args;
         }

@@ -236,7 +236,9 @@ class JournalCommandTest
             Arguments.of("sessions", List.of("--session-gap", "4ms", "--watermark", "3ms"),
                 WindowModel.sessions(4, 3), 1),
             Arguments.of("sessions in update mode", List.of("--session-gap", "4ms", "--watermark", "3ms",
-                "--output-mode", "update"), WindowModel.sessions(4, 3), 1));
+                "--output-mode", "update"), WindowModel.sessions(4, 3), 1),
+            Arguments.of("sliding windows, 3 tasks", List.of("--window", "30ms", "--slide", "10ms", "--watermark",
+                "5ms", "--parallelism", "3"), WindowModel.sliding(30, 10, 5), 2));
     }
 
     @ParameterizedTest(name = "{0}")

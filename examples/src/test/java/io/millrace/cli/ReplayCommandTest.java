@@ -73,7 +73,10 @@ class ReplayCommandTest
             Arguments.of("sliding update, file input read again", "file", false,
                 List.of("--window", "60ms", "--slide", "20ms", "--watermark", "5ms", "--output-mode", "update")),
             Arguments.of("sessions append, standard input", "stdin", false,
-                List.of("--session-gap", "8ms", "--watermark", "20ms")));
+                List.of("--session-gap", "8ms", "--watermark", "20ms")),
+            Arguments.of("sliding update, file input journaled, 3 tasks", "file", false,
+                List.of("--window", "60ms", "--slide", "20ms", "--watermark", "5ms", "--output-mode", "update",
+                    "--journal-input", "--parallelism", "3")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -80,6 +80,21 @@ final class Runs
         return plain;
     }
 
+    /**
+     * @return the arguments of the same query run as one task.
+     */
+    static List<String> withoutParallelism(final List<String> args)
+    {
+        final List<String> plain = new ArrayList<>(args);
+        final int at = plain.indexOf("--parallelism");
+        if (at >= 0)
+        {
+            plain.remove(at + 1);
+            plain.remove(at);
+        }
+        return plain;
+    }
+
     static List<String> with(final List<String> args, final String... more)
     {
         final List<String> all = new ArrayList<>(args);

@@ -25,4 +25,38 @@ public interface OperatorFigures
      * @return off-heap bytes of that state; any thread.
      */
     long stateBytes();
+
+    /**
+     * @param tasks the figures of one operation in each task that runs it on rows of its own.
+     * @return their sums.
+     */
+    static OperatorFigures sum(final java.util.List<OperatorFigures> tasks)
+    {
+        return new OperatorFigures()
+        {
+            @Override
+            public long rowsOut()
+            {
+                return tasks.stream().mapToLong(OperatorFigures::rowsOut).sum();
+            }
+
+            @Override
+            public boolean countsState()
+            {
+                return tasks.get(0).countsState();
+            }
+
+            @Override
+            public long stateRows()
+            {
+                return tasks.stream().mapToLong(OperatorFigures::stateRows).sum();
+            }
+
+            @Override
+            public long stateBytes()
+            {
+                return tasks.stream().mapToLong(OperatorFigures::stateBytes).sum();
+            }
+        };
+    }
 }

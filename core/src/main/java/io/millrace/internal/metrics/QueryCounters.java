@@ -1,10 +1,15 @@
 package io.millrace.internal.metrics;
 
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The live figures of one query. Each counter has one writer: the source thread (records in, source dead
  * letters), the committer thread (the commit's stages), the operator thread (everything else).
+ * <p>
+ * A query of several tasks gives each task after the first counters of its own ({@link #addTask}), which its
+ * operator thread writes; the figures the tasks add up ({@link #sum}) are read over all of them, the others are task
+ * 0's. Rows out and the committed epoch are then the committer's, which writes the tasks' rows to the sinks.
  */
 public final class QueryCounters
 {
@@ -54,6 +59,7 @@ public final class QueryCounters
     public final EpochFigures epochs = new EpochFigures();
 
     private volatile LongSupplier ringSlotsUsed = () -> 0;
+    private volatile QueryCounters[] tasks = new QueryCounters[0];
     /** Per input of the query, the rows the operator thread took from it. */
     private final Counter[] inputRows;
 
@@ -75,6 +81,14 @@ public final class QueryCounters
         {
             inputRows[i] = new Counter(0);
         }
+    }
+
+    /**
+     * @return the inputs of the query.
+     */
+    public int inputs()
+    {
+        return inputRows.length;
     }
 
     /**
@@ -110,6 +124,30 @@ public final class QueryCounters
     public long ringSlotsUsed()
     {
         return ringSlotsUsed.getAsLong();
+    }
+
+    /**
+     * @param task the counters of another task of the query, written by its operator thread.
+     */
+    public void addTask(final QueryCounters task)
+    {
+        final QueryCounters[] grown = java.util.Arrays.copyOf(tasks, tasks.length + 1);
+        grown[tasks.length] = task;
+        tasks = grown;
+    }
+
+    /**
+     * @param figure read from one task's counters.
+     * @return its sum over the query's tasks; any thread.
+     */
+    public long sum(final ToLongFunction<QueryCounters> figure)
+    {
+        long sum = figure.applyAsLong(this);
+        for (final QueryCounters task : tasks)
+        {
+            sum += figure.applyAsLong(task);
+        }
+        return sum;
     }
 
     /** Records per service-time measurement: a power of two. */

@@ -13,6 +13,7 @@ import io.millrace.internal.operator.MapOperator;
 import io.millrace.internal.operator.MultiInputOperator;
 import io.millrace.internal.operator.Operator;
 import io.millrace.internal.operator.OperatorContext;
+import io.millrace.internal.operator.PartitionOperator;
 import io.millrace.internal.operator.ProjectOperator;
 import io.millrace.internal.operator.SessionWindowOperator;
 import io.millrace.internal.operator.SinkOperator;
@@ -84,10 +85,20 @@ public final class Planner
          */
         public void restore(final DirectBuffer snapshot)
         {
-            final StateReader reader = new StateReader(snapshot, 0, snapshot.capacity());
+            restore(new StateReader(snapshot, 0, snapshot.capacity()));
+        }
+
+        /**
+         * Restores every operator's state from the next sections of a snapshot, before the first row: a snapshot of
+         * a query of several tasks holds task 0's sections, then task 1's, and so on.
+         *
+         * @param snapshot of an epoch, at this plan's first section.
+         */
+        public void restore(final StateReader snapshot)
+        {
             for (final Operator operator : operators)
             {
-                operator.readState(reader.nextSection());
+                operator.readState(snapshot.nextSection());
             }
         }
 
@@ -105,6 +116,21 @@ public final class Planner
                 sink.onMarker(1);
             }
         }
+    }
+
+    /**
+     * One of the tasks a query runs as (docs/parallelism.md): every task runs the whole plan over every record, but
+     * each keyed stateful operation keeps only the rows whose key the task owns ({@link PartitionOperator}), and rows
+     * that reach an output without meeting one are written by task 0 alone.
+     *
+     * @param index          of the task, from 0.
+     * @param count          of tasks in the query.
+     * @param sinks          the task's sink for each output, in the outputs' order.
+     * @param replicaContext given instead of the task's context to the stateless operations every task runs on the
+     *                       same rows, so that a row a user function fails on is a dead letter of task 0 only.
+     */
+    public record Task(int index, int count, List<Sink> sinks, OperatorContext replicaContext)
+    {
     }
 
     private static final String OUTPUT = "output ";
@@ -160,6 +186,14 @@ public final class Planner
     }
 
     /**
+     * @return how many outputs the query has.
+     */
+    public int outputCount()
+    {
+        return outputs.size();
+    }
+
+    /**
      * @param index of an output.
      * @return the schema of its rows.
      */
@@ -198,21 +232,40 @@ public final class Planner
      */
     public PhysicalPlan plan(final OperatorContext context, final long firstEpoch)
     {
+        return plan(context, firstEpoch, null);
+    }
+
+    /**
+     * Makes the operators of one task of the query, wired as the plan says.
+     *
+     * @param context    of the task's operators.
+     * @param firstEpoch the sinks start in.
+     * @param task       which task, or null for a query run as one.
+     * @return the operators.
+     */
+    public PhysicalPlan plan(final OperatorContext context, final long firstEpoch, final Task task)
+    {
         final Map<LogicalNode, Operator> built = new IdentityHashMap<>();
         final Map<LogicalNode, List<Operator>> targets = new IdentityHashMap<>();
         final List<Operator> operators = new ArrayList<>();
         final List<LogicalNode> order = new ArrayList<>();
+        final Map<LogicalNode, Boolean> split = new IdentityHashMap<>();
         for (final Output output : outputs)
         {
-            build(output.node(), built, targets, operators, context, order);
+            build(output.node(), built, targets, operators, context, order, task, split);
         }
         final List<SinkOperator> sinks = new ArrayList<>();
-        for (final Output output : outputs)
+        for (int i = 0; i < outputs.size(); i++)
         {
-            final SinkOperator sink = new SinkOperator(output.sink(), context.counters(), firstEpoch);
+            final Output output = outputs.get(i);
+            // A task's rows are counted where the tasks' outputs meet, on their way to the real sink.
+            final SinkOperator sink = null == task ?
+                new SinkOperator(output.sink(), context.counters(), firstEpoch) :
+                new SinkOperator(task.sinks().get(i), null, firstEpoch);
             sinks.add(sink);
             operators.add(sink);
-            targets.get(output.node()).add(sink);
+            targets.get(output.node()).add(null == task || isSplit(output.node(), split) ? sink :
+                partitioned(PartitionOperator.firstTaskOnly(task.index()), sink));
         }
         final List<List<Operator>> readers = new ArrayList<>();
         for (int input = 0; input < sources.size(); input++)
@@ -241,7 +294,9 @@ public final class Planner
         final List<OperatorFigures> byNode = new ArrayList<>(Collections.nCopies(ids.size(), null));
         for (final Map.Entry<LogicalNode, Integer> node : ids.entrySet())
         {
-            byNode.set(node.getValue(), built.get(node.getKey()));
+            // A node every task runs on the same rows shows task 0's figures; one split by key, the sum of all.
+            final boolean replica = null != task && task.index() > 0 && !isSplit(node.getKey(), split);
+            byNode.set(node.getValue(), replica ? null : built.get(node.getKey()));
         }
         return new PhysicalPlan(heads, fanOut(heads), operators, sinks, Collections.unmodifiableList(byNode));
     }
@@ -263,7 +318,7 @@ public final class Planner
         final List<LogicalNode> order = new ArrayList<>();
         for (final Output output : outputs)
         {
-            build(output.node(), built, new IdentityHashMap<>(), operators, context, order);
+            build(output.node(), built, new IdentityHashMap<>(), operators, context, order, null, null);
         }
         final List<SinkOperator> stateSinks = new ArrayList<>();
         for (final LogicalNode node : order)
@@ -449,7 +504,9 @@ public final class Planner
         final Map<LogicalNode, List<Operator>> targets,
         final List<Operator> operators,
         final OperatorContext context,
-        final List<LogicalNode> order)
+        final List<LogicalNode> order,
+        final Task task,
+        final Map<LogicalNode, Boolean> split)
     {
         if (built.containsKey(node))
         {
@@ -458,9 +515,10 @@ public final class Planner
         final List<LogicalNode> inputs = node.inputs();
         for (final LogicalNode input : inputs)
         {
-            build(input, built, targets, operators, context, order);
+            build(input, built, targets, operators, context, order, task, split);
         }
-        final Operator operator = create(node, context, operators);
+        final boolean replica = null != task && task.index() > 0 && !isSplit(node, split);
+        final Operator operator = create(node, replica ? task.replicaContext() : context, operators);
         built.put(node, operator);
         order.add(node);
         targets.put(node, new ArrayList<>());
@@ -470,9 +528,136 @@ public final class Planner
         }
         for (int i = 0; i < inputs.size(); i++)
         {
-            targets.get(inputs.get(i)).add(
-                operator instanceof MultiInputOperator several ? several.input(i) : operator);
+            final Operator target = operator instanceof MultiInputOperator several ? several.input(i) : operator;
+            final LogicalNode input = inputs.get(i);
+            if (null == task || !isSplit(node, split) || isSplit(input, split))
+            {
+                targets.get(input).add(target);
+            }
+            else
+            {
+                // Where the rows every task has meet the rows of one task's keys.
+                final List<String> keys = keys(node, i);
+                targets.get(input).add(partitioned(null == keys ? PartitionOperator.firstTaskOnly(task.index()) :
+                    PartitionOperator.byKey(input.schema(), keys, task.index(), task.count()), target));
+            }
         }
+    }
+
+    private static Operator partitioned(final PartitionOperator partition, final Operator target)
+    {
+        partition.then(target);
+        return partition;
+    }
+
+    /**
+     * @return the key columns of input {@code i} of a keyed stateful operation, null for any other node.
+     */
+    private static List<String> keys(final LogicalNode node, final int i)
+    {
+        if (node instanceof LogicalNode.Aggregate aggregate)
+        {
+            return aggregate.keys();
+        }
+        if (node instanceof LogicalNode.Deduplicate deduplicate)
+        {
+            return deduplicate.columns();
+        }
+        if (node instanceof LogicalNode.Process process)
+        {
+            return process.keys();
+        }
+        if (node instanceof LogicalNode.Join join)
+        {
+            return i == 0 ? join.spec().leftKeys() : join.spec().rightKeys();
+        }
+        return null;
+    }
+
+    /**
+     * @return whether a task holds only its keys' share of the node's rows: the node is a keyed stateful operation
+     *         or reads one, through any path.
+     */
+    private static boolean isSplit(final LogicalNode node, final Map<LogicalNode, Boolean> known)
+    {
+        final Boolean seen = known.get(node);
+        if (null != seen)
+        {
+            return seen;
+        }
+        boolean split = null != keys(node, 0);
+        for (final LogicalNode input : node.inputs())
+        {
+            split |= isSplit(input, known);
+        }
+        known.put(node, split);
+        return split;
+    }
+
+    /**
+     * Checks that the query can run as several tasks: no stateful operation may read rows already split by key,
+     * since its rows would then need to move between tasks.
+     *
+     * @param tasks the query is to run as.
+     * @throws IllegalArgumentException naming the operation that cannot.
+     */
+    public void checkTasks(final int tasks)
+    {
+        if (tasks < 1 || tasks > PartitionOperator.KEY_GROUPS)
+        {
+            throw new IllegalArgumentException("parallelism must be 1 to " + PartitionOperator.KEY_GROUPS + ": " +
+                tasks);
+        }
+        if (tasks == 1)
+        {
+            return;
+        }
+        final Map<LogicalNode, Boolean> split = new IdentityHashMap<>();
+        final Map<LogicalNode, Boolean> seen = new IdentityHashMap<>();
+        for (final Output output : outputs)
+        {
+            checkTasks(output.node(), split, seen, tasks);
+        }
+    }
+
+    private static void checkTasks(
+        final LogicalNode node, final Map<LogicalNode, Boolean> split, final Map<LogicalNode, Boolean> seen,
+        final int tasks)
+    {
+        if (null != seen.put(node, Boolean.TRUE))
+        {
+            return;
+        }
+        for (final LogicalNode input : node.inputs())
+        {
+            if (node.isStateful() && isSplit(input, split))
+            {
+                throw new IllegalArgumentException("parallelism " + tasks + ": " + node.operation() + " reads the " +
+                    "rows of " + splitBy(input, split).operation() + ", which each task holds only for its own keys; " +
+                    "a stateful operation after a keyed one would need rows moved between tasks, which Millrace " +
+                    "does not do yet: run this query with parallelism 1");
+            }
+            checkTasks(input, split, seen, tasks);
+        }
+    }
+
+    /**
+     * @return the keyed stateful operation nearest upstream of a split node.
+     */
+    private static LogicalNode splitBy(final LogicalNode node, final Map<LogicalNode, Boolean> split)
+    {
+        if (null != keys(node, 0))
+        {
+            return node;
+        }
+        for (final LogicalNode input : node.inputs())
+        {
+            if (isSplit(input, split))
+            {
+                return splitBy(input, split);
+            }
+        }
+        return node;
     }
 
     private Operator create(final LogicalNode node, final OperatorContext context, final List<Operator> before)

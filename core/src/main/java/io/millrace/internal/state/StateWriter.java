@@ -102,6 +102,17 @@ public final class StateWriter
     }
 
     /**
+     * Appends the sections of another snapshot as they are: one snapshot of several tasks' states.
+     *
+     * @param sections a snapshot of whole sections.
+     */
+    public void append(final StateWriter sections)
+    {
+        buffer.putBytes(limit, sections.buffer, 0, sections.limit);
+        limit += sections.limit;
+    }
+
+    /**
      * @return the buffer holding the snapshot, from index 0.
      */
     public DirectBuffer buffer()

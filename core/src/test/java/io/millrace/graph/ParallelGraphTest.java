@@ -1,0 +1,267 @@
+package io.millrace.graph;
+
+import io.millrace.Aggregate;
+import io.millrace.Join;
+import io.millrace.Millrace;
+import io.millrace.OutputMode;
+import io.millrace.Publisher;
+import io.millrace.Stream;
+import io.millrace.StreamWriter;
+import io.millrace.StreamingQuery;
+import io.millrace.ThreadingMode;
+import io.millrace.Trigger;
+import io.millrace.Window;
+import io.millrace.row.LongColumn;
+import io.millrace.row.Schema;
+import io.millrace.row.StringColumn;
+import io.millrace.sink.CollectingSink;
+import io.millrace.source.Source;
+import io.millrace.source.SourceOutput;
+import io.millrace.source.SourceStatus;
+import io.millrace.testing.TestQueries;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Graph queries of every kind of keyed stateful operation (windowed and plain aggregations, a global one, a
+ * deduplication, a keyed process function, a join of two branches) and of branches that meet none, run as 2 to 5
+ * tasks on seeded random streams: each writes exactly the rows of the same query run as one task, in the same
+ * epochs, numbered consistently. Plans the tasks cannot run are refused, naming why.
+ */
+class ParallelGraphTest
+{
+    private static final Schema EVENTS =
+        Schema.builder().timestampColumn("t").stringColumn("key", 12).longColumn("price").build();
+    private static final LongColumn TIME = EVENTS.longColumn("t");
+    private static final StringColumn KEY = EVENTS.stringColumn("key");
+    private static final LongColumn PRICE = EVENTS.longColumn("price");
+    private static final int RUNS = 12;
+
+    /** A query over a stream of events, of a run's size and delay, writing to one sink or two. */
+    private interface Query
+    {
+        StreamWriter writer(Stream events, SplittableRandom random, CollectingSink first, CollectingSink second);
+    }
+
+    @Test
+    void shouldAggregateByWindowAndKeyAsOneTaskDoes()
+    {
+        check("windowed aggregates", (events, random, first, second) -> watermarked(events, random)
+            .groupBy(Window.window("t", Duration.ofMillis(1 + random.nextLong(40))), "key")
+            .agg(Aggregate.count(), Aggregate.sum("price"), Aggregate.max("price"))
+            .writeStream().outputMode(OutputMode.APPEND).sink(first));
+    }
+
+    @Test
+    void shouldUpdateAggregatesWithoutAWindowAsOneTaskDoes()
+    {
+        check("plain aggregates in update mode", (events, random, first, second) -> events
+            .groupBy("key").agg(Aggregate.count(), Aggregate.min("price"))
+            .writeStream().outputMode(OutputMode.UPDATE).sink(first));
+    }
+
+    @Test
+    void shouldAggregateAllKeysInOneTask()
+    {
+        check("a global windowed count", (events, random, first, second) -> watermarked(events, random)
+            .groupBy(Window.window("t", Duration.ofMillis(1 + random.nextLong(30)))).count()
+            .writeStream().outputMode(OutputMode.APPEND).sink(first));
+    }
+
+    @Test
+    void shouldDeduplicateAndKeepTheLatestRowAsOneTaskDoes()
+    {
+        check("deduplication, and each key's latest row", (events, random, first, second) -> events
+            .dropDuplicates("key", "price")
+            .writeStream().outputMode(OutputMode.APPEND).sink(first)
+            .alsoWrite(events.keyBy("key").latest("t"), OutputMode.APPEND, second));
+    }
+
+    @Test
+    void shouldJoinTwoBranchesOfOneInputAsOneTaskDoes()
+    {
+        check("interval join of two branches", (events, random, first, second) ->
+        {
+            final Stream stream = watermarked(events, random);
+            final Stream cheap = stream.filter(row -> PRICE.get(row) % 2 == 0);
+            final Stream dear = stream.filter(row -> PRICE.get(row) % 2 == 1);
+            final Duration bound = Duration.ofMillis(random.nextLong(20));
+            return cheap.join(dear, Join.on("key", "key").between("t", "t", bound, bound))
+                .select("key", "t", "price", "right_price")
+                .writeStream().outputMode(OutputMode.APPEND).sink(first);
+        });
+    }
+
+    @Test
+    void shouldWriteRowsThatMeetNoKeyedOperationOnce()
+    {
+        check("a windowed count beside a filtered branch, and a union of two counts",
+            (events, random, first, second) ->
+            {
+                final Stream stream = watermarked(events, random);
+                final Stream small = stream.groupBy(Window.window("t", Duration.ofMillis(5)), "key").count();
+                final Stream large = stream.groupBy(Window.window("t", Duration.ofMillis(17)), "key").count();
+                return small.union(large).writeStream().outputMode(OutputMode.APPEND).sink(first)
+                    .alsoWrite(stream.filter(row -> PRICE.get(row) > 50).select("key", "price"), OutputMode.APPEND,
+                        second);
+            });
+    }
+
+    @Test
+    void shouldRefuseWhatTheTasksCannotRun()
+    {
+        final Stream events = Millrace.readStream(new ListSource(List.of()));
+        final Stream counts = events.withWatermark("t", Duration.ZERO)
+            .groupBy(Window.window("t", Duration.ofMillis(10)), "key").count();
+        final IllegalArgumentException rekeyed = assertThrows(IllegalArgumentException.class, () -> counts
+            .groupBy(Window.window("window_start", Duration.ofMillis(10))).agg(Aggregate.max("count"))
+            .writeStream().sink(new CollectingSink()).parallelism(2).start());
+        assertTrue(rekeyed.getMessage().startsWith("parallelism 2: groupBy(window(window_start, 10ms)).agg[" +
+            "max(count) as max_count] reads the rows of groupBy(window(t, 10ms), key).agg[count() as count], which " +
+            "each task holds only for its own keys"), rekeyed.getMessage());
+
+        final IllegalArgumentException published = assertThrows(IllegalArgumentException.class, () ->
+            Millrace.readStream(new Publisher(EVENTS)).groupBy("key").count().writeStream()
+                .outputMode(OutputMode.UPDATE).sink(new CollectingSink()).parallelism(3).start());
+        assertEquals("parallelism 3 needs polled sources; a Publisher feeds a query of one task",
+            published.getMessage());
+
+        final IllegalArgumentException shared = assertThrows(IllegalArgumentException.class, () ->
+            events.groupBy("key").count().writeStream().outputMode(OutputMode.UPDATE).sink(new CollectingSink())
+                .threadingMode(ThreadingMode.SHARED).parallelism(2).start());
+        assertTrue(shared.getMessage().contains("use ThreadingMode.DEDICATED"), shared.getMessage());
+
+        for (final int tasks : new int[] {0, 129})
+        {
+            final IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> events.writeStream().parallelism(tasks));
+            assertEquals("parallelism must be 1 to 128: " + tasks, range.getMessage());
+        }
+    }
+
+    private static Stream watermarked(final Stream events, final SplittableRandom random)
+    {
+        return events.withWatermark("t", Duration.ofMillis(random.nextLong(30)));
+    }
+
+    /**
+     * Runs the query on random streams as one task and as several, and compares what the sinks got.
+     */
+    private static void check(final String what, final Query query)
+    {
+        long rows = 0;
+        for (int run = 0; run < RUNS; run++)
+        {
+            final long seed = what.hashCode() * 1_000L + run;
+            final List<long[]> events = events(new SplittableRandom(seed));
+            final int tasks = 2 + run % 4;
+            final String context = what + ", seed " + seed + ", " + events.size() + " events, " + tasks + " tasks";
+            final List<CollectingSink> one = run(query, seed, events, 1);
+            final List<CollectingSink> several = run(query, seed, events, tasks);
+            for (int output = 0; output < one.size(); output++)
+            {
+                final CollectingSink expected = one.get(output);
+                final CollectingSink actual = several.get(output);
+                assertEquals(sorted(expected), sorted(actual), context + ": rows of output " + (output + 1));
+                assertEquals(expected.commits(), actual.commits(), context + ": epochs of output " + (output + 1));
+                TestQueries.assertRowIdsConsistent(actual);
+                rows += expected.rows().size();
+            }
+        }
+        assertTrue(rows > RUNS * 20L, what + ": too few rows to compare: " + rows);
+    }
+
+    private static List<CollectingSink> run(
+        final Query query, final long seed, final List<long[]> events, final int tasks)
+    {
+        final CollectingSink first = new CollectingSink();
+        final CollectingSink second = new CollectingSink();
+        // The same random choices for both runs.
+        final StreamWriter writer = query.writer(Millrace.readStream(new ListSource(events)),
+            new SplittableRandom(seed), first, second);
+        TestQueries.runToEnd(writer.trigger(Trigger.continuous(Duration.ofHours(1))).parallelism(tasks),
+            ThreadingMode.DEDICATED);
+        return List.of(first, second);
+    }
+
+    private static List<String> sorted(final CollectingSink sink)
+    {
+        final List<String> rows = new ArrayList<>();
+        for (final CollectingSink.Row row : sink.rows())
+        {
+            rows.add(row.epoch() + ": " + row.values());
+        }
+        Collections.sort(rows);
+        return rows;
+    }
+
+    /**
+     * @return events {time, key, price}: times rising with some disorder, a few to a few hundred keys.
+     */
+    private static List<long[]> events(final SplittableRandom random)
+    {
+        final int n = 200 + random.nextInt(3_000);
+        final int keys = 1 + random.nextInt(random.nextBoolean() ? 5 : 300);
+        final List<long[]> events = new ArrayList<>(n);
+        long time = random.nextLong(1_000);
+        for (int i = 0; i < n; i++)
+        {
+            time += random.nextInt(3);
+            events.add(new long[] {time - random.nextInt(25), random.nextInt(keys), random.nextInt(100)});
+        }
+        return events;
+    }
+
+    /** A bounded source of events; its position is the number of events emitted. */
+    private static final class ListSource implements Source
+    {
+        private final List<long[]> events;
+        private int next;
+
+        ListSource(final List<long[]> events)
+        {
+            this.events = events;
+        }
+
+        @Override
+        public Schema schema()
+        {
+            return EVENTS;
+        }
+
+        @Override
+        public SourceStatus poll(final SourceOutput output, final int limit)
+        {
+            for (int i = 0; i < limit; i++)
+            {
+                if (next >= events.size())
+                {
+                    return SourceStatus.END_OF_INPUT;
+                }
+                final long[] event = events.get(next++);
+                output.row().putLong(TIME, event[0]).putString(KEY, "k" + event[1]).putLong(PRICE, event[2]);
+                if (!output.emit(next))
+                {
+                    break;
+                }
+            }
+            return SourceStatus.MORE_AVAILABLE;
+        }
+
+        @Override
+        public long position()
+        {
+            return next;
+        }
+    }
+}
