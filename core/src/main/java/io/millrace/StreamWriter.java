@@ -185,14 +185,15 @@ public final class StreamWriter
 
     /**
      * Runs the query as several tasks, each on an operator thread of its own (docs/parallelism.md). Every task reads
-     * every record and runs the operations before the first keyed stateful one (maps, filters, the watermark) on
-     * it; each keyed stateful operation (an aggregation, a deduplication, a join, a keyed process function) keeps only
-     * the keys its task owns, by a fixed hash of the key. Each key's rows are therefore exactly those of a query of one
-     * task. The committer writes each epoch's rows to the sinks once every task has passed its marker, task 0's
+     * every record and runs on it the operations before the keyed stateful ones that no stateful operation reads
+     * (maps, filters, the watermark, and keyed operations another stateful one reads); each such last keyed
+     * operation (an aggregation, a deduplication, a join, a keyed process function) keeps only the keys its task
+     * owns, by a fixed hash of the key. Each key's rows are therefore exactly those of a query of one task. The committer writes each epoch's rows to the sinks once every task has passed its marker, task 0's
      * first, so a sink gets each epoch's rows from one thread, numbered as before, at the epoch's end.
      * <p>
-     * Needs {@link ThreadingMode#DEDICATED} and polled sources, and refuses a plan in which a stateful operation reads
-     * the rows of a keyed one. The number of tasks is part of the query's identity: a checkpoint is resumed with
+     * With {@link ThreadingMode#DEDICATED} the source has a thread of its own and each task another; with
+     * {@link ThreadingMode#SHARED} the source shares task 0's thread, so that P tasks take P threads, which suits a
+     * host with no core to spare for the source. Needs polled sources, and refuses {@link ThreadingMode#INVOKER}. The number of tasks is part of the query's identity: a checkpoint is resumed with
      * the number it was written with.
      *
      * @param tasks 1 (default) to 128.
@@ -367,10 +368,10 @@ public final class StreamWriter
         }
         if (parallelism > 1)
         {
-            if (threadingMode != ThreadingMode.DEDICATED)
+            if (threadingMode == ThreadingMode.INVOKER)
             {
                 throw new IllegalArgumentException("parallelism " + parallelism + " runs each task on a thread of " +
-                    "its own: use ThreadingMode.DEDICATED");
+                    "its own: use ThreadingMode.DEDICATED or SHARED");
             }
             if (planner.sources().get(0).input() instanceof Publisher)
             {

@@ -292,10 +292,8 @@ public final class StreamingQuery implements AutoCloseable
         {
             taskSinks.add(outputs.of(task, i));
         }
-        final OperatorContext replica = new OperatorContext(new QueryCounters(inputs),
-            (position, reason, buffer, index, length) -> { }, null);
         final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch,
-            new Planner.Task(task, outputs.tasks(), taskSinks, replica));
+            new Planner.Task(task, outputs.tasks(), taskSinks, context.replica()));
         tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
         return plan;
     }

@@ -49,11 +49,13 @@ public final class ThroughputHarness
         "  --session-gap DUR      session windows with this gap instead",
         "  --watermark DUR        watermark delay (default 2s)",
         "  --epoch-interval DUR   continuous trigger's epoch interval (default 1s)",
-        "  --threading MODE       dedicated (source and operator threads, default) or shared (one thread)",
+        "  --threading MODE       dedicated (a source thread and a thread per task, default) or shared (the source",
+        "                         on task 0's thread)",
         "  --idle NAME            idle strategy of the query's threads: " + IdleStrategies.NAMES,
         "                         (default backoff)",
         "  --ring-size N          ingress ring slots, a power of two (default 4096)",
-        "  --parallelism N        tasks, each on an operator thread of its own (default 1; dedicated threading)",
+        "  --parallelism N        tasks, each on an operator thread of its own, the source on task 0's when shared",
+        "                         (default 1)",
         "  -h, --help             this text");
 
     private ThroughputHarness()

@@ -69,10 +69,9 @@ public record ThroughputSettings(
             throw new Args.BadArgumentException("--epoch-interval must be positive");
         }
         final long parallelism = args.count("parallelism", 1, 1);
-        if (parallelism > 128 || parallelism > 1 && threading.equals("shared"))
+        if (parallelism > 128)
         {
-            throw new Args.BadArgumentException("--parallelism must be 1 to 128, and 1 with --threading shared: " +
-                parallelism);
+            throw new Args.BadArgumentException("--parallelism must be 1 to 128: " + parallelism);
         }
         final StringBuilder windowArgs = new StringBuilder();
         return new ThroughputSettings(

@@ -103,14 +103,15 @@ public final class QueryRuntime
      * @param checkpoint   journal and recovery of the query, or null without a checkpoint.
      * @param producer     publishing into the ring.
      * @param ring         between source and operators, with a reader per task.
-     * @param tasks        the query's tasks: one, or several each with a thread of its own.
+     * @param tasks        the query's tasks: one, or several, each with a thread of its own but for task 0's, which
+     *                     the source shares unless threads are dedicated; several cannot be invoked.
      * @param outputs      where the tasks write, for a query of several; null for one.
      * @param firstEpoch   the query starts in.
      * @param deadLetters  for records the source rejects.
      * @param control      of the query.
      * @param throttle     records per second for the source, 0 for no limit.
      * @param onClose      run when the last thread writing to the sinks ends (closes them).
-     * @param dedicated    whether the source and the operators get a thread each, rather than share one.
+     * @param dedicated    whether the source and each task get a thread each, rather than the source share task 0's.
      * @param invoked      whether the caller runs the agents through {@link #invoke()} instead of a thread.
      * @param idleStrategy one per thread.
      */
@@ -181,10 +182,15 @@ public final class QueryRuntime
         }
         else
         {
+            // The source shares task 0's thread; the other tasks of a query of several have a thread each.
             final Agent agent = null == sourceAgent ? operatorAgent : new CompositeAgent(sourceAgent, operatorAgent);
             if (!invoked)
             {
                 runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, agent));
+                for (final OperatorAgent other : operatorAgents.subList(1, operatorAgents.size()))
+                {
+                    runners.add(new AgentRunner(idleStrategy.get(), errorHandler, null, other));
+                }
                 invoker = null;
             }
             else

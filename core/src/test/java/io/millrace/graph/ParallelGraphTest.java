@@ -34,9 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Graph queries of every kind of keyed stateful operation (windowed and plain aggregations, a global one, a
- * deduplication, a keyed process function, a join of two branches) and of branches that meet none, run as 2 to 5
- * tasks on seeded random streams: each writes exactly the rows of the same query run as one task, in the same
- * epochs, numbered consistently. Plans the tasks cannot run are refused, naming why.
+ * deduplication, a keyed process function, a join of two branches), of stateful operations after keyed ones, and of
+ * branches that meet none, run as 2 to 5
+ * tasks on seeded random streams, the source on a thread of its own or on task 0's: each writes exactly the rows of
+ * the same query run as one task, in the same epochs, numbered consistently. Plans the tasks cannot run are refused,
+ * naming why.
  */
 class ParallelGraphTest
 {
@@ -45,7 +47,7 @@ class ParallelGraphTest
     private static final LongColumn TIME = EVENTS.longColumn("t");
     private static final StringColumn KEY = EVENTS.stringColumn("key");
     private static final LongColumn PRICE = EVENTS.longColumn("price");
-    private static final int RUNS = 12;
+    private static final int RUNS = 100;
 
     /** A query over a stream of events, of a run's size and delay, writing to one sink or two. */
     private interface Query
@@ -118,28 +120,36 @@ class ParallelGraphTest
     }
 
     @Test
+    void shouldRunAStatefulOperationAfterAKeyedOneAsOneTaskDoes()
+    {
+        check("a count per key and window, then the largest count per window and each key's latest count",
+            (events, random, first, second) ->
+            {
+                final long size = 1 + random.nextLong(20);
+                final Stream counts = watermarked(events, random)
+                    .groupBy(Window.window("t", Duration.ofMillis(size)), "key").count();
+                return counts.groupBy(Window.window("window_start", Duration.ofMillis(size)))
+                    .agg(Aggregate.max("count"), Aggregate.count())
+                    .writeStream().outputMode(OutputMode.APPEND).sink(first)
+                    .alsoWrite(counts.keyBy("key").latest("window_start"), OutputMode.APPEND, second);
+            });
+    }
+
+    @Test
     void shouldRefuseWhatTheTasksCannotRun()
     {
         final Stream events = Millrace.readStream(new ListSource(List.of()));
-        final Stream counts = events.withWatermark("t", Duration.ZERO)
-            .groupBy(Window.window("t", Duration.ofMillis(10)), "key").count();
-        final IllegalArgumentException rekeyed = assertThrows(IllegalArgumentException.class, () -> counts
-            .groupBy(Window.window("window_start", Duration.ofMillis(10))).agg(Aggregate.max("count"))
-            .writeStream().sink(new CollectingSink()).parallelism(2).start());
-        assertTrue(rekeyed.getMessage().startsWith("parallelism 2: groupBy(window(window_start, 10ms)).agg[" +
-            "max(count) as max_count] reads the rows of groupBy(window(t, 10ms), key).agg[count() as count], which " +
-            "each task holds only for its own keys"), rekeyed.getMessage());
-
         final IllegalArgumentException published = assertThrows(IllegalArgumentException.class, () ->
             Millrace.readStream(new Publisher(EVENTS)).groupBy("key").count().writeStream()
                 .outputMode(OutputMode.UPDATE).sink(new CollectingSink()).parallelism(3).start());
         assertEquals("parallelism 3 needs polled sources; a Publisher feeds a query of one task",
             published.getMessage());
 
-        final IllegalArgumentException shared = assertThrows(IllegalArgumentException.class, () ->
+        final IllegalArgumentException invoked = assertThrows(IllegalArgumentException.class, () ->
             events.groupBy("key").count().writeStream().outputMode(OutputMode.UPDATE).sink(new CollectingSink())
-                .threadingMode(ThreadingMode.SHARED).parallelism(2).start());
-        assertTrue(shared.getMessage().contains("use ThreadingMode.DEDICATED"), shared.getMessage());
+                .threadingMode(ThreadingMode.INVOKER).parallelism(2).start());
+        assertEquals("parallelism 2 runs each task on a thread of its own: use ThreadingMode.DEDICATED or SHARED",
+            invoked.getMessage());
 
         for (final int tasks : new int[] {0, 129})
         {
@@ -165,9 +175,12 @@ class ParallelGraphTest
             final long seed = what.hashCode() * 1_000L + run;
             final List<long[]> events = events(new SplittableRandom(seed));
             final int tasks = 2 + run % 4;
-            final String context = what + ", seed " + seed + ", " + events.size() + " events, " + tasks + " tasks";
-            final List<CollectingSink> one = run(query, seed, events, 1);
-            final List<CollectingSink> several = run(query, seed, events, tasks);
+            // Every other run has the source on task 0's thread.
+            final ThreadingMode threads = run % 2 == 0 ? ThreadingMode.DEDICATED : ThreadingMode.SHARED;
+            final String context = what + ", seed " + seed + ", " + events.size() + " events, " + tasks + " tasks, " +
+                threads;
+            final List<CollectingSink> one = run(query, seed, events, 1, ThreadingMode.DEDICATED);
+            final List<CollectingSink> several = run(query, seed, events, tasks, threads);
             for (int output = 0; output < one.size(); output++)
             {
                 final CollectingSink expected = one.get(output);
@@ -182,15 +195,14 @@ class ParallelGraphTest
     }
 
     private static List<CollectingSink> run(
-        final Query query, final long seed, final List<long[]> events, final int tasks)
+        final Query query, final long seed, final List<long[]> events, final int tasks, final ThreadingMode threads)
     {
         final CollectingSink first = new CollectingSink();
         final CollectingSink second = new CollectingSink();
         // The same random choices for both runs.
         final StreamWriter writer = query.writer(Millrace.readStream(new ListSource(events)),
             new SplittableRandom(seed), first, second);
-        TestQueries.runToEnd(writer.trigger(Trigger.continuous(Duration.ofHours(1))).parallelism(tasks),
-            ThreadingMode.DEDICATED);
+        TestQueries.runToEnd(writer.trigger(Trigger.continuous(Duration.ofHours(1))).parallelism(tasks), threads);
         return List.of(first, second);
     }
 

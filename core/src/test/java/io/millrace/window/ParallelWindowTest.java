@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ParallelWindowTest
 {
-    private static final int STREAMS_PER_FAMILY = 24;
+    private static final int STREAMS_PER_FAMILY = 300;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Family.class)

@@ -19,8 +19,8 @@ final class EngineOptions
     private long throttle;
 
     @Option(names = "--threading", paramLabel = "MODE", defaultValue = "dedicated",
-        description = "dedicated (a source thread and an operator thread) or shared (both on one thread). " +
-            "Default: dedicated.")
+        description = "dedicated (a source thread and an operator thread per task) or shared (the source on " +
+            "task 0's thread). Default: dedicated.")
     private String threading;
 
     @Option(names = "--parallelism", paramLabel = "TASKS", defaultValue = "1",
@@ -99,11 +99,7 @@ final class EngineOptions
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "--parallelism must be 1 to 128 tasks: " + parallelism);
         }
-        if (parallelism > 1 && threadingMode != ThreadingMode.DEDICATED)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "--parallelism " + parallelism + " runs each task on a thread of its own: drop --threading shared");
-        }
+
         writer.countersDirectory(countersDir);
         return writer.throttle(throttle).threadingMode(threadingMode).idleStrategy(idleMode.strategies())
             .parallelism(parallelism);

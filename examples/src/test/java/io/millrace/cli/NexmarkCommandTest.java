@@ -36,6 +36,9 @@ class NexmarkCommandTest
             List.of("--query", "q1", "--events", "10", "--discard", "--output", "o", "--discard and --output"),
             List.of("--query", "all", "--events", "10", "--output", "o", "--query all runs into a checksumming sink"),
             List.of("--query", "q1", "--events", "10", "--threading", "many", "--threading must be dedicated or shared"),
+            List.of("--query", "q1", "--events", "10", "--parallelism", "0", "--parallelism must be 1 to 128 tasks: 0"),
+            List.of("--query", "q1", "--events", "10", "--parallelism", "129",
+                "--parallelism must be 1 to 128 tasks: 129"),
             List.of("--events", "10", "Missing required option: '--query=QUERY'"));
         for (final List<String> each : cases)
         {
@@ -173,6 +176,29 @@ class NexmarkCommandTest
                 "--discard");
             assertTrue(alone.err().contains(query.label() + ": " + matcher.group(2) + " rows, checksum " +
                 matcher.group(3)), lines[i + 1] + " vs " + alone.err());
+        }
+    }
+
+    /**
+     * Every query writes, as 3 tasks, exactly the rows of one task, those whose stateful operations read keyed ones
+     * (q4, q5) included.
+     */
+    @Test
+    void shouldWriteTheRowsOfOneTaskAsThreeTasks(@TempDir final Path dir) throws Exception
+    {
+        for (final NexmarkQuery query : NexmarkQuery.values())
+        {
+            final Path one = dir.resolve(query.label() + "-one");
+            final Path three = dir.resolve(query.label() + "-three");
+            final Cli.Run single = Cli.run("nexmark", "--query", query.label(), "--events", "40k", "--rate", "4000",
+                "--epoch-interval", "10ms", "--output", one.toString());
+            assertEquals(0, single.exitCode(), single::toString);
+            final Cli.Run parallel = Cli.run("nexmark", "--query", query.label(), "--events", "40k", "--rate",
+                "4000", "--epoch-interval", "10ms", "--output", three.toString(), "--parallelism", "3");
+            assertEquals(0, parallel.exitCode(), parallel::toString);
+            final java.util.Map<String, Integer> rows = Runs.rows(one);
+            assertTrue(!rows.isEmpty(), query + ": rows to compare");
+            assertEquals(rows, Runs.rows(three), query + ": the rows of 3 tasks");
         }
     }
 }

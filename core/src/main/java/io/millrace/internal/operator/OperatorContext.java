@@ -15,14 +15,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class OperatorContext
 {
+    /** What every operator of a task shares, whichever context it was given. */
+    private static final class TaskState
+    {
+        long position;
+        WatermarkOperator[] watermarks = new WatermarkOperator[0];
+        boolean watermarksPending;
+        long processingTime = Long.MIN_VALUE;
+        AtomicLongArray processingTimers = new AtomicLongArray(0);
+    }
+
     private final QueryCounters counters;
     private final DeadLetterHandler deadLetters;
     private final SinkOperator lateRecords;
-    private long position;
-    private WatermarkOperator[] watermarks = new WatermarkOperator[0];
-    private boolean watermarksPending;
-    private long processingTime = Long.MIN_VALUE;
-    private AtomicLongArray processingTimers = new AtomicLongArray(0);
+    private final TaskState task;
 
     /**
      * @param counters    of the query.
@@ -32,9 +38,33 @@ public final class OperatorContext
     public OperatorContext(
         final QueryCounters counters, final DeadLetterHandler deadLetters, final SinkOperator lateRecords)
     {
+        this(counters, deadLetters, lateRecords, new TaskState());
+    }
+
+    private OperatorContext(
+        final QueryCounters counters,
+        final DeadLetterHandler deadLetters,
+        final SinkOperator lateRecords,
+        final TaskState task)
+    {
         this.counters = counters;
         this.deadLetters = deadLetters;
         this.lateRecords = lateRecords;
+        this.task = task;
+    }
+
+    /**
+     * A context for the operations that every task of a query of several runs on the same rows, in a task after the
+     * first: it shares this context's position, watermarks and timers, but counts into counters nobody reads and
+     * drops dead letters and late records, which task 0 reports.
+     *
+     * @return the replica's context.
+     */
+    public OperatorContext replica()
+    {
+        return new OperatorContext(new QueryCounters(counters.inputs()), (position, reason, buffer, index, length) ->
+        {
+        }, null, task);
     }
 
     /**
@@ -42,8 +72,9 @@ public final class OperatorContext
      */
     void addWatermark(final WatermarkOperator watermark)
     {
-        watermarks = Arrays.copyOf(watermarks, watermarks.length + 1);
+        final WatermarkOperator[] watermarks = Arrays.copyOf(task.watermarks, task.watermarks.length + 1);
         watermarks[watermarks.length - 1] = watermark;
+        task.watermarks = watermarks;
     }
 
     /**
@@ -53,14 +84,15 @@ public final class OperatorContext
      */
     int addProcessingTimers()
     {
-        final int slot = processingTimers.length();
+        final AtomicLongArray timers = task.processingTimers;
+        final int slot = timers.length();
         final AtomicLongArray grown = new AtomicLongArray(slot + 1);
         for (int i = 0; i < slot; i++)
         {
-            grown.set(i, processingTimers.get(i));
+            grown.set(i, timers.get(i));
         }
         grown.set(slot, Long.MAX_VALUE);
-        processingTimers = grown;
+        task.processingTimers = grown;
         return slot;
     }
 
@@ -70,7 +102,7 @@ public final class OperatorContext
      */
     void nextProcessingTimer(final int slot, final long time)
     {
-        processingTimers.setRelease(slot, time);
+        task.processingTimers.setRelease(slot, time);
     }
 
     /**
@@ -81,9 +113,10 @@ public final class OperatorContext
      */
     public boolean processingTimerDue(final long wallClockMillis)
     {
-        for (int i = 0, n = processingTimers.length(); i < n; i++)
+        final AtomicLongArray timers = task.processingTimers;
+        for (int i = 0, n = timers.length(); i < n; i++)
         {
-            if (processingTimers.getAcquire(i) <= wallClockMillis)
+            if (timers.getAcquire(i) <= wallClockMillis)
             {
                 return true;
             }
@@ -99,7 +132,7 @@ public final class OperatorContext
      */
     public void advanceProcessingTime(final long cutTime)
     {
-        processingTime = Math.max(processingTime, cutTime);
+        task.processingTime = Math.max(task.processingTime, cutTime);
     }
 
     /**
@@ -107,7 +140,7 @@ public final class OperatorContext
      */
     public long processingTime()
     {
-        return processingTime;
+        return task.processingTime;
     }
 
     /**
@@ -115,7 +148,7 @@ public final class OperatorContext
      */
     void watermarkPending()
     {
-        watermarksPending = true;
+        task.watermarksPending = true;
     }
 
     /**
@@ -124,10 +157,11 @@ public final class OperatorContext
      */
     public void beforeRecord()
     {
-        if (watermarksPending)
+        final TaskState task = this.task;
+        if (task.watermarksPending)
         {
-            watermarksPending = false;
-            for (final WatermarkOperator watermark : watermarks)
+            task.watermarksPending = false;
+            for (final WatermarkOperator watermark : task.watermarks)
             {
                 watermark.flush();
             }
@@ -174,7 +208,7 @@ public final class OperatorContext
      */
     public long position()
     {
-        return position;
+        return task.position;
     }
 
     /**
@@ -182,7 +216,7 @@ public final class OperatorContext
      */
     public void position(final long position)
     {
-        this.position = position;
+        task.position = position;
     }
 
     /**
@@ -196,7 +230,7 @@ public final class OperatorContext
     {
         counters.operatorDeadLetters.increment();
         deadLetters.onDeadLetter(
-            position, stage + " failed: " + error, error, row.buffer(), row.offset(), row.length());
+            task.position, stage + " failed: " + error, error, row.buffer(), row.offset(), row.length());
     }
 
     /**
@@ -208,6 +242,6 @@ public final class OperatorContext
     public void deadLetter(final CharSequence reason, final RowView row)
     {
         counters.operatorDeadLetters.increment();
-        deadLetters.onDeadRow(position, reason, row);
+        deadLetters.onDeadRow(task.position, reason, row);
     }
 }

@@ -9,7 +9,8 @@ import org.agrona.DirectBuffer;
 import java.util.List;
 
 /**
- * Keeps the rows whose key this task owns, in front of a keyed stateful operation of a query run as several tasks.
+ * Keeps the rows whose key this task owns, in front of a keyed stateful operation where the tasks of a query split
+ * the work (docs/parallelism.md).
  * Every task reads every record, so each passes on only its share of the rows, and the operation's state for a key
  * lives in exactly one task.
  * <p>

@@ -37,6 +37,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 
@@ -120,14 +121,15 @@ public final class Planner
 
     /**
      * One of the tasks a query runs as (docs/parallelism.md): every task runs the whole plan over every record, but
-     * each keyed stateful operation keeps only the rows whose key the task owns ({@link PartitionOperator}), and rows
-     * that reach an output without meeting one are written by task 0 alone.
+     * each keyed stateful operation that no stateful operation reads keeps only the rows whose key the task owns
+     * ({@link PartitionOperator}), and rows that reach an output without meeting one are written by task 0 alone.
      *
      * @param index          of the task, from 0.
      * @param count          of tasks in the query.
      * @param sinks          the task's sink for each output, in the outputs' order.
-     * @param replicaContext given instead of the task's context to the stateless operations every task runs on the
-     *                       same rows, so that a row a user function fails on is a dead letter of task 0 only.
+     * @param replicaContext given instead of the task's context to the operations every task runs on the same rows
+     *                       ({@link OperatorContext#replica()}), so that their dead letters, late records and state
+     *                       are reported by task 0 only.
      */
     public record Task(int index, int count, List<Sink> sinks, OperatorContext replicaContext)
     {
@@ -141,6 +143,8 @@ public final class Planner
     private final Map<LogicalNode, String> modeCauses = new IdentityHashMap<>();
     private final List<LogicalNode.Aggregate> windowed = new ArrayList<>();
     private final List<LogicalNode.Source> sources = new ArrayList<>();
+    /** The nodes whose rows a stateful operation reads, directly or through others. */
+    private final Set<LogicalNode> statefulReaders = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * Checks the query.
@@ -168,6 +172,11 @@ public final class Planner
             checkFinal((LogicalNode.Aggregate)entry.getKey(), entry.getValue());
         }
         collect(outputs);
+        final Map<LogicalNode, Boolean> visited = new IdentityHashMap<>();
+        for (final Output output : outputs)
+        {
+            findStatefulReaders(output.node(), visited);
+        }
     }
 
     /**
@@ -576,16 +585,18 @@ public final class Planner
 
     /**
      * @return whether a task holds only its keys' share of the node's rows: the node is a keyed stateful operation
-     *         or reads one, through any path.
+     *         that no stateful operation reads, through any path (where the tasks split the work), or reads one.
+     *         Every task runs the nodes before on every record, keyed ones included: a stateful operation reading a
+     *         keyed one keyed otherwise needs all of its rows.
      */
-    private static boolean isSplit(final LogicalNode node, final Map<LogicalNode, Boolean> known)
+    private boolean isSplit(final LogicalNode node, final Map<LogicalNode, Boolean> known)
     {
         final Boolean seen = known.get(node);
         if (null != seen)
         {
             return seen;
         }
-        boolean split = null != keys(node, 0);
+        boolean split = null != keys(node, 0) && !statefulReaders.contains(node);
         for (final LogicalNode input : node.inputs())
         {
             split |= isSplit(input, known);
@@ -595,11 +606,41 @@ public final class Planner
     }
 
     /**
-     * Checks that the query can run as several tasks: no stateful operation may read rows already split by key,
-     * since its rows would then need to move between tasks.
+     * Adds every node upstream of the stateful operations among {@code node} and the nodes it reads to
+     * {@link #statefulReaders}.
+     */
+    private void findStatefulReaders(final LogicalNode node, final Map<LogicalNode, Boolean> visited)
+    {
+        if (null != visited.put(node, Boolean.TRUE))
+        {
+            return;
+        }
+        for (final LogicalNode input : node.inputs())
+        {
+            if (node.isStateful())
+            {
+                markUpstream(input);
+            }
+            findStatefulReaders(input, visited);
+        }
+    }
+
+    private void markUpstream(final LogicalNode node)
+    {
+        if (statefulReaders.add(node))
+        {
+            for (final LogicalNode input : node.inputs())
+            {
+                markUpstream(input);
+            }
+        }
+    }
+
+    /**
+     * Checks that the query can run as the given number of tasks.
      *
      * @param tasks the query is to run as.
-     * @throws IllegalArgumentException naming the operation that cannot.
+     * @throws IllegalArgumentException when there cannot be that many.
      */
     public void checkTasks(final int tasks)
     {
@@ -608,56 +649,6 @@ public final class Planner
             throw new IllegalArgumentException("parallelism must be 1 to " + PartitionOperator.KEY_GROUPS + ": " +
                 tasks);
         }
-        if (tasks == 1)
-        {
-            return;
-        }
-        final Map<LogicalNode, Boolean> split = new IdentityHashMap<>();
-        final Map<LogicalNode, Boolean> seen = new IdentityHashMap<>();
-        for (final Output output : outputs)
-        {
-            checkTasks(output.node(), split, seen, tasks);
-        }
-    }
-
-    private static void checkTasks(
-        final LogicalNode node, final Map<LogicalNode, Boolean> split, final Map<LogicalNode, Boolean> seen,
-        final int tasks)
-    {
-        if (null != seen.put(node, Boolean.TRUE))
-        {
-            return;
-        }
-        for (final LogicalNode input : node.inputs())
-        {
-            if (node.isStateful() && isSplit(input, split))
-            {
-                throw new IllegalArgumentException("parallelism " + tasks + ": " + node.operation() + " reads the " +
-                    "rows of " + splitBy(input, split).operation() + ", which each task holds only for its own keys; " +
-                    "a stateful operation after a keyed one would need rows moved between tasks, which Millrace " +
-                    "does not do yet: run this query with parallelism 1");
-            }
-            checkTasks(input, split, seen, tasks);
-        }
-    }
-
-    /**
-     * @return the keyed stateful operation nearest upstream of a split node.
-     */
-    private static LogicalNode splitBy(final LogicalNode node, final Map<LogicalNode, Boolean> split)
-    {
-        if (null != keys(node, 0))
-        {
-            return node;
-        }
-        for (final LogicalNode input : node.inputs())
-        {
-            if (isSplit(input, split))
-            {
-                return splitBy(input, split);
-            }
-        }
-        return node;
     }
 
     private Operator create(final LogicalNode node, final OperatorContext context, final List<Operator> before)
