@@ -15,9 +15,7 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
-import io.millrace.source.Source;
-import io.millrace.source.SourceOutput;
-import io.millrace.source.SourceStatus;
+import io.millrace.testing.ListSource;
 import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
 
@@ -138,7 +136,7 @@ class ParallelGraphTest
     @Test
     void shouldRefuseWhatTheTasksCannotRun()
     {
-        final Stream events = Millrace.readStream(new ListSource(List.of()));
+        final Stream events = Millrace.readStream(source(List.of()));
         final IllegalArgumentException published = assertThrows(IllegalArgumentException.class, () ->
             Millrace.readStream(new Publisher(EVENTS)).groupBy("key").count().writeStream()
                 .outputMode(OutputMode.UPDATE).sink(new CollectingSink()).parallelism(3).start());
@@ -200,10 +198,16 @@ class ParallelGraphTest
         final CollectingSink first = new CollectingSink();
         final CollectingSink second = new CollectingSink();
         // The same random choices for both runs.
-        final StreamWriter writer = query.writer(Millrace.readStream(new ListSource(events)),
+        final StreamWriter writer = query.writer(Millrace.readStream(source(events)),
             new SplittableRandom(seed), first, second);
         TestQueries.runToEnd(writer.trigger(Trigger.continuous(Duration.ofHours(1))).parallelism(tasks), threads);
         return List.of(first, second);
+    }
+
+    private static ListSource<long[]> source(final List<long[]> events)
+    {
+        return new ListSource<>(EVENTS, events, (row, event, index) ->
+            row.putLong(TIME, event[0]).putString(KEY, "k" + event[1]).putLong(PRICE, event[2]));
     }
 
     private static List<String> sorted(final CollectingSink sink)
@@ -232,48 +236,5 @@ class ParallelGraphTest
             events.add(new long[] {time - random.nextInt(25), random.nextInt(keys), random.nextInt(100)});
         }
         return events;
-    }
-
-    /** A bounded source of events; its position is the number of events emitted. */
-    private static final class ListSource implements Source
-    {
-        private final List<long[]> events;
-        private int next;
-
-        ListSource(final List<long[]> events)
-        {
-            this.events = events;
-        }
-
-        @Override
-        public Schema schema()
-        {
-            return EVENTS;
-        }
-
-        @Override
-        public SourceStatus poll(final SourceOutput output, final int limit)
-        {
-            for (int i = 0; i < limit; i++)
-            {
-                if (next >= events.size())
-                {
-                    return SourceStatus.END_OF_INPUT;
-                }
-                final long[] event = events.get(next++);
-                output.row().putLong(TIME, event[0]).putString(KEY, "k" + event[1]).putLong(PRICE, event[2]);
-                if (!output.emit(next))
-                {
-                    break;
-                }
-            }
-            return SourceStatus.MORE_AVAILABLE;
-        }
-
-        @Override
-        public long position()
-        {
-            return next;
-        }
     }
 }

@@ -23,8 +23,7 @@ import io.millrace.row.RowView;
 import io.millrace.sink.CollectingSink;
 import io.millrace.sink.Sink;
 import io.millrace.source.Source;
-import io.millrace.source.SourceOutput;
-import io.millrace.source.SourceStatus;
+import io.millrace.testing.ListSource;
 import io.millrace.testing.TestQueries;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -233,7 +232,7 @@ public final class WindowHarness
         final Trigger trigger,
         final ThreadingMode threading)
     {
-        return run(spec, new EventSource(events), mode, trigger, threading);
+        return run(spec, eventSource(events), mode, trigger, threading);
     }
 
     /**
@@ -263,7 +262,7 @@ public final class WindowHarness
         final Spec spec, final List<Event> events, final OutputMode mode, final Trigger trigger,
         final int parallelism)
     {
-        return run(spec, new EventSource(events), mode, trigger, ThreadingMode.DEDICATED, parallelism);
+        return run(spec, eventSource(events), mode, trigger, ThreadingMode.DEDICATED, parallelism);
     }
 
     private static EngineRun run(
@@ -594,6 +593,20 @@ public final class WindowHarness
             deadLetters.events(), query.progress(), sink.commits(), steps, commitSteps);
     }
 
+    /**
+     * @return a bounded source of the events, each with its index; its position is the number of events emitted.
+     */
+    private static Source eventSource(final List<Event> events)
+    {
+        final IndexedEvent current = new IndexedEvent();
+        return new ListSource<>(EVENT_SCHEMA, events, (row, event, index) ->
+        {
+            current.event = event;
+            current.index = index;
+            write(row, current);
+        });
+    }
+
     private static void write(final RowWriter row, final IndexedEvent next)
     {
         final byte[] key = next.event.key().getBytes(StandardCharsets.UTF_8);
@@ -711,57 +724,5 @@ public final class WindowHarness
     {
         Event event;
         long index;
-    }
-
-    /** A bounded source of events; its position is the number of events emitted. */
-    private static final class EventSource implements Source
-    {
-        private final List<Event> events;
-        private final IndexedEvent current = new IndexedEvent();
-        private int next;
-
-        EventSource(final List<Event> events)
-        {
-            this.events = events;
-        }
-
-        @Override
-        public Schema schema()
-        {
-            return EVENT_SCHEMA;
-        }
-
-        @Override
-        public SourceStatus poll(final SourceOutput output, final int limit)
-        {
-            for (int i = 0; i < limit; i++)
-            {
-                if (next >= events.size())
-                {
-                    return SourceStatus.END_OF_INPUT;
-                }
-                current.event = events.get(next);
-                current.index = next;
-                write(output.row(), current);
-                next++;
-                if (!output.emit(next))
-                {
-                    break;
-                }
-            }
-            return SourceStatus.MORE_AVAILABLE;
-        }
-
-        @Override
-        public long position()
-        {
-            return next;
-        }
-
-        @Override
-        public boolean endAtAvailableInput()
-        {
-            return true;
-        }
     }
 }
