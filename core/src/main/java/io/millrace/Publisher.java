@@ -54,6 +54,8 @@ public final class Publisher
     private volatile IngressProducer producer;
     private volatile QueryControl control;
     private volatile boolean drivenByCaller;
+    /** Whether the query runs as several tasks, each of which must read an idle cut's marker from the ring. */
+    private volatile boolean severalTasks;
     private boolean checkpointFinished;
     private boolean closing;
     private long position;
@@ -181,7 +183,9 @@ public final class Publisher
     /**
      * Cuts the open epoch on the query's operator thread when its interval has passed, it holds records, the ring
      * is drained and no offer is in progress; the replay of journaled input and the end of input leave it alone. The
-     * cut is logged holding the turn; the marker goes to the operator chain after, straight from this thread.
+     * cut is logged holding the turn; the marker goes to the operator chain after, straight from this thread. A query
+     * of several tasks, whose every task must see the marker, gets it through the ring instead, published holding the
+     * turn: the ring is drained, so it has room.
      */
     int cutWhenIdle(final long nowNanos, final IngressRing.SlotHandler consumer)
     {
@@ -209,6 +213,15 @@ public final class Publisher
             }
             cutPosition = position;
             ingress.inputAt(0, position, position);
+            if (severalTasks)
+            {
+                final boolean published = logged ? ingress.publishWaiting() : ingress.cut(nowNanos);
+                if (!logged)
+                {
+                    CrashPoints.passed("idle-cut-appended");
+                }
+                return published ? 1 : 0;
+            }
             epoch = ingress.cutDrained(nowNanos);
             cutTime = ingress.markerTime();
             if (!logged)
@@ -328,9 +341,11 @@ public final class Publisher
         }
     }
 
-    void bind(final IngressProducer ingress, final QueryControl queryControl, final boolean invokerMode)
+    void bind(
+        final IngressProducer ingress, final QueryControl queryControl, final boolean invokerMode, final int tasks)
     {
         drivenByCaller = invokerMode;
+        severalTasks = tasks > 1;
         control = queryControl;
         producer = ingress;
         live = !ingress.journalsRecords();

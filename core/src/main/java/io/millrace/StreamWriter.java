@@ -193,7 +193,8 @@ public final class StreamWriter
      * <p>
      * With {@link ThreadingMode#DEDICATED} the source has a thread of its own and each task another; with
      * {@link ThreadingMode#SHARED} the source shares task 0's thread, so that P tasks take P threads, which suits a
-     * host with no core to spare for the source. Needs polled sources, and refuses {@link ThreadingMode#INVOKER}. The number of tasks is part of the query's identity: a checkpoint is resumed with
+     * host with no core to spare for the source. A {@link Publisher} is the producer itself, on the offering thread.
+     * Refuses {@link ThreadingMode#INVOKER}. The number of tasks is part of the query's identity: a checkpoint is resumed with
      * the number it was written with.
      *
      * @param tasks 1 (default) to 128.
@@ -372,11 +373,6 @@ public final class StreamWriter
             {
                 throw new IllegalArgumentException("parallelism " + parallelism + " runs each task on a thread of " +
                     "its own: use ThreadingMode.DEDICATED or SHARED");
-            }
-            if (planner.sources().get(0).input() instanceof Publisher)
-            {
-                throw new IllegalArgumentException("parallelism " + parallelism + " needs polled sources; a " +
-                    "Publisher feeds a query of one task");
             }
             planner.checkTasks(parallelism);
         }

@@ -196,7 +196,8 @@ public final class StreamingQuery implements AutoCloseable
         openAll(sinks, planner);
 
         final IngressRing ring = new IngressRing(
-            settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT, parallelism);
+            settings.ringSize(), settings.slotCapacity(), StreamWriter.OVERSIZE_BUDGET_DEFAULT, parallelism,
+            null != ingress.publisher() && parallelism > 1);
         counters.ringSlotsUsed(ring::slotsInUse);
         final long intervalNanos = settings.trigger().interval().toNanos();
         final long startNanos = System.nanoTime();
@@ -206,7 +207,8 @@ public final class StreamingQuery implements AutoCloseable
             Math.max(1, ingress.sources().size()));
         if (null != ingress.publisher())
         {
-            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER);
+            ingress.publisher().bind(producer, control, settings.threadingMode() == ThreadingMode.INVOKER,
+                parallelism);
         }
         final QueryRuntime runtime = new QueryRuntime(
             ingress.sources(), null == ingress.publisher() ? null : ingress.publisher()::cutWhenIdle,

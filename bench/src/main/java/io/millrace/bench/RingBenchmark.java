@@ -55,7 +55,7 @@ public class RingBenchmark
     public void setUp()
     {
         ring = new IngressRing(
-            StreamWriter.RING_SIZE_DEFAULT, StreamWriter.SLOT_CAPACITY_DEFAULT, StreamWriter.OVERSIZE_BUDGET_DEFAULT, 1);
+            StreamWriter.RING_SIZE_DEFAULT, StreamWriter.SLOT_CAPACITY_DEFAULT, StreamWriter.OVERSIZE_BUDGET_DEFAULT, 1, false);
         row = new RowWriter(CsvSource.eventSchema());
         final EventGenerator generator = EventGenerator.withDefaults();
         generator.next();

@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The single-producer Disruptor ring between a source and the operator chain, read by one reader per task of the
+ * The Disruptor ring between a source and the operator chain, written by one producer at a time and read by one
+ * reader per task of the
  * query: every reader sees every slot (a broadcast), and the producer reuses a slot once every reader has passed it.
  * <p>
  * Slots are pre-allocated with a small inline buffer ({@code slotCapacity} bytes), so a default ring stays
@@ -57,6 +58,7 @@ public final class IngressRing
 
     private final RingBuffer<RowSlot> ring;
     private final Sequence[] consumed;
+    private final boolean handedOver;
     private final AtomicLong oversizeBytes = new AtomicLong();
     private final int slotCapacity;
     private final long oversizeBudget;
@@ -66,9 +68,15 @@ public final class IngressRing
      * @param slotCapacity   inline bytes per slot.
      * @param oversizeBudget most bytes of rows longer than {@code slotCapacity} in flight at once.
      * @param readers        how many readers each see every slot, from 1.
+     * @param handedOver     whether the producer's side passes between threads: a publisher's offers and the idle
+     *                       cuts that a query of several tasks publishes from task 0's thread, one at a time under the
+     *                       publisher's turn. The Disruptor then tracks each slot's publication, as for several
+     *                       producers.
      */
-    public IngressRing(final int size, final int slotCapacity, final long oversizeBudget, final int readers)
+    public IngressRing(
+        final int size, final int slotCapacity, final long oversizeBudget, final int readers, final boolean handedOver)
     {
+        this.handedOver = handedOver;
         this.slotCapacity = slotCapacity;
         this.oversizeBudget = oversizeBudget;
         consumed = new Sequence[readers];
@@ -78,7 +86,9 @@ public final class IngressRing
         }
         // The consumer polls under its own idle strategy and never blocks in the ring, so publishing must not pay
         // for waking blocked consumers (the default BlockingWaitStrategy takes a lock on every publish).
-        ring = RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size, new BusySpinWaitStrategy());
+        ring = handedOver ?
+            RingBuffer.createMultiProducer(() -> new RowSlot(slotCapacity), size, new BusySpinWaitStrategy()) :
+            RingBuffer.createSingleProducer(() -> new RowSlot(slotCapacity), size, new BusySpinWaitStrategy());
         ring.addGatingSequences(consumed);
     }
 
@@ -237,7 +247,21 @@ public final class IngressRing
         {
             return 0;
         }
-        final long last = Math.min(available, next + limit - 1);
+        long last = Math.min(available, next + limit - 1);
+        if (handedOver)
+        {
+            // The cursor is the last slot claimed; a slot is published once the Disruptor marks it available.
+            long published = next;
+            while (published <= last && ring.isAvailable(published))
+            {
+                published++;
+            }
+            last = published - 1;
+            if (last < next)
+            {
+                return 0;
+            }
+        }
         long sequence = next;
         try
         {

@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deduplication, a keyed process function, a join of two branches), of stateful operations after keyed ones, and of
  * branches that meet none, run as 2 to 5
  * tasks on seeded random streams, the source on a thread of its own or on task 0's: each writes exactly the rows of
- * the same query run as one task, in the same epochs, numbered consistently. Plans the tasks cannot run are refused,
- * naming why.
+ * the same query run as one task, in the same epochs, numbered consistently. A publisher feeds several tasks,
+ * its idle cuts included. What the tasks cannot run is refused, naming why.
  */
 class ParallelGraphTest
 {
@@ -133,16 +133,65 @@ class ParallelGraphTest
             });
     }
 
+    /**
+     * A publisher feeding several tasks: epochs are cut by the offers and, while the offering thread pauses, by the
+     * idle cut, whose marker every task must see; the rows are those of one task fed the same way.
+     */
+    @Test
+    void shouldWriteWhatAPublisherOffersAsOneTaskDoes() throws InterruptedException
+    {
+        final List<long[]> events = events(new SplittableRandom(77));
+        final List<String> expected = published(events, 1);
+        assertTrue(expected.size() > 100, "rows to compare: " + expected.size());
+        for (final int tasks : new int[] {2, 3})
+        {
+            assertEquals(expected, published(events, tasks), tasks + " tasks");
+        }
+    }
+
+    private static List<String> published(final List<long[]> events, final int tasks) throws InterruptedException
+    {
+        final Publisher publisher = new Publisher(EVENTS);
+        final CollectingSink sink = new CollectingSink();
+        final StreamingQuery query = Millrace.readStream(publisher).withWatermark("t", Duration.ofMillis(10))
+            .groupBy(Window.window("t", Duration.ofMillis(20)), "key").count()
+            .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(2)))
+            .parallelism(tasks).sink(sink).start();
+        final long[] offered = new long[3];
+        int pauses = 0;
+        for (int i = 0; i < events.size(); i++)
+        {
+            System.arraycopy(events.get(i), 0, offered, 0, 3);
+            final int at = i;
+            assertTrue(publisher.offerBlocking((row, event) -> row.putLong(TIME, event[0])
+                .putString(KEY, "k" + event[1]).putLong(PRICE, event[2]), offered), () -> tasks + " tasks, offer " +
+                at + ": " + query.lastError());
+            if (i % 400 == 399)
+            {
+                // Long enough for the ring to drain and the epoch's interval to pass: an idle cut ends the epoch.
+                Thread.sleep(15);
+                pauses++;
+            }
+        }
+        final long epochsBeforeClose = query.progress().committedEpoch();
+        publisher.close();
+        TestQueries.awaitFinished(query, ThreadingMode.DEDICATED);
+        assertTrue(epochsBeforeClose >= pauses / 2, tasks + " tasks: epochs committed while offers paused: " +
+            epochsBeforeClose + " for " + pauses + " pauses");
+        TestQueries.assertRowIdsConsistent(sink);
+        final List<String> rows = new ArrayList<>();
+        for (final List<Object> values : sink.values())
+        {
+            rows.add(values.toString());
+        }
+        Collections.sort(rows);
+        return rows;
+    }
+
     @Test
     void shouldRefuseWhatTheTasksCannotRun()
     {
         final Stream events = Millrace.readStream(source(List.of()));
-        final IllegalArgumentException published = assertThrows(IllegalArgumentException.class, () ->
-            Millrace.readStream(new Publisher(EVENTS)).groupBy("key").count().writeStream()
-                .outputMode(OutputMode.UPDATE).sink(new CollectingSink()).parallelism(3).start());
-        assertEquals("parallelism 3 needs polled sources; a Publisher feeds a query of one task",
-            published.getMessage());
-
         final IllegalArgumentException invoked = assertThrows(IllegalArgumentException.class, () ->
             events.groupBy("key").count().writeStream().outputMode(OutputMode.UPDATE).sink(new CollectingSink())
                 .threadingMode(ThreadingMode.INVOKER).parallelism(2).start());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,9 +115,10 @@ class CrashRecoveryTest
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "{0} tasks")
+    @ValueSource(ints = {1, 3})
     @Timeout(300)
-    void shouldNeitherLoseNorDuplicateRowsOfAJournaledPublisherWhenKilledAndRestarted() throws Exception
+    void shouldNeitherLoseNorDuplicateRowsOfAJournaledPublisherWhenKilledAndRestarted(final int tasks) throws Exception
     {
         final String events = "120000";
         final Path reference = dir.resolve("reference");
@@ -130,13 +132,14 @@ class CrashRecoveryTest
         final Random random = new Random(31);
         for (int kill = 0; kill < KILLS; kill++)
         {
+            // Pauses of four epochs after every 20,000 events: idle cuts end those epochs.
             final ChildCommand child = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null,
-                checkpoint.toString(), output.toString(), events, "40");
+                checkpoint.toString(), output.toString(), events, "40", "20", "20000", "" + tasks);
             Thread.sleep(300 + random.nextInt(700));
             child.kill();
         }
         final ChildCommand last = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null,
-            checkpoint.toString(), output.toString(), events);
+            checkpoint.toString(), output.toString(), events, "" + Long.MAX_VALUE, "20", "0", "" + tasks);
         assertEquals(0, last.waitFor(120), () -> "final run failed: " + read(stderr));
         assertSameRows(rows(reference), rows(output), "union of part files after " + KILLS + " kills");
     }

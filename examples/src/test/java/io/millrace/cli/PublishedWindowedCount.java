@@ -26,9 +26,9 @@ import java.time.Duration;
  * offers events {@code 0..count-1} (each a pure function of its index) at a bounded pace, and when started again on
  * the same checkpoint resumes offering from {@link Publisher#position()}, as an application using a journaled
  * publisher is meant to. Arguments: {@code CHECKPOINT OUTPUT COUNT [PER_MILLISECOND
- * [EPOCH_INTERVAL_MS [PAUSE_EVERY]]]}; without a checkpoint ({@code -}) it runs once, uninterrupted. With
- * {@code PAUSE_EVERY}, it stops offering for four epoch intervals after every that many events, so that the
- * query's operator thread ends the epochs left open.
+ * [EPOCH_INTERVAL_MS [PAUSE_EVERY [TASKS]]]]}; without a checkpoint ({@code -}) it runs once, uninterrupted. With
+ * {@code PAUSE_EVERY} (0 for never), it stops offering for four epoch intervals after every that many events, so that
+ * the query's operator thread ends the epochs left open; with {@code TASKS}, the query runs as that many tasks.
  */
 public final class PublishedWindowedCount
 {
@@ -66,13 +66,14 @@ public final class PublishedWindowedCount
         final long perMillisecond = args.length > 3 ? Long.parseLong(args[3]) : Long.MAX_VALUE;
         final long epochMillis = args.length > 4 ? Long.parseLong(args[4]) : 20;
         final long pauseEvery = args.length > 5 ? Long.parseLong(args[5]) : 0;
+        final int tasks = args.length > 6 ? Integer.parseInt(args[6]) : 1;
         final Publisher publisher = new Publisher(EVENTS);
         final StreamWriter writer = Millrace.readStream(publisher)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(50))
             .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN)
             .count()
             .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(epochMillis)))
-            .sink(new PartFileSink(Path.of(args[1])));
+            .parallelism(tasks).sink(new PartFileSink(Path.of(args[1])));
         final StreamingQuery query;
         try
         {
