@@ -77,7 +77,22 @@ class FaultInjectionTest
         /** The query of two inputs ({@link TwoInputApplication}): its journal holds the batches of both. */
         TWO_INPUTS,
         /** A journaled file read by 3 tasks: an epoch commits once all three have handed it over. */
-        PARALLEL
+        PARALLEL,
+        /** A journaled publisher feeding 3 tasks: its idle cuts publish their markers into the ring. */
+        PUBLISHER_TASKS;
+
+        boolean isPublisher()
+        {
+            return this == PUBLISHER || this == PUBLISHER_TASKS;
+        }
+
+        /**
+         * @return the tasks the query runs as.
+         */
+        String tasks()
+        {
+            return this == PARALLEL || this == PUBLISHER_TASKS ? "3" : "1";
+        }
     }
 
     /**
@@ -186,11 +201,14 @@ class FaultInjectionTest
     static Stream<Arguments> idleCrashes()
     {
         final List<Arguments> cases = new ArrayList<>();
-        cases.add(Arguments.of("idle-cut-appended", 1));
-        cases.add(Arguments.of("idle-cut-appended", 3));
-        for (final String step : EPOCH_STEPS)
+        for (final Input input : List.of(Input.PUBLISHER, Input.PUBLISHER_TASKS))
         {
-            cases.add(Arguments.of(step, 4));
+            cases.add(Arguments.of(input, "idle-cut-appended", 1));
+            cases.add(Arguments.of(input, "idle-cut-appended", 3));
+            for (final String step : EPOCH_STEPS)
+            {
+                cases.add(Arguments.of(input, step, 4));
+            }
         }
         return cases.stream();
     }
@@ -199,13 +217,13 @@ class FaultInjectionTest
      * A publisher that pauses after every few thousand events, so that the operator thread ends the epochs it
      * leaves open: a crash aimed at the journaling of such a cut, and at each step of epochs among which those are.
      */
-    @ParameterizedTest(name = "idle publisher, crash after {0}:{1}")
+    @ParameterizedTest(name = "idle {0}, crash after {1}:{2}")
     @MethodSource("idleCrashes")
     @Timeout(120)
-    void shouldResumeExactlyAfterACrashAroundTheCutOfAnIdlePublisher(final String step, final int occurrence)
-        throws Exception
+    void shouldResumeExactlyAfterACrashAroundTheCutOfAnIdlePublisher(
+        final Input input, final String step, final int occurrence) throws Exception
     {
-        final Run run = Run.of(Input.PUBLISHER, false);
+        final Run run = Run.of(input, false);
         final int crashed = run.startPausing(List.of("-Dmillrace.crash-point=" + step + ":" + occurrence))
             .waitFor(90);
         assertEquals(CrashPoints.EXIT_STATUS, crashed, () -> "the run did not reach " + step + " " + occurrence +
@@ -527,8 +545,9 @@ class FaultInjectionTest
             this.stderr = dir.resolve("stderr.log");
             this.pristine = dir.resolve("pristine");
             writeEvents(events, EVENTS, 5);
-            if (input == Input.PUBLISHER)
+            if (input.isPublisher())
             {
+                // The reference runs as one task, whatever the input's parallelism.
                 final ChildCommand once = ChildCommand.startMain(PublishedWindowedCount.class, stderr, null, "-",
                     reference.toString(), "" + EVENTS);
                 assertEquals(0, once.waitFor(60), this::stderr);
@@ -663,11 +682,12 @@ class FaultInjectionTest
         private ChildCommand startChild(final List<String> jvmOptions, final long throttle, final boolean oneEpoch)
             throws IOException
         {
-            if (input == Input.PUBLISHER)
+            if (input.isPublisher())
             {
                 return ChildCommand.startMain(PublishedWindowedCount.class, jvmOptions, stderr, null,
                     checkpoint.toString(), output.toString(), "" + EVENTS,
-                    throttle > 0 ? "" + throttle / 1000 : "" + Long.MAX_VALUE, oneEpoch ? "3600000" : "25");
+                    throttle > 0 ? "" + throttle / 1000 : "" + Long.MAX_VALUE, oneEpoch ? "3600000" : "25", "0",
+                    input.tasks());
             }
             if (input == Input.TWO_INPUTS)
             {
@@ -692,7 +712,8 @@ class FaultInjectionTest
         ChildCommand startPausing(final List<String> jvmOptions) throws IOException
         {
             return ChildCommand.startMain(PublishedWindowedCount.class, jvmOptions, stderr, null,
-                checkpoint.toString(), output.toString(), "" + EVENTS, "" + Long.MAX_VALUE, "25", "" + EVENTS / 8);
+                checkpoint.toString(), output.toString(), "" + EVENTS, "" + Long.MAX_VALUE, "25", "" + EVENTS / 8,
+                input.tasks());
         }
 
         /**
@@ -701,7 +722,7 @@ class FaultInjectionTest
          */
         int restart() throws Exception
         {
-            if (input == Input.PUBLISHER || input == Input.TWO_INPUTS)
+            if (input.isPublisher() || input == Input.TWO_INPUTS)
             {
                 return startChild(List.of(), 0, false).waitFor(90);
             }
@@ -717,13 +738,13 @@ class FaultInjectionTest
          */
         Runs.Result restartCapturing() throws Exception
         {
-            if (input == Input.PUBLISHER)
+            if (input.isPublisher())
             {
                 final ByteArrayOutputStream err = new ByteArrayOutputStream();
                 try (PrintStream log = new PrintStream(err, true, StandardCharsets.UTF_8))
                 {
                     final int exitCode = PublishedWindowedCount.run(new String[] {checkpoint.toString(),
-                        output.toString(), "" + EVENTS}, log);
+                        output.toString(), "" + EVENTS, "" + Long.MAX_VALUE, "20", "0", input.tasks()}, log);
                     return new Runs.Result(exitCode, err.toString(StandardCharsets.UTF_8));
                 }
             }
