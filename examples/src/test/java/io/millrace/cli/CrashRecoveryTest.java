@@ -57,8 +57,6 @@ class CrashRecoveryTest
                 List.of("--window", "1s", "--slide", "300ms", "--watermark", "200ms")),
             Arguments.of("sessions in update mode, generated", "generate",
                 List.of("--session-gap", "150ms", "--watermark", "400ms", "--output-mode", "update")),
-            Arguments.of("tumbling, file input journaled, 3 tasks", "file",
-                List.of("--window", "1s", "--watermark", "300ms", "--journal-input", "--parallelism", "3")),
             Arguments.of("sliding in update mode, file input read again, 3 tasks", "file",
                 List.of("--window", "1s", "--slide", "300ms", "--watermark", "200ms", "--output-mode", "update",
                     "--parallelism", "3")));

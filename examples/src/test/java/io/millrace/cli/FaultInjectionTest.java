@@ -238,9 +238,9 @@ class FaultInjectionTest
             Input.PARALLEL))
         {
             // A query of several tasks differs from one of one task in its snapshots and its commits' order only.
-            final List<String> files = input == Input.PARALLEL ? List.of("journal/*.cq4", "snapshots/newest",
-                "snapshots/oldest") : List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock",
-                "snapshots/newest", "snapshots/oldest");
+            final List<String> files = input == Input.PARALLEL ? List.of("journal/*.cq4", "snapshots/newest") :
+                List.of("journal/*.cq4", "journal/metadata.cq4t", "checkpoint", "lock", "snapshots/newest",
+                    "snapshots/oldest");
             for (final String file : files)
             {
                 for (final Damage damage : Damage.values())
