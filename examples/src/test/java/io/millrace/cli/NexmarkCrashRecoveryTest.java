@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * q9's auctions and early bids with timers): {@code millrace nexmark} in a child JVM is killed with SIGKILL at a
  * random moment after each start has written a part file, and restarted on the same checkpoint until it finishes. Its part files, read in epoch order, must
  * then hold exactly the query's rows in order ({@link NexmarkModel}), and {@code journal replay} must write every
- * part file again byte for byte. Kills per query: {@code millrace.crash.kills}.
+ * part file again byte for byte. q5 runs as 3 tasks too (its first stage in full in every task, its second split),
+ * whose rows are the same but grouped by task within an epoch. Kills per query: {@code millrace.crash.kills}.
  */
 class NexmarkCrashRecoveryTest
 {
