@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * uninterrupted run. And {@code journal verify} must fail on every checkpoint that a restart refuses.
  * <p>
  * Crashes are aimed through {@link CrashPoints}: the child JVM halts, as abruptly as SIGKILL, right after the
- * chosen step. The crash-soak profile ({@code millrace.fault.soak}) damages more places per file.
+ * chosen step. The crash-soak profile ({@code millrace.fault.soak}) damages more places per file, and aims every crash
+ * at a publisher feeding several tasks too.
  */
 class FaultInjectionTest
 {
@@ -109,6 +110,11 @@ class FaultInjectionTest
         final List<Arguments> cases = new ArrayList<>();
         for (final Input input : Input.values())
         {
+            if (input == Input.PUBLISHER_TASKS && !SOAK)
+            {
+                // Its commit steps are those of PARALLEL; what is its own, the idle cut, has cases of its own below.
+                continue;
+            }
             // The query of two inputs cuts epochs by time only: no run of it is one epoch long.
             final List<Timing> timings = input == Input.TWO_INPUTS ? List.of(Timing.MIDDLE) :
                 List.of(Timing.MIDDLE, Timing.FINAL);
