@@ -8,6 +8,8 @@ import io.millrace.row.LongColumn;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
+import java.util.List;
+
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -27,6 +29,22 @@ public final class CsvRowFormatter
     public CsvRowFormatter(final Schema schema)
     {
         this.columns = schema.columns().toArray(new Column[0]);
+    }
+
+    /**
+     * Formats only some columns of each row, in the order given: a row's key, say.
+     *
+     * @param schema  of the rows.
+     * @param columns names of the columns to format.
+     * @throws IllegalArgumentException when the schema has no column of one of the names.
+     */
+    public CsvRowFormatter(final Schema schema, final List<String> columns)
+    {
+        this.columns = new Column[columns.size()];
+        for (int i = 0; i < this.columns.length; i++)
+        {
+            this.columns[i] = schema.column(columns.get(i));
+        }
     }
 
     /**

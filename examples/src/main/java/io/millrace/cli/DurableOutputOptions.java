@@ -40,13 +40,24 @@ final class DurableOutputOptions
      */
     void check(final CommandLine.Model.CommandSpec spec)
     {
+        check(spec, false, "--output DIR");
+    }
+
+    /**
+     * @param spec    of the command, for errors.
+     * @param toTopic whether the rows go to a Kafka topic instead, which a checkpointed run can write to.
+     * @param outputs the options that can go with {@code --checkpoint}, for the error when none is given.
+     * @throws CommandLine.ParameterException when the options do not go together.
+     */
+    void check(final CommandLine.Model.CommandSpec spec, final boolean toTopic, final String outputs)
+    {
         if (journalInput && null == checkpoint)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--journal-input needs --checkpoint");
         }
-        if (null != checkpoint && null == output)
+        if (null != checkpoint && null == output && !toTopic)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint needs --output DIR: rows " +
+            throw new CommandLine.ParameterException(spec.commandLine(), "--checkpoint needs " + outputs + ": rows " +
                 "written to standard output cannot be taken back after a crash, so a resumed run would repeat some " +
                 "of them");
         }

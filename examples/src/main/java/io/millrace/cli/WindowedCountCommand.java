@@ -35,6 +35,8 @@ import java.util.concurrent.Callable;
 final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
 {
     private static final String LINE_COLUMN = "line";
+    /** What identifies a row of the result table: a Kafka record's key. */
+    private static final List<String> KEY_COLUMNS = List.of("window_start", "window_end", CsvSource.KEY_COLUMN);
 
     /**
      * Set when the options were read back from a checkpoint: the recorded inputs need not exist any more when the
@@ -74,6 +76,9 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
 
     @CommandLine.Mixin
     private DurableOutputOptions durable;
+
+    @CommandLine.Mixin
+    private KafkaOutputOptions kafka;
 
     @Option(names = "--late-output", paramLabel = "PATH",
         description = "File for late records (all of their windows closed), as their original lines.")
@@ -120,12 +125,13 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     @Override
     public Integer call() throws Exception
     {
-        durable.check(spec);
+        kafka.check(spec, durable);
+        durable.check(spec, kafka.enabled(), "--output DIR or --output-topic TOPIC");
         final boolean resuming = durable.checkpointed();
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
         {
             final StreamWriter writer = writer(
-                durable.sink(parent.out()),
+                kafka.enabled() ? kafka.sink(spec, KEY_COLUMNS) : durable.sink(parent.out()),
                 RecordOptions.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
@@ -250,6 +256,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             args.addAll(List.of("--late-output", lateOutput.toAbsolutePath().normalize().toString()));
         }
         durable.addIdentity(args);
+        kafka.addIdentity(args);
         return String.join("\n", args);
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code cut-appended} ({@code EPOCH_BEGIN} journaled), {@code part-written} (the part file forced, not yet
  * renamed), {@code part-renamed}, {@code snapshot-written} (forced, not yet renamed), {@code snapshot-renamed},
  * {@code commit-appended} ({@code EPOCH_COMMIT} journaled), {@code snapshot-pruned} (an old snapshot deleted);
+ * with the Kafka sink, {@code kafka-rows-sent} (an epoch's rows and number sent in its transaction, not committed)
+ * and {@code kafka-committed} (the transaction committed), both before that epoch's {@code snapshot-written};
  * {@code idle-cut-appended} (the cut of an idle publisher's epoch journaled by the operator thread, before the
  * marker is handled; it is a {@code cut-appended} too); and once, when a checkpoint is created,
  * {@code identity-appended} and {@code checkpoint-file-written}. {@code snapshot-buffer-awaited} is passed when the

@@ -1,0 +1,429 @@
+package io.millrace.kafka;
+
+import io.millrace.internal.durable.CrashPoints;
+import io.millrace.row.RowView;
+import io.millrace.row.Schema;
+import io.millrace.sink.CsvRowFormatter;
+import io.millrace.sink.Sink;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes a query's rows to a Kafka topic: each row is one record whose value is the row as a CSV line (the line
+ * of a part file, without its line end), whose key is the row's key columns in the same form, and whose headers
+ * {@value #EPOCH_HEADER} and {@value #SEQUENCE_HEADER} hold the row's id as 8-byte big-endian longs.
+ * <p>
+ * With {@link Delivery#EXACTLY_ONCE}, epoch {@code e}'s rows go in one transaction of a producer whose
+ * {@code transactional.id} is the sink's id. The transaction also commits, for the consumer group
+ * {@code <id>.epochs}, the offset {@code e} of the topic's partition 0: that is how a restarted query learns which
+ * epochs the topic already holds, atomically with the rows. A second producer with the same id fences the first,
+ * whose query then stops with an error that says so.
+ * <p>
+ * Records are made on the thread that delivers rows: each allocates its key, value and headers, as Kafka's
+ * producer does.
+ */
+public final class KafkaSink implements Sink
+{
+    /** Header holding a row's epoch. */
+    public static final String EPOCH_HEADER = "millrace.epoch";
+    /** Header holding a row's sequence within its epoch. */
+    public static final String SEQUENCE_HEADER = "millrace.sequence";
+
+    private static final long ADMIN_TIMEOUT_SECONDS = 60;
+
+    private final String bootstrap;
+    private final String topic;
+    private final String id;
+    private final Delivery delivery;
+    private final List<String> keyColumns;
+    private final Map<String, Object> properties;
+    private final Callback onSent = this::onSent;
+
+    private KafkaProducer<byte[], byte[]> producer;
+    private CsvRowFormatter values;
+    private CsvRowFormatter keys;
+    private long heldEpoch = -1;
+    private long openEpoch = -1;
+    private volatile Exception sendFailure;
+
+    private KafkaSink(final Builder builder)
+    {
+        this.bootstrap = builder.bootstrap;
+        this.topic = builder.topic;
+        this.id = null == builder.id ? "millrace-" + builder.topic : builder.id;
+        this.delivery = builder.delivery;
+        this.keyColumns = List.copyOf(builder.keyColumns);
+        this.properties = Map.copyOf(builder.properties);
+    }
+
+    /**
+     * @param bootstrap {@code HOST:PORT[,HOST:PORT…]} of the Kafka cluster.
+     * @param topic     to write to; it must exist.
+     * @return a builder of the sink.
+     */
+    public static Builder builder(final String bootstrap, final String topic)
+    {
+        return new Builder(bootstrap, topic);
+    }
+
+    /**
+     * Connects to the cluster, checks the topic, and with {@link Delivery#EXACTLY_ONCE} takes over the transactional
+     * id (finishing or aborting what an earlier producer with that id left open) and reads the newest epoch the topic
+     * holds.
+     *
+     * @return the newest epoch whose rows the topic holds, 0 when none, -1 for {@link Delivery#AT_LEAST_ONCE} (which
+     * cannot tell).
+     */
+    @Override
+    public long lastDurableEpoch()
+    {
+        connect();
+        return delivery == Delivery.EXACTLY_ONCE ? heldEpoch : -1;
+    }
+
+    @Override
+    public void open(final Schema schema)
+    {
+        values = new CsvRowFormatter(schema);
+        keys = keyColumns.isEmpty() ? null : new CsvRowFormatter(schema, keyColumns);
+        connect();
+    }
+
+    @Override
+    public void onRow(final RowView row, final long epoch, final long sequence)
+    {
+        if (epoch <= heldEpoch)
+        {
+            return;
+        }
+        if (delivery == Delivery.EXACTLY_ONCE && epoch != openEpoch)
+        {
+            beginTransaction(epoch);
+        }
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(EPOCH_HEADER, longBytes(epoch));
+        headers.add(SEQUENCE_HEADER, longBytes(sequence));
+        final byte[] key = null == keys ? null : line(keys, row);
+        final byte[] value = line(values, row);
+        try
+        {
+            producer.send(new ProducerRecord<>(topic, null, null, key, value, headers), onSent);
+        }
+        catch (final KafkaException ex)
+        {
+            throw failure("cannot send a row of epoch " + epoch, ex);
+        }
+    }
+
+    @Override
+    public void commitEpoch(final long epoch)
+    {
+        if (epoch <= heldEpoch)
+        {
+            return;
+        }
+        try
+        {
+            if (delivery == Delivery.AT_LEAST_ONCE)
+            {
+                producer.flush();
+                checkSent(epoch);
+                return;
+            }
+            if (epoch != openEpoch)
+            {
+                return;
+            }
+            producer.flush();
+            checkSent(epoch);
+            producer.sendOffsetsToTransaction(
+                Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(epoch, "millrace epoch")),
+                new ConsumerGroupMetadata(epochGroup()));
+            CrashPoints.passed("kafka-rows-sent");
+            producer.commitTransaction();
+            CrashPoints.passed("kafka-committed");
+            openEpoch = -1;
+        }
+        catch (final KafkaException ex)
+        {
+            throw failure("cannot commit epoch " + epoch, ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (null != producer)
+        {
+            producer.close();
+            producer = null;
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Kafka topic " + topic + " at " + bootstrap + " (" + delivery + ", id " + id + ")";
+    }
+
+    private void connect()
+    {
+        if (null != producer)
+        {
+            return;
+        }
+        checkTopic();
+        final Map<String, Object> config = new HashMap<>(properties);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        if (delivery == Delivery.EXACTLY_ONCE)
+        {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+        }
+        producer = new KafkaProducer<>(config);
+        if (delivery == Delivery.EXACTLY_ONCE)
+        {
+            try
+            {
+                // Fences any earlier producer of this id and completes what it left: its committed epoch is then
+                // final, and a read that waits for pending offsets sees it.
+                producer.initTransactions();
+            }
+            catch (final KafkaException ex)
+            {
+                throw failure("cannot take over transactional id " + id, ex);
+            }
+            heldEpoch = readHeldEpoch();
+        }
+    }
+
+    private void checkTopic()
+    {
+        try (Admin admin = admin())
+        {
+            admin.describeTopics(Set.of(topic)).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
+            {
+                throw new IllegalStateException("Kafka topic " + topic + " does not exist at " + bootstrap +
+                    ": create it first (the sink does not create topics)");
+            }
+            throw new IllegalStateException("cannot describe Kafka topic " + topic + " at " + bootstrap + ": " +
+                ex.getCause().getMessage(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrap + " in " + ADMIN_TIMEOUT_SECONDS +
+                " s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted connecting to Kafka at " + bootstrap, ex);
+        }
+    }
+
+    private long readHeldEpoch()
+    {
+        final TopicPartition partition = new TopicPartition(topic, 0);
+        try (Admin admin = admin())
+        {
+            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
+                Map.of(epochGroup(), new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
+                new ListConsumerGroupOffsetsOptions().requireStable(true))
+                .partitionsToOffsetAndMetadata(epochGroup()).get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final OffsetAndMetadata held = offsets.get(partition);
+            return null == held ? 0 : held.offset();
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("cannot read the epochs Kafka topic " + topic + " holds (group " +
+                epochGroup() + "): " + ex.getCause().getMessage(), ex.getCause());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrap + " in " + ADMIN_TIMEOUT_SECONDS +
+                " s", ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted connecting to Kafka at " + bootstrap, ex);
+        }
+    }
+
+    private void beginTransaction(final long epoch)
+    {
+        try
+        {
+            producer.beginTransaction();
+        }
+        catch (final KafkaException ex)
+        {
+            throw failure("cannot begin the transaction of epoch " + epoch, ex);
+        }
+        openEpoch = epoch;
+    }
+
+    private void onSent(final RecordMetadata metadata, final Exception exception)
+    {
+        if (null != exception && null == sendFailure)
+        {
+            sendFailure = exception;
+        }
+    }
+
+    private void checkSent(final long epoch)
+    {
+        final Exception failed = sendFailure;
+        if (null != failed)
+        {
+            throw failure("a row of epoch " + epoch + " was not written", failed);
+        }
+    }
+
+    private RuntimeException failure(final String what, final Exception cause)
+    {
+        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException ||
+            cause.getCause() instanceof ProducerFencedException)
+        {
+            return new IllegalStateException(this + ": another producer with transactional id " + id + " took " +
+                "over (a second instance of this query, or another query given the same id); this one stops", cause);
+        }
+        return new IllegalStateException(this + ": " + what + ": " + cause.getMessage(), cause);
+    }
+
+    private Admin admin()
+    {
+        final Map<String, Object> config = new HashMap<>(properties);
+        config.keySet().retainAll(AdminClientConfig.configNames());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(config);
+    }
+
+    private String epochGroup()
+    {
+        return id + ".epochs";
+    }
+
+    private static byte[] line(final CsvRowFormatter formatter, final RowView row)
+    {
+        final int length = formatter.format(row) - 1;
+        final byte[] bytes = new byte[length];
+        formatter.buffer().getBytes(0, bytes);
+        return bytes;
+    }
+
+    private static byte[] longBytes(final long value)
+    {
+        final byte[] bytes = new byte[Long.BYTES];
+        for (int i = 0; i < Long.BYTES; i++)
+        {
+            bytes[i] = (byte)(value >>> (56 - 8 * i));
+        }
+        return bytes;
+    }
+
+    /**
+     * Builds a {@link KafkaSink}.
+     */
+    public static final class Builder
+    {
+        private final String bootstrap;
+        private final String topic;
+        private final Map<String, Object> properties = new HashMap<>();
+        private final List<String> keyColumns = new ArrayList<>();
+        private Delivery delivery = Delivery.EXACTLY_ONCE;
+        private String id;
+
+        private Builder(final String bootstrap, final String topic)
+        {
+            this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
+            this.topic = Objects.requireNonNull(topic, "topic");
+        }
+
+        /**
+         * @param delivery {@link Delivery#EXACTLY_ONCE} (the default) or {@link Delivery#AT_LEAST_ONCE}.
+         * @return this builder.
+         */
+        public Builder delivery(final Delivery delivery)
+        {
+            this.delivery = Objects.requireNonNull(delivery, "delivery");
+            return this;
+        }
+
+        /**
+         * @param id names this output: the producer's {@code transactional.id}, and with {@code .epochs} the group
+         *           that records the epochs the topic holds. Two queries writing to one topic need different ids;
+         *           a query restarted from its checkpoint needs the same one. Default {@code millrace-<topic>}.
+         * @return this builder.
+         */
+        public Builder id(final String id)
+        {
+            this.id = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * @param columns of each row that make up its record's key, in order; none (the default) writes records
+         *                without a key.
+         * @return this builder.
+         */
+        public Builder keyColumns(final List<String> columns)
+        {
+            keyColumns.clear();
+            keyColumns.addAll(columns);
+            return this;
+        }
+
+        /**
+         * @param name  of a Kafka producer setting (security settings, say), given to the admin client too where
+         *              it applies.
+         * @param value of the setting.
+         * @return this builder.
+         */
+        public Builder property(final String name, final Object value)
+        {
+            properties.put(name, value);
+            return this;
+        }
+
+        /**
+         * @return the sink.
+         */
+        public KafkaSink build()
+        {
+            return new KafkaSink(this);
+        }
+    }
+}
