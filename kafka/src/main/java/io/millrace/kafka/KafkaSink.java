@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -229,27 +230,16 @@ public final class KafkaSink implements Sink
     {
         try (Admin admin = admin())
         {
-            admin.describeTopics(Set.of(topic)).allTopicNames().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            answer(admin.describeTopics(Set.of(topic)).allTopicNames(), "cannot describe Kafka topic " + topic);
         }
-        catch (final ExecutionException ex)
+        catch (final IllegalStateException ex)
         {
             if (ex.getCause() instanceof UnknownTopicOrPartitionException)
             {
                 throw new IllegalStateException("Kafka topic " + topic + " does not exist at " + bootstrap +
                     ": create it first (the sink does not create topics)");
             }
-            throw new IllegalStateException("cannot describe Kafka topic " + topic + " at " + bootstrap + ": " +
-                ex.getCause().getMessage(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrap + " in " + ADMIN_TIMEOUT_SECONDS +
-                " s", ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted connecting to Kafka at " + bootstrap, ex);
+            throw ex;
         }
     }
 
@@ -258,27 +248,39 @@ public final class KafkaSink implements Sink
         final TopicPartition partition = new TopicPartition(topic, 0);
         try (Admin admin = admin())
         {
-            final Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(
+            final Map<TopicPartition, OffsetAndMetadata> offsets = answer(admin.listConsumerGroupOffsets(
                 Map.of(epochGroup(), new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
-                new ListConsumerGroupOffsetsOptions().requireStable(true))
-                .partitionsToOffsetAndMetadata(epochGroup()).get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(epochGroup()),
+                "cannot read the epochs Kafka topic " + topic + " holds (group " + epochGroup() + ")");
             final OffsetAndMetadata held = offsets.get(partition);
             return null == held ? 0 : held.offset();
         }
+    }
+
+    /**
+     * Waits for an admin call's answer.
+     *
+     * @throws IllegalStateException saying {@code what} failed and why, caused by what the broker answered.
+     */
+    private <T> T answer(final KafkaFuture<T> future, final String what)
+    {
+        try
+        {
+            return future.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
         catch (final ExecutionException ex)
         {
-            throw new IllegalStateException("cannot read the epochs Kafka topic " + topic + " holds (group " +
-                epochGroup() + "): " + ex.getCause().getMessage(), ex.getCause());
+            throw new IllegalStateException(what + ": " + ex.getCause().getMessage(), ex.getCause());
         }
         catch (final TimeoutException ex)
         {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrap + " in " + ADMIN_TIMEOUT_SECONDS +
-                " s", ex);
+            throw new IllegalStateException(what + ": no answer from Kafka at " + bootstrap + " in " +
+                ADMIN_TIMEOUT_SECONDS + " s", ex);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted connecting to Kafka at " + bootstrap, ex);
+            throw new IllegalStateException(what + ": interrupted", ex);
         }
     }
 

@@ -1,11 +1,5 @@
 package io.millrace.kafka.testing;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Uuid;
-
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -14,20 +8,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) for the tests: formatted and
  * started from the Kafka jars on the test class path as a child JVM listening on 127.0.0.1, killed with SIGKILL or
- * stopped when the tests are done. One broker serves every test of a JVM ({@link #shared()}); a test that kills it
- * starts it again on the same ports and log directory.
+ * stopped when the tests are done ({@link #close()}, or when the JVM exits). A test that kills it starts it again on
+ * the same ports and log directory.
  */
 public final class KafkaBroker implements AutoCloseable
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static KafkaBroker shared;
 
     private final Path directory;
     private final int port;
@@ -42,29 +41,26 @@ public final class KafkaBroker implements AutoCloseable
         Files.writeString(directory.resolve("server.properties"), properties(), StandardCharsets.UTF_8);
         run(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
             "-c", config()), directory.resolve("format.log"));
-        start();
+        restart();
     }
 
     /**
-     * @return the broker of this JVM, started on first use and stopped when the JVM exits.
+     * Formats a new log directory and starts a broker on it.
+     *
+     * @return the running broker; close it when done (it is killed when the JVM exits otherwise).
      */
-    public static synchronized KafkaBroker shared()
+    public static KafkaBroker start()
     {
-        if (null == shared)
+        try
         {
-            try
-            {
-                final Path directory = Files.createTempDirectory("millrace-kafka-");
-                shared = new KafkaBroker(directory);
-                final KafkaBroker broker = shared;
-                Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-stop"));
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
+            final KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("millrace-kafka-"));
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::kill, "kafka-broker-kill"));
+            return broker;
         }
-        return shared;
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**
@@ -115,9 +111,9 @@ public final class KafkaBroker implements AutoCloseable
     }
 
     /**
-     * Starts the broker again after {@link #kill()}, on the same ports and data, and waits until it answers.
+     * Starts the broker, or starts it again after {@link #kill()} on the same ports and data; waits until it answers.
      */
-    public synchronized void start()
+    public synchronized void restart()
     {
         if (null != process)
         {
@@ -127,10 +123,24 @@ public final class KafkaBroker implements AutoCloseable
         awaitReady();
     }
 
+    /**
+     * Kills the broker and removes its data.
+     */
     @Override
     public synchronized void close()
     {
         kill();
+        try (Stream<Path> files = Files.walk(directory))
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot remove " + directory, ex);
+        }
     }
 
     private void awaitReady()
@@ -188,7 +198,7 @@ public final class KafkaBroker implements AutoCloseable
             "share.coordinator.state.topic.replication.factor=1",
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
-            "") ;
+            "");
     }
 
     private static void run(final List<String> arguments, final Path log)
