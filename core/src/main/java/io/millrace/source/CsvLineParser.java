@@ -22,8 +22,11 @@ import java.time.format.DateTimeFormatter;
  * quote left open at the end of the line (a field spanning lines, which is not supported) make the line bad.
  * TIMESTAMP fields are epoch milliseconds or ISO-8601 date-times with an offset ({@code Z} or {@code +01:00}),
  * fractions below a millisecond dropped. Allocates only for bad lines and ISO-8601 times. One thread.
+ * <p>
+ * {@link CsvSource} reads files with it; other sources use it for records that hold one CSV line each (a Kafka
+ * record's value, say).
  */
-final class CsvLineParser
+public final class CsvLineParser
 {
     private static final byte QUOTE = '"';
     private static final byte COMMA = ',';
@@ -37,18 +40,22 @@ final class CsvLineParser
      * @param columns           one per field, in order.
      * @param allowEmptyStrings whether an empty string field is a value (true) or a bad line (false).
      */
-    CsvLineParser(final Column[] columns, final boolean allowEmptyStrings)
+    public CsvLineParser(final Column[] columns, final boolean allowEmptyStrings)
     {
         this.columns = columns.clone();
         this.allowEmptyStrings = allowEmptyStrings;
     }
 
     /**
-     * Parses one line into {@code row}.
+     * Parses one line, without its line end, into {@code row}.
      *
+     * @param buffer holding the line.
+     * @param index  of its first byte.
+     * @param length of the line in bytes.
+     * @param row    to write the fields into.
      * @return null when the row is complete, else the reason it is not.
      */
-    String parse(final DirectBuffer buffer, final int index, final int length, final RowWriter row)
+    public String parse(final DirectBuffer buffer, final int index, final int length, final RowWriter row)
     {
         if (length == 0)
         {

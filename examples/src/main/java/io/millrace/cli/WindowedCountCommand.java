@@ -78,7 +78,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     private DurableOutputOptions durable;
 
     @CommandLine.Mixin
-    private KafkaOutputOptions kafka;
+    private KafkaOptions kafka;
 
     @Option(names = "--late-output", paramLabel = "PATH",
         description = "File for late records (all of their windows closed), as their original lines.")
@@ -109,6 +109,11 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
         @Option(names = "--generate", paramLabel = "N", converter = Counts.class,
             description = "Generate N events with the event generator; N is " + Counts.FORMAT + ".")
         Long count;
+
+        @Option(names = "--input-topic", paramLabel = "TOPIC",
+            description = "Kafka topic whose record values are event_time,key lines (needs --kafka-bootstrap); " +
+                "each partition is an input with a watermark of its own.")
+        String topic;
     }
 
     static final class WindowChoice
@@ -125,13 +130,13 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     @Override
     public Integer call() throws Exception
     {
-        kafka.check(spec, durable);
-        durable.check(spec, kafka.enabled(), "--output DIR or --output-topic TOPIC");
+        kafka.check(spec, durable, input.topic);
+        durable.check(spec, kafka.writesTopic(), "--output DIR or --output-topic TOPIC");
         final boolean resuming = durable.checkpointed();
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
         {
             final StreamWriter writer = writer(
-                kafka.enabled() ? kafka.sink(spec, KEY_COLUMNS) : durable.sink(parent.out()),
+                kafka.writesTopic() ? kafka.sink(spec, KEY_COLUMNS) : durable.sink(parent.out()),
                 RecordOptions.deadLetterHandler(deadLetters, parent.err()));
             if (null != lateOutput)
             {
@@ -158,11 +163,11 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
         {
             throw bad("--epoch-interval must be positive");
         }
-        final Source source = source();
+        final List<? extends Source> sources = sources();
         final Stream plan;
         try
         {
-            plan = WindowedCount.plan(source, windowSpec, watermark);
+            plan = WindowedCount.plan(sources, windowSpec, watermark);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -173,7 +178,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             .outputMode(mode)
             .trigger(trigger(mode))
             .sink(sink)
-            .deadLetter(new DeadRowLines(deadLetters, source.schema(), LINE_COLUMN))
+            .deadLetter(new DeadRowLines(deadLetters, sources.get(0).schema(), LINE_COLUMN))
             .journalInput(durable.journalInput())
             .queryIdentity(identity());
     }
@@ -181,7 +186,20 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     @Override
     public Schema inputSchema()
     {
-        return source().schema();
+        return sources().get(0).schema();
+    }
+
+    private List<? extends Source> sources()
+    {
+        if (null != input.topic)
+        {
+            if (header || null != lateOutput)
+            {
+                throw bad((header ? "--header" : "--late-output") + " goes with --input, not --input-topic");
+            }
+            return kafka.sources(input.topic, CsvSource.eventSchema(), records.maxRecordSize(), recorded, spec);
+        }
+        return List.of(source());
     }
 
     private Source source()
@@ -217,7 +235,11 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     private String identity()
     {
         final List<String> args = new ArrayList<>(List.of("windowed-count"));
-        if (null != input.paths)
+        if (null != input.topic)
+        {
+            kafka.addInputIdentity(input.topic, args);
+        }
+        else if (null != input.paths)
         {
             for (final Path path : input.paths)
             {
@@ -256,7 +278,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             args.addAll(List.of("--late-output", lateOutput.toAbsolutePath().normalize().toString()));
         }
         durable.addIdentity(args);
-        kafka.addIdentity(args);
+        kafka.addOutputIdentity(args);
         return String.join("\n", args);
     }
 

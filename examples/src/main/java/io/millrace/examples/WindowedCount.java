@@ -7,6 +7,8 @@ import io.millrace.source.CsvSource;
 import io.millrace.source.Source;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Windowed count over {@code (event_time, key)} events (docs/command-line.md): rows
@@ -26,10 +28,29 @@ public final class WindowedCount
      */
     public static Stream plan(final Source source, final Window window, final Duration watermark)
     {
-        return Millrace.readStream(source)
-            .withWatermark(CsvSource.EVENT_TIME_COLUMN, watermark)
-            .groupBy(window, CsvSource.KEY_COLUMN)
-            .count();
+        return plan(List.of(source), window, watermark);
+    }
+
+    /**
+     * The count over several sources of the same schema (the partitions of a Kafka topic, say): each source has a
+     * watermark of its own, and a window closes once every source's watermark has passed its end.
+     *
+     * @param sources   of rows with {@link CsvSource#EVENT_TIME_COLUMN} and {@link CsvSource#KEY_COLUMN}; one at
+     *                  least.
+     * @param window    tumbling, sliding or session window over the event time.
+     * @param watermark delay of each source's watermark behind the largest event time it has read.
+     * @return the plan.
+     */
+    public static Stream plan(final List<? extends Source> sources, final Window window, final Duration watermark)
+    {
+        final Stream[] inputs = new Stream[sources.size()];
+        for (int i = 0; i < inputs.length; i++)
+        {
+            inputs[i] = Millrace.readStream(sources.get(i)).withWatermark(CsvSource.EVENT_TIME_COLUMN, watermark);
+        }
+        final Stream input = inputs.length == 1 ? inputs[0] :
+            inputs[0].union(Arrays.copyOfRange(inputs, 1, inputs.length));
+        return input.groupBy(window, CsvSource.KEY_COLUMN).count();
     }
 
     /**

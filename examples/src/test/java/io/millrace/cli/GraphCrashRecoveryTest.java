@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GraphCrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 10);
     private static final String EVENTS = "120000";
 
     @TempDir
@@ -54,8 +54,8 @@ class GraphCrashRecoveryTest
         // leave an epoch to cut again at its logged place and time.
         final Random random = new Random(41);
         CrashingLives.run(GraphQueryApplication.class, List.of(checkpoint.toString(), output.toString(), EVENTS),
-            "40000", KILLS, List.of("cut-appended", "part-renamed", "snapshot-written"),
-            step -> 2 + random.nextInt(8), random, stderr);
+            List.of("40000"), KILLS, List.of("cut-appended", "part-renamed", "snapshot-written"),
+            step -> 2 + random.nextInt(8), random, CrashingLives.QUICK_KILLS, stderr);
 
         for (final String result : List.of(GraphQueryApplication.JOINED, GraphQueryApplication.BUSIEST,
             GraphQueryApplication.IDLE))

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TwoInputCrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 12);
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 10);
     private static final String EVENTS = "60000";
 
     @TempDir
@@ -46,9 +46,9 @@ class TwoInputCrashRecoveryTest
         final Path checkpoint = dir.resolve("checkpoint");
         final Random random = new Random(43);
         CrashingLives.run(TwoInputApplication.class, List.of(checkpoint.toString(), output.toString(), EVENTS),
-            "40000", KILLS, List.of("record-appended", "cut-appended", "part-renamed", "snapshot-written"),
+            List.of("40000"), KILLS, List.of("record-appended", "cut-appended", "part-renamed", "snapshot-written"),
             step -> step.equals("record-appended") ? 2_000 + random.nextInt(20_000) : 2 + random.nextInt(8), random,
-            stderr);
+            CrashingLives.QUICK_KILLS, stderr);
 
         for (final String result : List.of(TwoInputApplication.JOINED, TwoInputApplication.COUNTED))
         {

@@ -10,14 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -26,11 +18,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -54,8 +44,6 @@ public final class KafkaSink implements Sink
     public static final String EPOCH_HEADER = "millrace.epoch";
     /** Header holding a row's sequence within its epoch. */
     public static final String SEQUENCE_HEADER = "millrace.sequence";
-
-    private static final long ADMIN_TIMEOUT_SECONDS = 60;
 
     private final String bootstrap;
     private final String topic;
@@ -198,7 +186,8 @@ public final class KafkaSink implements Sink
         {
             return;
         }
-        checkTopic();
+        final ClusterQueries cluster = new ClusterQueries(bootstrap, properties);
+        cluster.partitions(topic);
         final Map<String, Object> config = new HashMap<>(properties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -222,65 +211,7 @@ public final class KafkaSink implements Sink
             {
                 throw failure("cannot take over transactional id " + id, ex);
             }
-            heldEpoch = readHeldEpoch();
-        }
-    }
-
-    private void checkTopic()
-    {
-        try (Admin admin = admin())
-        {
-            answer(admin.describeTopics(Set.of(topic)).allTopicNames(), "cannot describe Kafka topic " + topic);
-        }
-        catch (final IllegalStateException ex)
-        {
-            if (ex.getCause() instanceof UnknownTopicOrPartitionException)
-            {
-                throw new IllegalStateException("Kafka topic " + topic + " does not exist at " + bootstrap +
-                    ": create it first (the sink does not create topics)");
-            }
-            throw ex;
-        }
-    }
-
-    private long readHeldEpoch()
-    {
-        final TopicPartition partition = new TopicPartition(topic, 0);
-        try (Admin admin = admin())
-        {
-            final Map<TopicPartition, OffsetAndMetadata> offsets = answer(admin.listConsumerGroupOffsets(
-                Map.of(epochGroup(), new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(partition))),
-                new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(epochGroup()),
-                "cannot read the epochs Kafka topic " + topic + " holds (group " + epochGroup() + ")");
-            final OffsetAndMetadata held = offsets.get(partition);
-            return null == held ? 0 : held.offset();
-        }
-    }
-
-    /**
-     * Waits for an admin call's answer.
-     *
-     * @throws IllegalStateException saying {@code what} failed and why, caused by what the broker answered.
-     */
-    private <T> T answer(final KafkaFuture<T> future, final String what)
-    {
-        try
-        {
-            return future.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw new IllegalStateException(what + ": " + ex.getCause().getMessage(), ex.getCause());
-        }
-        catch (final TimeoutException ex)
-        {
-            throw new IllegalStateException(what + ": no answer from Kafka at " + bootstrap + " in " +
-                ADMIN_TIMEOUT_SECONDS + " s", ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(what + ": interrupted", ex);
+            heldEpoch = Math.max(0, cluster.committedOffset(epochGroup(), new TopicPartition(topic, 0)));
         }
     }
 
@@ -323,14 +254,6 @@ public final class KafkaSink implements Sink
                 "over (a second instance of this query, or another query given the same id); this one stops", cause);
         }
         return new IllegalStateException(this + ": " + what + ": " + cause.getMessage(), cause);
-    }
-
-    private Admin admin()
-    {
-        final Map<String, Object> config = new HashMap<>(properties);
-        config.keySet().retainAll(AdminClientConfig.configNames());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return Admin.create(config);
     }
 
     private String epochGroup()

@@ -17,50 +17,55 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) for the tests: formatted and
- * started from the Kafka jars on the test class path as a child JVM listening on 127.0.0.1, killed with SIGKILL or
- * stopped when the tests are done ({@link #close()}, or when the JVM exits). A test that kills it starts it again on
- * the same ports and log directory.
+ * started from the Kafka jars on the test class path as a child JVM listening on 127.0.0.1, for the tests of one class
+ * (a JUnit extension), then killed and its data removed. A test that kills it starts it again on the same ports and
+ * log directory.
  */
-public final class KafkaBroker implements AutoCloseable
+public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    private final Path directory;
-    private final int port;
-    private final int controllerPort;
+    private Path directory;
+    private int port;
+    private int controllerPort;
     private Process process;
 
-    private KafkaBroker(final Path directory) throws IOException
+    /**
+     * Formats a new log directory and starts the broker on it, before the tests of the class that registers this
+     * extension ({@code @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();}).
+     *
+     * @param context of the test class.
+     * @throws IOException when the directory or configuration cannot be written.
+     */
+    @Override
+    public void beforeAll(final ExtensionContext context) throws IOException
     {
-        this.directory = directory;
-        this.port = freePort();
-        this.controllerPort = freePort();
+        directory = Files.createTempDirectory("millrace-kafka-");
+        port = freePort();
+        controllerPort = freePort();
         Files.writeString(directory.resolve("server.properties"), properties(), StandardCharsets.UTF_8);
         run(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
             "-c", config()), directory.resolve("format.log"));
+        // Should the tests' JVM end before afterAll, the broker must not outlive it.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kafka-broker-kill"));
         restart();
     }
 
     /**
-     * Formats a new log directory and starts a broker on it.
+     * Stops the broker after the tests of the class, and removes its data.
      *
-     * @return the running broker; close it when done (it is killed when the JVM exits otherwise).
+     * @param context of the test class.
      */
-    public static KafkaBroker start()
+    @Override
+    public void afterAll(final ExtensionContext context)
     {
-        try
-        {
-            final KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("millrace-kafka-"));
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::kill, "kafka-broker-kill"));
-            return broker;
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
+        close();
     }
 
     /**

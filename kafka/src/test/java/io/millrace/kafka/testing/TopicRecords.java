@@ -7,16 +7,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Reads back every record of a topic that the Millrace Kafka sink wrote, as a reader of the topic would.
+ * Writes the records a test's query reads from a topic, and reads back every record of a topic that the Millrace
+ * Kafka sink wrote, as a reader of the topic would.
  */
 public final class TopicRecords
 {
@@ -81,6 +89,47 @@ public final class TopicRecords
             }
         }
         return rows;
+    }
+
+    /**
+     * Appends records without keys to one partition, in order, and waits until the broker has them all.
+     *
+     * @param bootstrap of the broker.
+     * @param topic     to write to.
+     * @param partition of the topic.
+     * @param values    of the records, as UTF-8; null for a record without a value.
+     */
+    public static void write(final String bootstrap, final String topic, final int partition, final List<String> values)
+    {
+        final Map<String, Object> config = Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.LINGER_MS_CONFIG, 5);
+        final List<Future<RecordMetadata>> sent = new ArrayList<>(values.size());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config))
+        {
+            for (final String value : values)
+            {
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, null,
+                    null == value ? null : value.getBytes(StandardCharsets.UTF_8))));
+            }
+            producer.flush();
+            for (final Future<RecordMetadata> record : sent)
+            {
+                record.get();
+            }
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException("cannot write to " + topic + "-" + partition, ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted writing to " + topic, ex);
+        }
     }
 
     private static boolean reached(final KafkaConsumer<?, ?> consumer, final Map<TopicPartition, Long> ends)
