@@ -21,6 +21,58 @@ public final class Args
     }
 
     /**
+     * What a harness does with its parsed arguments.
+     */
+    @FunctionalInterface
+    public interface Measurement
+    {
+        /**
+         * @param parsed the arguments.
+         * @return the exit status.
+         * @throws Exception when the measurement fails.
+         */
+        int measure(Args parsed) throws Exception;
+    }
+
+    /**
+     * Runs a harness's command line the same way for every harness: {@code --help} prints the usage; bad arguments
+     * print one line naming the harness and give 2; a failed measurement prints its stack trace and gives 1.
+     *
+     * @param name        of the harness, for messages.
+     * @param usage       its help text.
+     * @param args        the command line.
+     * @param options     names of options that take a value.
+     * @param flags       names of options that take none.
+     * @param measurement what the harness does.
+     * @return the exit status.
+     */
+    public static int run(
+        final String name, final String usage, final String[] args, final Set<String> options,
+        final Set<String> flags, final Measurement measurement)
+    {
+        try
+        {
+            final Args parsed = parse(args, options, flags);
+            if (parsed.has("help"))
+            {
+                System.out.println(usage);
+                return 0;
+            }
+            return measurement.measure(parsed);
+        }
+        catch (final BadArgumentException ex)
+        {
+            System.err.println(name + ": " + ex.getMessage());
+            return 2;
+        }
+        catch (final Exception ex)
+        {
+            ex.printStackTrace();
+            return 1;
+        }
+    }
+
+    /**
      * @param args    the command line.
      * @param options names (without {@code --}) that take a value.
      * @param flags   names (without {@code --}) that take none.

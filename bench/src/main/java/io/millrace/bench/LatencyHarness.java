@@ -83,14 +83,8 @@ public final class LatencyHarness
      */
     public static int run(final String[] args)
     {
-        try
+        return Args.run(NAME, USAGE, args, OPTIONS, FLAGS, parsed ->
         {
-            final Args parsed = Args.parse(args, OPTIONS, FLAGS);
-            if (parsed.has("help"))
-            {
-                System.out.println(USAGE);
-                return 0;
-            }
             final LatencySettings settings = LatencySettings.from(parsed);
             if (parsed.has("journal"))
             {
@@ -103,17 +97,7 @@ public final class LatencyHarness
                 return JournaledLatency.measure(settings);
             }
             return measure(settings);
-        }
-        catch (final Args.BadArgumentException ex)
-        {
-            System.err.println(NAME + ": " + ex.getMessage());
-            return 2;
-        }
-        catch (final Exception ex)
-        {
-            ex.printStackTrace();
-            return 1;
-        }
+        });
     }
 
     private static int measure(final LatencySettings settings) throws InterruptedException, FileNotFoundException

@@ -76,26 +76,8 @@ public final class ThroughputHarness
      */
     public static int run(final String[] args)
     {
-        try
-        {
-            final Args parsed = Args.parse(args, OPTIONS, Set.of());
-            if (parsed.has("help"))
-            {
-                System.out.println(USAGE);
-                return 0;
-            }
-            return measure(ThroughputSettings.from(parsed));
-        }
-        catch (final Args.BadArgumentException ex)
-        {
-            System.err.println(NAME + ": " + ex.getMessage());
-            return 2;
-        }
-        catch (final Exception ex)
-        {
-            ex.printStackTrace();
-            return 1;
-        }
+        return Args.run(NAME, USAGE, args, OPTIONS, Set.of(),
+            parsed -> measure(ThroughputSettings.from(parsed)));
     }
 
     private static int measure(final ThroughputSettings settings) throws InterruptedException

@@ -89,6 +89,10 @@ class HarnessesTest
         assertTrue(capture(() -> assertEquals(0, LatencyHarness.run(new String[]{"--help"}))).contains("--rate"));
         assertTrue(capture(() -> assertEquals(0, ThroughputHarness.run(new String[]{"-h"}))).contains("--runs"));
         assertEquals(2, ThroughputHarness.run(new String[]{"--session-gap", "1s", "--slide", "1s"}));
+        assertTrue(capture(() -> assertEquals(0, KafkaThroughputHarness.run(new String[]{"--help"})))
+            .contains("--bootstrap"));
+        assertEquals(2, KafkaThroughputHarness.run(new String[]{"--events", "10"}));
+        assertEquals(2, KafkaThroughputHarness.run(new String[]{"--bootstrap", "127.0.0.1:1", "--engines", "flink"}));
         assertEquals(2, LatencyHarness.run(new String[]{"--rate", "fast"}));
     }
 
