@@ -36,7 +36,7 @@ class KafkaInputTest
     private static final long WATERMARK_MS = 300;
 
     @RegisterExtension
-    static final KafkaBroker BROKER = new KafkaBroker();
+    static final KafkaBroker BROKER = KafkaBroker.shared();
 
     @TempDir
     Path dir;

@@ -17,55 +17,64 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one process) for the tests: formatted and
- * started from the Kafka jars on the test class path as a child JVM listening on 127.0.0.1, for the tests of one class
- * (a JUnit extension), then killed and its data removed. A test that kills it starts it again on the same ports and
- * log directory.
+ * started from the Kafka jars on the test class path as a child JVM listening on 127.0.0.1, once per test JVM (a JUnit
+ * extension, {@link #shared()}), killed and its data removed when that JVM exits. A test that kills it starts it
+ * again on the same ports and log directory.
  */
-public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, AfterAllCallback
+public final class KafkaBroker implements BeforeAllCallback
 {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private static final KafkaBroker SHARED = new KafkaBroker();
 
     private Path directory;
     private int port;
     private int controllerPort;
     private Process process;
 
+    private KafkaBroker()
+    {
+    }
+
     /**
-     * Formats a new log directory and starts the broker on it, before the tests of the class that registers this
-     * extension ({@code @RegisterExtension static final KafkaBroker BROKER = new KafkaBroker();}).
+     * The broker of this JVM, as a JUnit extension: {@code @RegisterExtension static final KafkaBroker BROKER =
+     * KafkaBroker.shared();} starts it before the first test class that registers it, on a new log directory; it is
+     * killed and its data removed when the JVM exits, so that every class of a test run shares one broker and its
+     * start.
+     *
+     * @return the broker.
+     */
+    public static KafkaBroker shared()
+    {
+        return SHARED;
+    }
+
+    /**
+     * Starts the broker, unless a test class before this one did.
      *
      * @param context of the test class.
      * @throws IOException when the directory or configuration cannot be written.
      */
     @Override
-    public void beforeAll(final ExtensionContext context) throws IOException
+    public synchronized void beforeAll(final ExtensionContext context) throws IOException
     {
+        if (null != directory)
+        {
+            return;
+        }
         directory = Files.createTempDirectory("millrace-kafka-");
         port = freePort();
         controllerPort = freePort();
         Files.writeString(directory.resolve("server.properties"), properties(), StandardCharsets.UTF_8);
         run(List.of("kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(),
             "-c", config()), directory.resolve("format.log"));
-        // Should the tests' JVM end before afterAll, the broker must not outlive it.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kafka-broker-kill"));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "kafka-broker-stop"));
         restart();
-    }
-
-    /**
-     * Stops the broker after the tests of the class, and removes its data.
-     *
-     * @param context of the test class.
-     */
-    @Override
-    public void afterAll(final ExtensionContext context)
-    {
-        close();
     }
 
     /**
@@ -131,8 +140,7 @@ public final class KafkaBroker implements AutoCloseable, BeforeAllCallback, Afte
     /**
      * Kills the broker and removes its data.
      */
-    @Override
-    public synchronized void close()
+    private synchronized void stop()
     {
         kill();
         try (Stream<Path> files = Files.walk(directory))
