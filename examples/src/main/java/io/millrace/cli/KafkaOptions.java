@@ -125,18 +125,14 @@ final class KafkaOptions
         {
             builder.bounded();
         }
-        if (!recorded)
+        final int partitions = recorded ? inputPartitions : builder.partitionCount();
+        if (!recorded && null != inputPartitions && inputPartitions != partitions)
         {
-            final int partitions = builder.partitionCount();
-            if (null != inputPartitions && inputPartitions != partitions)
-            {
-                throw bad(spec, "--input-partitions " + inputPartitions + ", but Kafka topic " + inputTopic + " has " +
-                    partitions + " partitions");
-            }
-            inputPartitions = partitions;
+            throw bad(spec, "--input-partitions " + inputPartitions + ", but Kafka topic " + inputTopic + " has " +
+                partitions + " partitions");
         }
         final List<KafkaSource> sources = new ArrayList<>();
-        for (int partition = 0; partition < inputPartitions; partition++)
+        for (int partition = 0; partition < partitions; partition++)
         {
             sources.add(builder.partition(partition));
         }
@@ -148,11 +144,12 @@ final class KafkaOptions
      * its partitions.
      *
      * @param inputTopic the topic read.
+     * @param partitions how many it has: one source each.
      * @param args       the identity's arguments so far.
      */
-    void addInputIdentity(final String inputTopic, final List<String> args)
+    void addInputIdentity(final String inputTopic, final int partitions, final List<String> args)
     {
-        args.addAll(List.of("--input-topic", inputTopic, "--input-partitions", "" + inputPartitions,
+        args.addAll(List.of("--input-topic", inputTopic, "--input-partitions", "" + partitions,
             "--kafka-bootstrap", bootstrap));
         if (bounded)
         {

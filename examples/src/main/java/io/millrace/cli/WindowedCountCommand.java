@@ -180,7 +180,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             .sink(sink)
             .deadLetter(new DeadRowLines(deadLetters, sources.get(0).schema(), LINE_COLUMN))
             .journalInput(durable.journalInput())
-            .queryIdentity(identity());
+            .queryIdentity(identity(sources.size()));
     }
 
     @Override
@@ -231,13 +231,16 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
      * The arguments that decide the query and its journal's contents, one per line, canonical (absolute paths,
      * durations in ms): a checkpoint records them and a restart must give the same; {@code journal} commands
      * rebuild the query from them.
+     *
+     * @param inputs the query's sources: a Kafka topic's partitions, recorded so that a topic that gains some is
+     *               refused.
      */
-    private String identity()
+    private String identity(final int inputs)
     {
         final List<String> args = new ArrayList<>(List.of("windowed-count"));
         if (null != input.topic)
         {
-            kafka.addInputIdentity(input.topic, args);
+            kafka.addInputIdentity(input.topic, inputs, args);
         }
         else if (null != input.paths)
         {
