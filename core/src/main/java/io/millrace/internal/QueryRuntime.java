@@ -15,6 +15,8 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -164,7 +166,7 @@ public final class QueryRuntime
         {
             if (!(error instanceof AgentTerminationException))
             {
-                control.failed(error);
+                control.failed(described(error, journal));
             }
         };
 
@@ -205,7 +207,7 @@ public final class QueryRuntime
         final ThreadFactory threads = agent ->
         {
             final Thread thread = new Thread(agent);
-            thread.setUncaughtExceptionHandler((t, error) -> control.failed(error));
+            thread.setUncaughtExceptionHandler((t, error) -> control.failed(described(error, journal)));
             return thread;
         };
         // The committer has a thread of its own in every mode: it waits for disks, which nothing else should.
@@ -222,6 +224,21 @@ public final class QueryRuntime
         {
             invoker.start();
         }
+    }
+
+    /**
+     * @return the error a query fails with: the JVM's report of a mapped page the disk could not back, raised at a
+     *         safepoint after the write that caused it and so outside the journal's own catching of it, said as what
+     *         it most likely is, naming the checkpoint.
+     */
+    private static Throwable described(final Throwable error, final Journal journal)
+    {
+        if (error instanceof InternalError && null != journal)
+        {
+            return new UncheckedIOException(new IOException("no space left on device, or another fault of a " +
+                "memory-mapped file, writing " + journal + ": " + error.getMessage(), error));
+        }
+        return error;
     }
 
     /**

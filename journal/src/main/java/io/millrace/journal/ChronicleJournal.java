@@ -286,6 +286,12 @@ public final class ChronicleJournal implements Journal
     }
 
     @Override
+    public String toString()
+    {
+        return "checkpoint " + directory;
+    }
+
+    @Override
     public synchronized void close()
     {
         if (closed)
