@@ -729,16 +729,12 @@ class FaultInjectionTest
         }
 
         /**
-         * @return the exit code of the same run started again, in a child JVM for a publisher (its application
-         *         is a program of its own), else in this one.
+         * @return the exit code of the same run started again, in this JVM: only a crash needs a child of its own,
+         *         and a child's start is much of a case's time.
          */
         int restart() throws Exception
         {
-            if (input.isPublisher() || input == Input.TWO_INPUTS)
-            {
-                return startChild(List.of(), 0, false).waitFor(90);
-            }
-            final Runs.Result result = Runs.inProcess(args(), stdin());
+            final Runs.Result result = restartCapturing();
             Files.writeString(stderr, result.err(), StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
             return result.exitCode();
