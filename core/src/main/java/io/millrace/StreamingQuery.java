@@ -175,7 +175,10 @@ public final class StreamingQuery implements AutoCloseable
         }
         final List<Sink> sinks = settings.sinks();
         final int parallelism = settings.parallelism();
-        final QueryRuntime.Outputs outputs = parallelism == 1 ? null :
+        // A query of several tasks, or one whose journal commits its output, writes to the sinks on the committer's
+        // thread; a query of one task otherwise writes to them on its operator thread, as rows are made.
+        final boolean committerWrites = parallelism > 1 || (null != journal && journal.commitsOutput());
+        final QueryRuntime.Outputs outputs = !committerWrites ? null :
             QueryRuntime.Outputs.of(parallelism, withLate(sinks, lateSink), sinks.size());
         final List<QueryRuntime.Task> tasks = new ArrayList<>();
         final List<Planner.PhysicalPlan> plans = new ArrayList<>();
@@ -183,7 +186,7 @@ public final class StreamingQuery implements AutoCloseable
             new StateReader(recovery.snapshot(), 0, recovery.snapshot().capacity());
         for (int task = 0; task < parallelism; task++)
         {
-            final Planner.PhysicalPlan plan = parallelism == 1 ?
+            final Planner.PhysicalPlan plan = null == outputs ?
                 planTask(planner, counters, deadLetters, lateSink, firstEpoch, tasks) :
                 planTask(planner, counters, deadLetters, firstEpoch, tasks, outputs, task);
             if (null != restoring)

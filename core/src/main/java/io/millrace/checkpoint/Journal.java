@@ -36,6 +36,18 @@ public interface Journal extends AutoCloseable
     }
 
     /**
+     * @return whether an epoch's output is committed by this journal, atomically with its snapshot, rather than by
+     *         the sinks ahead of it: a journal that keeps the checkpoint in the system the sinks write to (a Kafka
+     *         topic written in the same transaction as the rows). The query then hands the sinks an epoch's rows on
+     *         the committer's thread, just before {@link #commit}, and a sink's last durable epoch is always the
+     *         journal's last committed one, so no cut needs logging ahead of a commit.
+     */
+    default boolean commitsOutput()
+    {
+        return false;
+    }
+
+    /**
      * Journals input records before they are processed (the ingress journal), all in one entry: a crash keeps all
      * of them or none. Records get consecutive offsets, growing from one entry to the next.
      *

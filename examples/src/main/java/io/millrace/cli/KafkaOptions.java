@@ -1,11 +1,15 @@
 package io.millrace.cli;
 
 import io.millrace.kafka.Delivery;
+import io.millrace.kafka.KafkaCheckpoint;
+import io.millrace.kafka.KafkaGroup;
 import io.millrace.kafka.KafkaSink;
 import io.millrace.kafka.KafkaSource;
 import io.millrace.kafka.RecordDeserializer;
 import io.millrace.row.Schema;
 import io.millrace.sink.Sink;
+import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +34,19 @@ final class KafkaOptions
         description = "With --input-topic: read the records the topic holds when the query starts, then end, as " +
             "a file does (every open window is then written).")
     private boolean bounded;
+
+    @Option(names = "--group", paramLabel = "ID",
+        description = "With --input-topic and --output-topic: run as a member of consumer group ID. The members " +
+            "(processes, on any machines) split the topic's partitions and run a query for each; each partition's " +
+            "checkpoint is kept in Kafka, in compacted topic ID.state, so a partition moves to another member when " +
+            "its member dies or a member joins. Each partition has a watermark of its own.")
+    private String group;
+
+    @Option(names = "--session-timeout", paramLabel = "DUR", converter = Durations.class, defaultValue = "10s",
+        description = "With --group: how long a member may be silent before the others take its partitions " +
+            "(Kafka's session.timeout.ms; within the broker's group.min/max.session.timeout.ms). Default: 10s." +
+            Durations.HELP)
+    private Duration sessionTimeout;
 
     @Option(names = "--output-topic", paramLabel = "TOPIC",
         description = "Write each row to this existing Kafka topic as one record: the row's CSV line as value, its " +
@@ -76,11 +93,89 @@ final class KafkaOptions
         {
             throw bad(spec, "--output and --output-topic are two places for the same rows: give one");
         }
+        if (null != group)
+        {
+            if (null == inputTopic || null == topic)
+            {
+                throw bad(spec, "--group needs --input-topic and --output-topic");
+            }
+            if (durable.checkpointed())
+            {
+                throw bad(spec, "--group keeps each partition's checkpoint in Kafka topic " + group + ".state: " +
+                    "leave out --checkpoint");
+            }
+            if (null != transactionalId || null != inputPartitions)
+            {
+                throw bad(spec, "--group names each partition's transactional id " + group + "-" + inputTopic +
+                    "-<partition> and reads every partition: leave out " + (null != transactionalId ?
+                    "--transactional-id" : "--input-partitions"));
+            }
+            if (delivery(spec) != Delivery.EXACTLY_ONCE)
+            {
+                throw bad(spec, "--group commits each epoch's rows with its state in one transaction: only " +
+                    "--delivery exactly-once goes with it");
+            }
+        }
         if (null != inputPartitions && inputPartitions < 1)
         {
             throw bad(spec, "--input-partitions must be at least 1");
         }
         delivery(spec);
+    }
+
+    /**
+     * @return whether the query runs as a member of a consumer group, a query per partition it is given.
+     */
+    boolean grouped()
+    {
+        return null != group;
+    }
+
+    /**
+     * @param inputTopic the topic read.
+     * @param err        where the members' partitions are reported.
+     * @return the runner of this process's partitions.
+     */
+    KafkaGroup group(final String inputTopic, final PrintStream err)
+    {
+        return KafkaGroup.builder(bootstrap, inputTopic, group).sessionTimeout(sessionTimeout).log(err).build();
+    }
+
+    /**
+     * @param inputTopic    to read.
+     * @param fields        of each record's value, a CSV line.
+     * @param maxRecordSize longest value accepted.
+     * @param partition     the one partition to read.
+     * @return the source of a grouped query.
+     */
+    KafkaSource partitionSource(
+        final String inputTopic, final Schema fields, final int maxRecordSize, final int partition)
+    {
+        final KafkaSource.Builder builder = KafkaSource.builder(bootstrap, inputTopic, RecordDeserializer.csv(fields))
+            .maxRecordSize(maxRecordSize);
+        if (bounded)
+        {
+            builder.bounded();
+        }
+        return builder.partition(partition);
+    }
+
+    /**
+     * @param keyColumns of the rows, making up each record's key.
+     * @param checkpoint of a grouped query's partition, whose transactions carry the rows.
+     * @return the sink of a grouped query.
+     */
+    Sink groupSink(final List<String> keyColumns, final KafkaCheckpoint checkpoint)
+    {
+        return KafkaSink.builder(bootstrap, topic).keyColumns(keyColumns).checkpoint(checkpoint).build();
+    }
+
+    /**
+     * @return whether the input is read to where it was when the query started, then ends.
+     */
+    boolean bounded()
+    {
+        return bounded;
     }
 
     /**
@@ -151,6 +246,25 @@ final class KafkaOptions
     {
         args.addAll(List.of("--input-topic", inputTopic, "--input-partitions", "" + partitions,
             "--kafka-bootstrap", bootstrap));
+        addBounded(args);
+    }
+
+    /**
+     * Adds a grouped query's input to its identity: the topic, the group, the one partition read. The cluster's
+     * address is not: the checkpoint lives in that cluster, which members may reach by different names.
+     *
+     * @param inputTopic the topic read.
+     * @param partition  the partition read.
+     * @param args       the identity's arguments so far.
+     */
+    void addGroupIdentity(final String inputTopic, final int partition, final List<String> args)
+    {
+        args.addAll(List.of("--input-topic", inputTopic, "--group", group, "--partition", "" + partition));
+        addBounded(args);
+    }
+
+    private void addBounded(final List<String> args)
+    {
         if (bounded)
         {
             args.add("--bounded");

@@ -3,6 +3,8 @@ package io.millrace.cli;
 import io.millrace.OutputMode;
 import io.millrace.Stream;
 import io.millrace.StreamWriter;
+import io.millrace.StreamingQueryException;
+import io.millrace.checkpoint.CheckpointException;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
@@ -16,6 +18,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,6 +134,10 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     public Integer call() throws Exception
     {
         kafka.check(spec, durable, input.topic);
+        if (kafka.grouped())
+        {
+            return runGroup();
+        }
         durable.check(spec, kafka.writesTopic(), "--output DIR or --output-topic TOPIC");
         final boolean resuming = durable.checkpointed();
         try (DeadLetterFile deadLetters = records.openDeadLetters(resuming))
@@ -148,6 +155,49 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
         }
     }
 
+    /**
+     * Runs the partitions of the input topic that the consumer group gives this process, a query each, until they
+     * have all finished (with {@code --bounded}) or the process is stopped.
+     */
+    private Integer runGroup()
+    {
+        checkTopicInput();
+        final PrintStream err = parent.err();
+        try (DeadLetterFile deadLetters = records.openDeadLetters(true))
+        {
+            final DeadLetterLines handler = RecordOptions.deadLetterHandler(deadLetters, err);
+            kafka.group(input.topic, err).run((partition, checkpoint) ->
+            {
+                final List<Source> partitionSource = List.of(kafka.partitionSource(input.topic,
+                    CsvSource.eventSchema(), records.maxRecordSize(), partition));
+                return writer(partitionSource, kafka.groupSink(KEY_COLUMNS, checkpoint), handler, partition)
+                    .checkpoint(checkpoint).start();
+            }, kafka.bounded());
+            return 0;
+        }
+        catch (final RuntimeException ex)
+        {
+            // Kafka's consumer wraps what its listener throws, as a query's failure wraps its cause: the innermost
+            // message says what went wrong; a checkpoint of other parameters is a usage error.
+            String message = ex.getMessage();
+            int exitCode = MillraceCommand.EXIT_FAILURE;
+            for (Throwable cause = ex; null != cause; cause = cause.getCause())
+            {
+                if (null != cause.getMessage() && !(cause instanceof StreamingQueryException))
+                {
+                    message = cause.getMessage();
+                }
+                if (cause instanceof CheckpointException checkpoint &&
+                    checkpoint.reason() == CheckpointException.Reason.MISMATCH)
+                {
+                    exitCode = MillraceCommand.EXIT_BAD_ARGUMENTS;
+                }
+            }
+            err.println("millrace windowed-count: " + message);
+            return exitCode;
+        }
+    }
+
     @Override
     public void markRecorded()
     {
@@ -157,13 +207,22 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     @Override
     public StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
+        return writer(sources(), sink, deadLetters, null);
+    }
+
+    /**
+     * @param partition the one partition of the input topic a grouped query reads; null for any other query.
+     */
+    private StreamWriter writer(
+        final List<? extends Source> sources, final Sink sink, final DeadLetterLines deadLetters,
+        final Integer partition)
+    {
         final OutputMode mode = parseOutputMode();
         final Window windowSpec = checkWindow();
         if (null != epochInterval && epochInterval.isZero())
         {
             throw bad("--epoch-interval must be positive");
         }
-        final List<? extends Source> sources = sources();
         final Stream plan;
         try
         {
@@ -180,7 +239,7 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             .sink(sink)
             .deadLetter(new DeadRowLines(deadLetters, sources.get(0).schema(), LINE_COLUMN))
             .journalInput(durable.journalInput())
-            .queryIdentity(identity(sources.size()));
+            .queryIdentity(identity(sources.size(), partition));
     }
 
     @Override
@@ -193,13 +252,18 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     {
         if (null != input.topic)
         {
-            if (header || null != lateOutput)
-            {
-                throw bad((header ? "--header" : "--late-output") + " goes with --input, not --input-topic");
-            }
+            checkTopicInput();
             return kafka.sources(input.topic, CsvSource.eventSchema(), records.maxRecordSize(), recorded, spec);
         }
         return List.of(source());
+    }
+
+    private void checkTopicInput()
+    {
+        if (header || null != lateOutput)
+        {
+            throw bad((header ? "--header" : "--late-output") + " goes with --input, not --input-topic");
+        }
     }
 
     private Source source()
@@ -232,13 +296,18 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
      * durations in ms): a checkpoint records them and a restart must give the same; {@code journal} commands
      * rebuild the query from them.
      *
-     * @param inputs the query's sources: a Kafka topic's partitions, recorded so that a topic that gains some is
-     *               refused.
+     * @param inputs    the query's sources: a Kafka topic's partitions, recorded so that a topic that gains some is
+     *                  refused.
+     * @param partition the one partition of the input topic a grouped query reads; null for any other query.
      */
-    private String identity(final int inputs)
+    private String identity(final int inputs, final Integer partition)
     {
         final List<String> args = new ArrayList<>(List.of("windowed-count"));
-        if (null != input.topic)
+        if (null != partition)
+        {
+            kafka.addGroupIdentity(input.topic, partition, args);
+        }
+        else if (null != input.topic)
         {
             kafka.addInputIdentity(input.topic, inputs, args);
         }

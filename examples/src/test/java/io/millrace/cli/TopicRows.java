@@ -59,22 +59,23 @@ final class TopicRows
     }
 
     /**
-     * Every id once, and each epoch's sequences 0, 1, 2, … without a gap.
+     * Every id once, and each epoch's sequences 0, 1, 2, … without a gap; the epochs of each input partition apart
+     * where the rows name one (a query run in a consumer group).
      *
      * @param written records of an output topic.
      */
     static void assertIdsUnique(final List<TopicRecords.Row> written)
     {
         final Set<List<Long>> ids = new HashSet<>();
-        final Map<Long, Long> perEpoch = new HashMap<>();
+        final Map<List<Long>, Long> perEpoch = new HashMap<>();
         for (final TopicRecords.Row row : written)
         {
-            assertTrue(ids.add(List.of(row.epoch(), row.sequence())),
-                () -> "id (" + row.epoch() + ", " + row.sequence() + ") twice");
-            perEpoch.merge(row.epoch(), row.sequence(), Math::max);
+            assertTrue(ids.add(List.of(row.input(), row.epoch(), row.sequence())),
+                () -> "id (" + row.input() + ", " + row.epoch() + ", " + row.sequence() + ") twice");
+            perEpoch.merge(List.of(row.input(), row.epoch()), row.sequence(), Math::max);
         }
-        perEpoch.forEach((epoch, last) -> assertTrue(ids.contains(List.of(epoch, 0L)) &&
-            ids.stream().filter(id -> id.get(0).equals(epoch)).count() == last + 1,
+        perEpoch.forEach((epoch, last) -> assertTrue(ids.contains(List.of(epoch.get(0), epoch.get(1), 0L)) &&
+            ids.stream().filter(id -> id.subList(0, 2).equals(epoch)).count() == last + 1,
             () -> "sequences of epoch " + epoch + " have a gap"));
     }
 }

@@ -3,6 +3,7 @@ package io.millrace.kafka;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -60,6 +64,46 @@ final class ClusterQueries
             }
             throw ex;
         }
+    }
+
+    /**
+     * Creates a compacted topic unless it exists, and checks that it has at least the partitions asked for.
+     *
+     * @param topic      to create.
+     * @param partitions it needs.
+     * @return whether it was created.
+     */
+    boolean createCompacted(final String topic, final int partitions)
+    {
+        try (Admin admin = admin())
+        {
+            final boolean exists = answer(admin.listTopics().names(), "cannot list the topics").contains(topic);
+            if (!exists)
+            {
+                final NewTopic created = new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                try
+                {
+                    answer(admin.createTopics(List.of(created)).all(), "cannot create Kafka topic " + topic);
+                    return true;
+                }
+                catch (final IllegalStateException ex)
+                {
+                    if (!(ex.getCause() instanceof TopicExistsException))
+                    {
+                        throw ex;
+                    }
+                    // Another instance created it first.
+                }
+            }
+        }
+        final int held = partitions(topic);
+        if (held < partitions)
+        {
+            throw new IllegalStateException("Kafka topic " + topic + " has " + held + " partitions, fewer than the " +
+                partitions + " it needs: one per input partition");
+        }
+        return false;
     }
 
     /**

@@ -44,6 +44,15 @@ public final class KafkaSink implements Sink
     public static final String EPOCH_HEADER = "millrace.epoch";
     /** Header holding a row's sequence within its epoch. */
     public static final String SEQUENCE_HEADER = "millrace.sequence";
+    /**
+     * Header holding the input partition whose query wrote a row, written by a sink with a {@link KafkaCheckpoint}
+     * that commits consumed offsets: queries of several partitions write to one topic, each numbering its own
+     * epochs, so a row's id is (input partition, epoch, sequence).
+     */
+    public static final String INPUT_PARTITION_HEADER = "millrace.input-partition";
+
+    /** Words in the error of a query whose producer another took over: its transactional id moved on. */
+    static final String TAKEN_OVER = "took over";
 
     private final String bootstrap;
     private final String topic;
@@ -51,11 +60,13 @@ public final class KafkaSink implements Sink
     private final Delivery delivery;
     private final List<String> keyColumns;
     private final Map<String, Object> properties;
+    private final KafkaCheckpoint checkpoint;
     private final Callback onSent = this::onSent;
 
     private KafkaProducer<byte[], byte[]> producer;
     private CsvRowFormatter values;
     private CsvRowFormatter keys;
+    private byte[] inputPartition;
     private long heldEpoch = -1;
     private long openEpoch = -1;
     private volatile Exception sendFailure;
@@ -64,7 +75,8 @@ public final class KafkaSink implements Sink
     {
         this.bootstrap = builder.bootstrap;
         this.topic = builder.topic;
-        this.id = null == builder.id ? "millrace-" + builder.topic : builder.id;
+        this.checkpoint = builder.checkpoint;
+        this.id = null != checkpoint ? checkpoint.id() : null == builder.id ? "millrace-" + builder.topic : builder.id;
         this.delivery = builder.delivery;
         this.keyColumns = List.copyOf(builder.keyColumns);
         this.properties = Map.copyOf(builder.properties);
@@ -92,7 +104,7 @@ public final class KafkaSink implements Sink
     public long lastDurableEpoch()
     {
         connect();
-        return delivery == Delivery.EXACTLY_ONCE ? heldEpoch : -1;
+        return delivery == Delivery.EXACTLY_ONCE || null != checkpoint ? heldEpoch : -1;
     }
 
     @Override
@@ -110,13 +122,21 @@ public final class KafkaSink implements Sink
         {
             return;
         }
-        if (delivery == Delivery.EXACTLY_ONCE && epoch != openEpoch)
+        if (null != checkpoint)
+        {
+            checkpoint.begin(epoch);
+        }
+        else if (delivery == Delivery.EXACTLY_ONCE && epoch != openEpoch)
         {
             beginTransaction(epoch);
         }
         final RecordHeaders headers = new RecordHeaders();
         headers.add(EPOCH_HEADER, longBytes(epoch));
         headers.add(SEQUENCE_HEADER, longBytes(sequence));
+        if (null != inputPartition)
+        {
+            headers.add(INPUT_PARTITION_HEADER, inputPartition);
+        }
         final byte[] key = null == keys ? null : line(keys, row);
         final byte[] value = line(values, row);
         try
@@ -125,7 +145,7 @@ public final class KafkaSink implements Sink
         }
         catch (final KafkaException ex)
         {
-            throw failure("cannot send a row of epoch " + epoch, ex);
+            throw failure(toString(), id, "cannot send a row of epoch " + epoch, ex);
         }
     }
 
@@ -138,8 +158,9 @@ public final class KafkaSink implements Sink
         }
         try
         {
-            if (delivery == Delivery.AT_LEAST_ONCE)
+            if (delivery == Delivery.AT_LEAST_ONCE || null != checkpoint)
             {
+                // The checkpoint commits the epoch's transaction, with the epoch's state, right after.
                 producer.flush();
                 checkSent(epoch);
                 return;
@@ -160,24 +181,25 @@ public final class KafkaSink implements Sink
         }
         catch (final KafkaException ex)
         {
-            throw failure("cannot commit epoch " + epoch, ex);
+            throw failure(toString(), id, "cannot commit epoch " + epoch, ex);
         }
     }
 
     @Override
     public void close()
     {
-        if (null != producer)
+        if (null != producer && null == checkpoint)
         {
             producer.close();
-            producer = null;
         }
+        producer = null;
     }
 
     @Override
     public String toString()
     {
-        return "Kafka topic " + topic + " at " + bootstrap + " (" + delivery + ", id " + id + ")";
+        return "Kafka topic " + topic + " at " + bootstrap + " (" + (null != checkpoint ? "exactly once, in the " +
+            "transactions of " + checkpoint : delivery + ", id " + id) + ")";
     }
 
     private void connect()
@@ -188,6 +210,13 @@ public final class KafkaSink implements Sink
         }
         final ClusterQueries cluster = new ClusterQueries(bootstrap, properties);
         cluster.partitions(topic);
+        if (null != checkpoint)
+        {
+            producer = checkpoint.producer();
+            heldEpoch = checkpoint.committedEpoch();
+            inputPartition = checkpoint.inputPartition() < 0 ? null : longBytes(checkpoint.inputPartition());
+            return;
+        }
         final Map<String, Object> config = new HashMap<>(properties);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -209,7 +238,7 @@ public final class KafkaSink implements Sink
             }
             catch (final KafkaException ex)
             {
-                throw failure("cannot take over transactional id " + id, ex);
+                throw failure(toString(), id, "cannot take over transactional id " + id, ex);
             }
             heldEpoch = Math.max(0, cluster.committedOffset(epochGroup(), new TopicPartition(topic, 0)));
         }
@@ -223,7 +252,7 @@ public final class KafkaSink implements Sink
         }
         catch (final KafkaException ex)
         {
-            throw failure("cannot begin the transaction of epoch " + epoch, ex);
+            throw failure(toString(), id, "cannot begin the transaction of epoch " + epoch, ex);
         }
         openEpoch = epoch;
     }
@@ -241,19 +270,22 @@ public final class KafkaSink implements Sink
         final Exception failed = sendFailure;
         if (null != failed)
         {
-            throw failure("a row of epoch " + epoch + " was not written", failed);
+            throw failure(toString(), id, "a row of epoch " + epoch + " was not written", failed);
         }
     }
 
-    private RuntimeException failure(final String what, final Exception cause)
+    /**
+     * @return the error a failed Kafka call ends a query with: one that says so when another producer took over.
+     */
+    static IllegalStateException failure(final String owner, final String id, final String what, final Exception cause)
     {
         if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException ||
             cause.getCause() instanceof ProducerFencedException)
         {
-            return new IllegalStateException(this + ": another producer with transactional id " + id + " took " +
-                "over (a second instance of this query, or another query given the same id); this one stops", cause);
+            return new IllegalStateException(owner + ": another producer with transactional id " + id + " " + TAKEN_OVER +
+                " (a second instance of this query, or another query given the same id); this one stops", cause);
         }
-        return new IllegalStateException(this + ": " + what + ": " + cause.getMessage(), cause);
+        return new IllegalStateException(owner + ": " + what + ": " + cause.getMessage(), cause);
     }
 
     private String epochGroup()
@@ -269,7 +301,7 @@ public final class KafkaSink implements Sink
         return bytes;
     }
 
-    private static byte[] longBytes(final long value)
+    static byte[] longBytes(final long value)
     {
         final byte[] bytes = new byte[Long.BYTES];
         for (int i = 0; i < Long.BYTES; i++)
@@ -290,6 +322,7 @@ public final class KafkaSink implements Sink
         private final List<String> keyColumns = new ArrayList<>();
         private Delivery delivery = Delivery.EXACTLY_ONCE;
         private String id;
+        private KafkaCheckpoint checkpoint;
 
         private Builder(final String bootstrap, final String topic)
         {
@@ -316,6 +349,20 @@ public final class KafkaSink implements Sink
         public Builder id(final String id)
         {
             this.id = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * Writes each epoch's rows in the transaction that commits the epoch's checkpoint, with its producer: the
+         * rows, the query's state and its input offsets become visible together. The delivery and id given are
+         * then not used.
+         *
+         * @param checkpoint the query's checkpoint.
+         * @return this builder.
+         */
+        public Builder checkpoint(final KafkaCheckpoint checkpoint)
+        {
+            this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
             return this;
         }
 

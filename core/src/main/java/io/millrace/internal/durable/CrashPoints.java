@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code commit-appended} ({@code EPOCH_COMMIT} journaled), {@code snapshot-pruned} (an old snapshot deleted);
  * with the Kafka sink, {@code kafka-rows-sent} (an epoch's rows and number sent in its transaction, not committed)
  * and {@code kafka-committed} (the transaction committed), both before that epoch's {@code snapshot-written};
+ * with a checkpoint kept in Kafka, {@code kafka-state-sent} (an epoch's rows, state and offset sent in its
+ * transaction, not committed) and {@code kafka-committed};
  * {@code idle-cut-appended} (the cut of an idle publisher's epoch journaled by the operator thread, before the
  * marker is handled; it is a {@code cut-appended} too); and once, when a checkpoint is created,
  * {@code identity-appended} and {@code checkpoint-file-written}. {@code snapshot-buffer-awaited} is passed when the

@@ -40,8 +40,10 @@ public final class TopicRecords
      * @param value     the record's value as text.
      * @param epoch     from the epoch header.
      * @param sequence  from the sequence header.
+     * @param input     from the input-partition header, -1 when there is none: the input partition whose query
+     *                  wrote the row, for a query run in a consumer group.
      */
-    public record Row(int partition, String key, String value, long epoch, long sequence)
+    public record Row(int partition, String key, String value, long epoch, long sequence, long input)
     {
     }
 
@@ -84,7 +86,8 @@ public final class TopicRecords
                     rows.add(new Row(record.partition(),
                         null == record.key() ? null : new String(record.key(), StandardCharsets.UTF_8),
                         new String(record.value(), StandardCharsets.UTF_8),
-                        header(record, KafkaSink.EPOCH_HEADER), header(record, KafkaSink.SEQUENCE_HEADER)));
+                        header(record, KafkaSink.EPOCH_HEADER), header(record, KafkaSink.SEQUENCE_HEADER),
+                        header(record, KafkaSink.INPUT_PARTITION_HEADER)));
                 }
             }
         }
@@ -147,6 +150,10 @@ public final class TopicRecords
     private static long header(final ConsumerRecord<byte[], byte[]> record, final String name)
     {
         final Header header = record.headers().lastHeader(name);
+        if (null == header && name.equals(KafkaSink.INPUT_PARTITION_HEADER))
+        {
+            return -1;
+        }
         if (null == header || header.value().length != Long.BYTES)
         {
             throw new IllegalStateException("record without an 8-byte header " + name + ": " + record);
