@@ -334,7 +334,7 @@ public final class KafkaThroughputHarness
     /**
      * @return whether the topic was created; false when it existed.
      */
-    private static boolean createTopic(final String bootstrap, final String topic, final int partitions)
+    static boolean createTopic(final String bootstrap, final String topic, final int partitions)
         throws Exception
     {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)))

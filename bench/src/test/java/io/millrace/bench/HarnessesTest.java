@@ -94,6 +94,11 @@ class HarnessesTest
         assertEquals(2, KafkaThroughputHarness.run(new String[]{"--events", "10"}));
         assertEquals(2, KafkaThroughputHarness.run(new String[]{"--bootstrap", "127.0.0.1:1", "--engines", "flink"}));
         assertEquals(2, LatencyHarness.run(new String[]{"--rate", "fast"}));
+        assertTrue(capture(() -> assertEquals(0, KafkaLatencyHarness.run(new String[]{"--help"})))
+            .contains("--delivery"));
+        assertEquals(2, KafkaLatencyHarness.run(new String[]{"--rate", "10"}));
+        assertEquals(2, KafkaLatencyHarness.run(new String[]{"--bootstrap", "127.0.0.1:1", "--delivery",
+            "exactly-once,best-effort"}));
     }
 
     private static String capture(final Runnable action)

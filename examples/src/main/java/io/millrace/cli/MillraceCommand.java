@@ -47,6 +47,12 @@ public final class MillraceCommand implements Runnable
         // Chronicle Queue logs its banner and mappings at INFO and reports usage unless told not to; a command
         // line keeps stderr for progress and errors.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // Kafka's clients warn of every failed connection, many a second while a broker is away, and a query waits
+        // for it: errors only, unless asked otherwise.
+        if (null == System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka"))
+        {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        }
         System.setProperty("chronicle.analytics.disable", "true");
         // Row and state accessors check bounds on every access unless told not to; the command line's own code
         // keeps within its buffers, as Aeron's production settings assume.

@@ -123,6 +123,33 @@ class KafkaGroupTest
     }
 
     /**
+     * The broker is killed with SIGKILL while a member runs, and started again some seconds later: the member's
+     * queries wait for it, and the output holds every row once.
+     */
+    @Test
+    @Timeout(300)
+    void shouldWaitForARestartedBrokerAndLoseNothing() throws Exception
+    {
+        BROKER.createTopic("events-outage", 2);
+        BROKER.createTopic("counts-outage", 1);
+        final List<List<String>> partitions = writePartitions("events-outage", 2, 6_000, new Random(71));
+        final List<String> args = new ArrayList<>(args("events-outage", "counts-outage", "outage"));
+        args.addAll(List.of("--throttle", "1500"));
+        final Path stderr = dir.resolve("stderr.log");
+        final ChildCommand member = ChildCommand.start(stderr, null, args.toArray(new String[0]));
+        Thread.sleep(3_000);
+        assertTrue(member.isAlive(), () -> "the member ended before the broker was killed: " +
+            CrashingLives.read(stderr));
+        BROKER.kill();
+        Thread.sleep(3_000);
+        BROKER.restart();
+        assertEquals(0, member.waitFor(180), () -> CrashingLives.read(stderr));
+        final List<TopicRecords.Row> written = TopicRecords.read(BROKER.bootstrap(), "counts-outage", true);
+        assertSameRows(expected(partitions), values(written), "rows after the broker was down for 3 s");
+        assertIdsUnique(written);
+    }
+
+    /**
      * A finished group's state topic is given a newest commit record that is not Millrace's, then one whose snapshot
      * does not match it; a member is also started with another window. Each is refused, naming why, and nothing is
      * written.
