@@ -124,6 +124,14 @@ final class KafkaOptions
     }
 
     /**
+     * @return the cluster's {@code HOST:PORT} list, null when not given.
+     */
+    String bootstrap()
+    {
+        return bootstrap;
+    }
+
+    /**
      * @return whether the query runs as a member of a consumer group, a query per partition it is given.
      */
     boolean grouped()
@@ -204,17 +212,17 @@ final class KafkaOptions
 
     /**
      * @param inputTopic    to read.
-     * @param fields        of each record's value, a CSV line.
+     * @param fields        makes a row of each record's value.
      * @param maxRecordSize longest value accepted.
      * @param recorded      whether the options were read back from a checkpoint, which recorded the partitions.
      * @param spec          of the command, for errors.
      * @return one source per partition of the topic.
      */
     List<KafkaSource> sources(
-        final String inputTopic, final Schema fields, final int maxRecordSize, final boolean recorded,
+        final String inputTopic, final RecordDeserializer fields, final int maxRecordSize, final boolean recorded,
         final CommandLine.Model.CommandSpec spec)
     {
-        final KafkaSource.Builder builder = KafkaSource.builder(bootstrap, inputTopic, RecordDeserializer.csv(fields))
+        final KafkaSource.Builder builder = KafkaSource.builder(bootstrap, inputTopic, fields)
             .maxRecordSize(maxRecordSize);
         if (bounded)
         {

@@ -6,7 +6,11 @@ import io.millrace.StreamWriter;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
 import io.millrace.examples.nexmark.Nexmark;
+import io.millrace.Stream;
 import io.millrace.examples.nexmark.NexmarkQuery;
+import io.millrace.kafka.KafkaSink;
+import io.millrace.kafka.KafkaSource;
+import io.millrace.kafka.RecordDeserializer;
 import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.sink.Crc32cSink;
@@ -49,13 +53,27 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--query", required = true, paramLabel = "QUERY",
-        description = "q0, q1, q2, q3, q4, q5, q7, q8, q9, q11, q18, or all.")
+    @Option(names = "--query", paramLabel = "QUERY",
+        description = "q0, q1, q2, q3, q4, q5, q7, q8, q9, q11, q18, or all (needed but with --to-topic).")
     private String query;
 
-    @Option(names = "--events", required = true, paramLabel = "N", converter = Counts.class,
-        description = "Events to generate; N is " + Counts.FORMAT + ".")
-    private long events;
+    @Option(names = "--events", paramLabel = "N", converter = Counts.class,
+        description = "Events to generate; N is " + Counts.FORMAT + " (needed but with --input-topic).")
+    private Long events;
+
+    @Option(names = "--input-topic", paramLabel = "TOPIC",
+        description = "Read the events from this Kafka topic (with --kafka-bootstrap), as --to-topic writes them, " +
+            "instead of generating them; each partition is an input with a watermark of its own, and a topic of " +
+            "one partition gives exactly the rows of the generated events.")
+    private String inputTopic;
+
+    @Option(names = "--to-topic", paramLabel = "TOPIC",
+        description = "Write the generated events to this existing Kafka topic (with --kafka-bootstrap) instead of " +
+            "running a query: one record per event, its CSV line as value, exactly once; then end.")
+    private String toTopic;
+
+    @CommandLine.Mixin
+    private KafkaOptions kafka;
 
     @Option(names = "--seed", defaultValue = "" + NexmarkGenerator.SEED_DEFAULT,
         description = "Generator seed. Default: ${DEFAULT-VALUE}.")
@@ -97,17 +115,48 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     @Override
     public Integer call() throws Exception
     {
+        if (null != toTopic)
+        {
+            return writeTopic();
+        }
+        if (null == query)
+        {
+            throw bad("--query is needed (or --to-topic, to write the events to Kafka)");
+        }
+        if (null == events && null == inputTopic)
+        {
+            throw bad("--events is needed (or --input-topic, to read the events from Kafka)");
+        }
+        if (null != events && null != inputTopic)
+        {
+            throw bad("--events and --input-topic are two inputs: give one");
+        }
+        kafka.check(spec, durable, inputTopic);
+        if (kafka.grouped())
+        {
+            throw bad("--group goes with windowed-count; nexmark reads every partition of --input-topic itself");
+        }
         if ("all".equalsIgnoreCase(query))
         {
+            if (null != inputTopic || kafka.writesTopic())
+            {
+                throw bad("--query all runs on generated events into a checksumming sink: it takes no " +
+                    "--input-topic or --output-topic");
+            }
             return runAll();
         }
-        durable.check(spec);
+        durable.check(spec, kafka.writesTopic(), "--output DIR or --output-topic TOPIC");
         if (discard && durable.toFiles())
         {
             throw bad("--discard and --output exclude each other");
         }
         final Crc32cSink checksum = new Crc32cSink();
-        final Sink sink = discard ? checksum : durable.sink(parent.out());
+        if (discard && kafka.writesTopic())
+        {
+            throw bad("--discard and --output-topic exclude each other");
+        }
+        final Sink sink = discard ? checksum : kafka.writesTopic() ? kafka.sink(spec, List.of()) :
+            durable.sink(parent.out());
         try (DeadLetterFile deadLetters = null == deadLetter ? null : new DeadLetterFile(deadLetter,
             durable.checkpointed()))
         {
@@ -122,6 +171,35 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
             }
             return exit;
         }
+    }
+
+    /**
+     * Writes the generated events to a topic, exactly once: the events stream as it is, into a Kafka sink.
+     */
+    private int writeTopic() throws InterruptedException
+    {
+        if (null == events || null != query || null != inputTopic || kafka.writesTopic() || durable.toFiles() ||
+            durable.checkpointed() || discard)
+        {
+            throw bad("--to-topic writes the generated events (--events N, with --seed, --rate and --start) and " +
+                "runs no query: it takes no --query, --input-topic, --output-topic, --output, --checkpoint or " +
+                "--discard");
+        }
+        if (null == kafka.bootstrap())
+        {
+            throw bad("--to-topic needs --kafka-bootstrap HOST:PORT");
+        }
+        final StreamWriter writer = engine.apply(Millrace.readStream(generated()).writeStream(), spec)
+            .queryName(NAME + "-to-topic")
+            .outputMode(OutputMode.APPEND)
+            .trigger(Trigger.continuous(epochInterval))
+            .sink(KafkaSink.builder(kafka.bootstrap(), toTopic).id("millrace-nexmark-" + toTopic).build());
+        final int exit = QueryRun.execute(NAME, writer, false, engine.jsonProgress(), parent.err());
+        if (exit == MillraceCommand.EXIT_OK)
+        {
+            parent.err().printf("millrace nexmark: wrote %d events to Kafka topic %s%n", events, toTopic);
+        }
+        return exit;
     }
 
     /**
@@ -174,19 +252,10 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         {
             throw bad("--epoch-interval must be positive");
         }
-        final NexmarkSource source;
-        try
-        {
-            source = new NexmarkSource(new NexmarkGenerator(seed, rate, start), events);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw bad(ex.getMessage());
-        }
         final StreamWriter writer;
         try
         {
-            writer = nexmarkQuery.plan(Nexmark.events(Millrace.readStream(source), watermark)).writeStream();
+            writer = nexmarkQuery.plan(events()).writeStream();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -216,6 +285,38 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
             });
     }
 
+    /**
+     * @return the events stream: generated, or read from each partition of the input topic, each partition with a
+     *         watermark of its own.
+     */
+    private Stream events()
+    {
+        if (null == inputTopic)
+        {
+            return Nexmark.events(Millrace.readStream(generated()), watermark);
+        }
+        final List<Stream> partitions = new ArrayList<>();
+        for (final KafkaSource partition : kafka.sources(inputTopic, RecordDeserializer.csv(NexmarkGenerator.EVENT,
+            true), KafkaSource.MAX_RECORD_SIZE_DEFAULT, recorded, spec))
+        {
+            partitions.add(Nexmark.events(Millrace.readStream(partition), watermark));
+        }
+        return partitions.size() == 1 ? partitions.get(0) :
+            partitions.get(0).union(partitions.subList(1, partitions.size()).toArray(new Stream[0]));
+    }
+
+    private NexmarkSource generated()
+    {
+        try
+        {
+            return new NexmarkSource(new NexmarkGenerator(seed, rate, start), events);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw bad(ex.getMessage());
+        }
+    }
+
     private NexmarkQuery query()
     {
         try
@@ -234,10 +335,20 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
      */
     private String identity()
     {
-        final List<String> args = new ArrayList<>(List.of(NAME, "--query", query().label(), "--events", "" + events,
-            "--seed", "" + seed, "--rate", "" + rate, "--start", "" + start,
-            "--watermark", watermark.toMillis() + "ms"));
+        final List<String> args = new ArrayList<>(List.of(NAME, "--query", query().label()));
+        if (null == inputTopic)
+        {
+            args.addAll(List.of("--events", "" + events, "--seed", "" + seed, "--rate", "" + rate,
+                "--start", "" + start));
+        }
+        else
+        {
+            kafka.addInputIdentity(inputTopic, kafka.sources(inputTopic, RecordDeserializer.csv(
+                NexmarkGenerator.EVENT, true), KafkaSource.MAX_RECORD_SIZE_DEFAULT, recorded, spec).size(), args);
+        }
+        args.addAll(List.of("--watermark", watermark.toMillis() + "ms"));
         durable.addIdentity(args);
+        kafka.addOutputIdentity(args);
         return String.join("\n", args);
     }
 

@@ -8,6 +8,7 @@ import io.millrace.checkpoint.CheckpointException;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
+import io.millrace.kafka.RecordDeserializer;
 import io.millrace.row.Schema;
 import io.millrace.sink.Sink;
 import io.millrace.source.CsvSource;
@@ -253,7 +254,8 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
         if (null != input.topic)
         {
             checkTopicInput();
-            return kafka.sources(input.topic, CsvSource.eventSchema(), records.maxRecordSize(), recorded, spec);
+            return kafka.sources(input.topic, RecordDeserializer.csv(CsvSource.eventSchema()),
+                records.maxRecordSize(), recorded, spec);
         }
         return List.of(source());
     }

@@ -55,7 +55,7 @@ class HelpAndArgumentsTest
             }
         }
         assertEquals(List.of("--window", "--session-gap", "--slide", "--watermark", "--epoch-interval",
-            "--max-delay"), durationOptions);
+            "--session-timeout", "--max-delay"), durationOptions);
         final String help = words(Cli.run("windowed-count", "--help").outText());
         assertTrue(help.contains(DURATION_FORMAT), help);
     }

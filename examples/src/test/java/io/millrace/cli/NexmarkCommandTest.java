@@ -39,7 +39,15 @@ class NexmarkCommandTest
             List.of("--query", "q1", "--events", "10", "--parallelism", "0", "--parallelism must be 1 to 128 tasks: 0"),
             List.of("--query", "q1", "--events", "10", "--parallelism", "129",
                 "--parallelism must be 1 to 128 tasks: 129"),
-            List.of("--events", "10", "Missing required option: '--query=QUERY'"));
+            List.of("--events", "10", "--query is needed (or --to-topic, to write the events to Kafka)"),
+            List.of("--query", "q1", "--events is needed (or --input-topic, to read the events from Kafka)"),
+            List.of("--query", "q1", "--events", "10", "--input-topic", "t", "--kafka-bootstrap", "h:1",
+                "--events and --input-topic are two inputs: give one"),
+            List.of("--to-topic", "t", "--events", "10", "--to-topic needs --kafka-bootstrap"),
+            List.of("--to-topic", "t", "--events", "10", "--query", "q1", "--kafka-bootstrap", "h:1",
+                "it takes no --query"),
+            List.of("--query", "q1", "--events", "10", "--output-topic", "t",
+                "--output-topic needs --kafka-bootstrap"));
         for (final List<String> each : cases)
         {
             final List<String> args = new java.util.ArrayList<>(List.of("nexmark"));

@@ -35,12 +35,28 @@ public interface RecordDeserializer
      * {@link io.millrace.source.CsvSource} parses a file's lines: {@code event_time,key} lines with
      * {@link io.millrace.source.CsvSource#eventSchema()}.
      *
+     * An empty string field makes a bad record: see {@link #csv(Schema, boolean)} for rows whose strings may be
+     * empty.
+     *
      * @param fields one column per field.
      * @return the deserializer.
      */
     static RecordDeserializer csv(final Schema fields)
     {
-        final CsvLineParser parser = new CsvLineParser(fields.columns().toArray(new Column[0]), false);
+        return csv(fields, false);
+    }
+
+    /**
+     * Values that are one CSV line each, as {@link #csv(Schema)}.
+     *
+     * @param fields            one column per field.
+     * @param allowEmptyStrings whether an empty string field is a value (as a part file holds a row with an empty
+     *                          string) rather than a bad record.
+     * @return the deserializer.
+     */
+    static RecordDeserializer csv(final Schema fields, final boolean allowEmptyStrings)
+    {
+        final CsvLineParser parser = new CsvLineParser(fields.columns().toArray(new Column[0]), allowEmptyStrings);
         return new RecordDeserializer()
         {
             @Override
