@@ -6,11 +6,13 @@ import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
 import io.millrace.journal.ChronicleJournal;
+import io.millrace.kafka.KafkaGroup;
 import io.millrace.kafka.KafkaSink;
 import io.millrace.kafka.KafkaSource;
 import io.millrace.kafka.RecordDeserializer;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +62,9 @@ import org.apache.kafka.streams.state.Stores;
  * windows as they close to an output topic of its own. Millrace runs {@code windowed-count --input-topic --bounded
  * --output-topic} in this JVM, with a checkpoint and a Kafka transaction per epoch; Kafka Streams runs
  * {@code groupByKey().windowedBy(TimeWindows).emitStrategy(onWindowClose).count()} with {@code exactly_once_v2} and
- * in-memory stores. A run's time is from start until every input record is processed: for Millrace until the
+ * in-memory stores. With {@code --engines millrace-group}, Millrace runs as one member of a consumer group instead:
+ * a query per partition, none journaling its input, each committing its rows and state in one transaction per
+ * epoch ({@link KafkaGroup}). A run's time is from start until every input record is processed: for Millrace until the
  * bounded query ends, for Kafka Streams until its committed offsets reach the input's end. After each run the
  * harness reads the output topic back: Kafka Streams writes only the windows that closed before its input ended
  * (stream time stops there), and each of its rows must be one of Millrace's. Run with {@code --help}.
@@ -68,6 +72,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class KafkaThroughputHarness
 {
     private static final String NAME = "kafka-throughput-harness";
+    private static final List<String> ENGINES = List.of("millrace", "millrace-group", "kafka-streams");
     private static final Set<String> OPTIONS = Set.of(
         "bootstrap", "events", "keys", "partitions", "window", "watermark", "commit-interval", "runs", "engines");
     private static final String USAGE = String.join(System.lineSeparator(),
@@ -86,7 +91,9 @@ public final class KafkaThroughputHarness
         "  --watermark DUR          watermark delay, Kafka Streams' grace (default 2s)",
         "  --commit-interval DUR    Millrace's epoch, Kafka Streams' commit.interval.ms (default 100ms)",
         "  --runs N                 runs per engine, alternating (default 3)",
-        "  --engines LIST           millrace,kafka-streams (default both)",
+        "  --engines LIST           millrace, millrace-group (the partitions run as a consumer group's queries,",
+        "                           one per partition, each checkpointed in a state topic), kafka-streams",
+        "                           (default millrace,kafka-streams)",
         "  -h, --help               this text");
 
     private KafkaThroughputHarness()
@@ -98,6 +105,8 @@ public final class KafkaThroughputHarness
      */
     public static void main(final String[] args)
     {
+        // Kafka's clients log their whole configuration at INFO, once per client; Kafka Streams its every rebalance.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.exit(run(args));
     }
 
@@ -131,9 +140,10 @@ public final class KafkaThroughputHarness
         final List<String> engines = List.of(parsed.string("engines", "millrace,kafka-streams").split(","));
         for (final String engine : engines)
         {
-            if (!engine.equals("millrace") && !engine.equals("kafka-streams"))
+            if (!ENGINES.contains(engine))
             {
-                throw new Args.BadArgumentException("--engines takes millrace and kafka-streams, not " + engine);
+                throw new Args.BadArgumentException("--engines takes " + String.join(", ", ENGINES) + ", not " +
+                    engine);
             }
         }
 
@@ -141,7 +151,7 @@ public final class KafkaThroughputHarness
         fill(bootstrap, input, partitions, events, keys);
         out.printf("input %s: %d events, %d keys, %d partitions; window %s, watermark %s, commit every %s%n",
             input, events, keys, partitions, window, watermark, commit);
-        Set<String> millraceRows = null;
+        final Map<String, Set<String>> millraceRows = new HashMap<>();
         for (int run = 1; run <= runs; run++)
         {
             for (final String engine : engines)
@@ -149,28 +159,30 @@ public final class KafkaThroughputHarness
                 final String output = engine + "-" + System.nanoTime();
                 createTopic(bootstrap, output, 1);
                 final long start = System.nanoTime();
-                if (engine.equals("millrace"))
+                switch (engine)
                 {
-                    runMillrace(bootstrap, input, output, window, watermark, commit);
-                }
-                else
-                {
-                    runKafkaStreams(bootstrap, input, output, partitions, window, watermark, commit);
+                    case "millrace" -> runMillrace(bootstrap, input, output, window, watermark, commit);
+                    case "millrace-group" -> runMillraceGroup(bootstrap, input, output, window, watermark, commit);
+                    default -> runKafkaStreams(bootstrap, input, output, partitions, window, watermark, commit);
                 }
                 final double seconds = (System.nanoTime() - start) / 1e9;
                 final Set<String> rows = readValues(bootstrap, output);
                 out.printf("%-14s run %d: %.2f s, %.0f events/s, %d rows%n", engine, run, seconds, events / seconds,
                     rows.size());
-                if (engine.equals("millrace"))
+                if (engine.startsWith("millrace"))
                 {
-                    millraceRows = rows;
+                    millraceRows.put(engine, rows);
+                    continue;
                 }
-                else if (null != millraceRows && !millraceRows.containsAll(rows))
+                for (final Map.Entry<String, Set<String>> millrace : millraceRows.entrySet())
                 {
-                    // Kafka Streams writes only windows that closed before the input ended; each must be Millrace's.
-                    rows.removeAll(millraceRows);
-                    throw new IllegalStateException(rows.size() + " rows of Kafka Streams are not Millrace's, e.g. " +
-                        rows.iterator().next());
+                    if (!millrace.getValue().containsAll(rows))
+                    {
+                        // Kafka Streams writes only windows that closed before its input ended; each is Millrace's.
+                        rows.removeAll(millrace.getValue());
+                        throw new IllegalStateException(rows.size() + " rows of Kafka Streams are not those of " +
+                            millrace.getKey() + ", e.g. " + rows.iterator().next());
+                    }
                 }
             }
         }
@@ -223,6 +235,26 @@ public final class KafkaThroughputHarness
             .start();
         query.awaitTermination();
         TemporaryDirectory.delete(checkpoint);
+    }
+
+    /**
+     * Runs each partition as a query of a consumer group's member, in this JVM, until all have finished: no input
+     * journal, and each partition's state in the group's state topic.
+     */
+    private static void runMillraceGroup(
+        final String bootstrap, final String input, final String output, final Duration window,
+        final Duration watermark, final Duration commit)
+    {
+        KafkaGroup.builder(bootstrap, input, output).log(new PrintStream(OutputStream.nullOutputStream())).build()
+            .run((partition, checkpoint) -> WindowedCount.plan(List.of(KafkaSource.builder(bootstrap, input,
+                RecordDeserializer.csv(CsvSource.eventSchema())).bounded().partition(partition)),
+                Window.window(CsvSource.EVENT_TIME_COLUMN, window), watermark).writeStream()
+                .outputMode(OutputMode.APPEND)
+                .trigger(Trigger.continuous(commit))
+                .sink(KafkaSink.builder(bootstrap, output).keyColumns(List.of("window_start", "window_end", "key"))
+                    .checkpoint(checkpoint).build())
+                .checkpoint(checkpoint)
+                .start(), true);
     }
 
     private static void runKafkaStreams(

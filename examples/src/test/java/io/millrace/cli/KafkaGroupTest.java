@@ -44,6 +44,8 @@ class KafkaGroupTest
     private static final long WINDOW_MS = 100;
     private static final long WATERMARK_MS = 300;
     private static final int PARTITIONS = 6;
+    /** Members killed: 5, or half the crash tests' random kills where that is more (-Pcrash-soak makes it 50). */
+    private static final int KILLS = Math.max(5, Integer.getInteger("millrace.crash.kills", 6) / 2);
     /** A line a member writes when it resumes a partition from the state topic. */
     private static final Pattern RESTORED =
         Pattern.compile("partition (\\d+): restored epoch (\\d+) from \\S+, reading from offset (\\d+)");
@@ -61,7 +63,8 @@ class KafkaGroupTest
         BROKER.createTopic("events-group", PARTITIONS);
         BROKER.createTopic("counts-group", 2);
         final Random random = new Random(53);
-        final List<List<String>> partitions = writePartitions("events-group", PARTITIONS, 9_000, random);
+        // Enough input that every kill finds members at work: each partition is read at 1,500 records a second.
+        final List<List<String>> partitions = writePartitions("events-group", PARTITIONS, 1_800 * KILLS, random);
         final List<String> common = args("events-group", "counts-group", "counters");
         final String[] args = java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of(
             "--throttle", "1500")).toArray(String[]::new);
@@ -73,7 +76,7 @@ class KafkaGroupTest
             logs.add(dir.resolve("member-" + i + ".log"));
             members.add(ChildCommand.start(logs.get(i), null, args));
         }
-        for (int kill = 0; kill < 4; kill++)
+        for (int kill = 0; kill < KILLS; kill++)
         {
             Thread.sleep(1_500 + random.nextInt(2_000));
             final int victim = random.nextInt(members.size());
@@ -94,7 +97,8 @@ class KafkaGroupTest
         assertEquals(written, TopicRecords.read(BROKER.bootstrap(), "counts-group", true),
             "a member that finds every partition finished must write nothing");
 
-        assertSameRows(expected(partitions), values(written), "rows of the output topic after 4 members were killed");
+        assertSameRows(expected(partitions), values(written),
+            "rows of the output topic after " + KILLS + " members were killed");
         assertIdsUnique(written);
         assertRestoredState(partitions, written, logs);
     }
