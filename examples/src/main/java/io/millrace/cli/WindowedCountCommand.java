@@ -8,6 +8,7 @@ import io.millrace.checkpoint.CheckpointException;
 import io.millrace.Trigger;
 import io.millrace.Window;
 import io.millrace.examples.WindowedCount;
+import io.millrace.kafka.KafkaGroup;
 import io.millrace.kafka.RecordDeserializer;
 import io.millrace.row.Schema;
 import io.millrace.sink.Sink;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code millrace windowed-count}: counts {@code event_time,key} events per key and event-time window
@@ -41,6 +44,8 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     private static final String LINE_COLUMN = "line";
     /** What identifies a row of the result table: a Kafka record's key. */
     private static final List<String> KEY_COLUMNS = List.of("window_start", "window_end", CsvSource.KEY_COLUMN);
+    /** How long a signal waits for a group member to stop its queries and leave its group. */
+    private static final long SIGNAL_GRACE_SECONDS = 30;
 
     /**
      * Set when the options were read back from a checkpoint: the recorded inputs need not exist any more when the
@@ -164,10 +169,29 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
     {
         checkTopicInput();
         final PrintStream err = parent.err();
+        final KafkaGroup group = kafka.group(input.topic, err);
+        final CountDownLatch left = new CountDownLatch(1);
+        // On SIGTERM or SIGINT the member stops its queries and leaves the group at once, so that the others take
+        // its partitions now rather than after its session times out; the JVM then exits with the signal's status.
+        final Thread onSignal = new Thread(() ->
+        {
+            err.println("millrace windowed-count: signal received, leaving the group: its other members take this " +
+                "one's partitions from their last committed epochs");
+            group.stop();
+            try
+            {
+                left.await(SIGNAL_GRACE_SECONDS, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "millrace-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try (DeadLetterFile deadLetters = records.openDeadLetters(true))
         {
             final DeadLetterLines handler = RecordOptions.deadLetterHandler(deadLetters, err);
-            kafka.group(input.topic, err).run((partition, checkpoint) ->
+            group.run((partition, checkpoint) ->
             {
                 final List<Source> partitionSource = List.of(kafka.partitionSource(input.topic,
                     CsvSource.eventSchema(), records.maxRecordSize(), partition));
@@ -196,6 +220,18 @@ final class WindowedCountCommand implements Callable<Integer>, RecordedQuery
             }
             err.println("millrace windowed-count: " + message);
             return exitCode;
+        }
+        finally
+        {
+            left.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(onSignal);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // A signal arrived: the hook has had the group left, and the JVM exits with the signal's status.
+            }
         }
     }
 

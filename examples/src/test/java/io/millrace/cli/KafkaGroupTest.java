@@ -76,11 +76,21 @@ class KafkaGroupTest
             logs.add(dir.resolve("member-" + i + ".log"));
             members.add(ChildCommand.start(logs.get(i), null, args));
         }
-        for (int kill = 0; kill < KILLS; kill++)
+        for (int kill = 0; kill <= KILLS; kill++)
         {
             Thread.sleep(1_500 + random.nextInt(2_000));
             final int victim = random.nextInt(members.size());
-            members.get(victim).kill();
+            if (kill > 0)
+            {
+                members.get(victim).kill();
+            }
+            else
+            {
+                // First, while all are at work, a member asked to stop: it leaves the group at once, and the others
+                // resume its partitions.
+                final int status = members.get(victim).terminate();
+                assertEquals(143, status, () -> "a member stopped by SIGTERM: " + read(logs));
+            }
             logs.add(dir.resolve("member-" + logs.size() + ".log"));
             members.set(victim, ChildCommand.start(logs.get(logs.size() - 1), null, args));
         }
@@ -98,7 +108,8 @@ class KafkaGroupTest
             "a member that finds every partition finished must write nothing");
 
         assertSameRows(expected(partitions), values(written),
-            "rows of the output topic after " + KILLS + " members were killed");
+            "rows of the output topic after " + KILLS + " members were killed and one stopped");
+        assertTrue(read(logs).contains("signal received, leaving the group"), () -> read(logs));
         assertIdsUnique(written);
         assertRestoredState(partitions, written, logs);
     }
