@@ -147,6 +147,21 @@ public final class Args
     }
 
     /**
+     * @param name  of an option the command cannot do without.
+     * @param label of its value in the error, e.g. {@code HOST:PORT}.
+     * @return its value.
+     * @throws BadArgumentException when it was not given.
+     */
+    public String required(final String name, final String label)
+    {
+        if (!has(name))
+        {
+            throw new BadArgumentException("--" + name + " " + label + " is required; see --help");
+        }
+        return values.get(name);
+    }
+
+    /**
      * @param name         of the option.
      * @param defaultValue when it was not given.
      * @param min          smallest value allowed.

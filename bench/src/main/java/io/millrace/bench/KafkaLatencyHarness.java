@@ -86,11 +86,7 @@ public final class KafkaLatencyHarness
     {
         return Args.run(NAME, USAGE, args, OPTIONS, Set.of(), parsed ->
         {
-            if (!parsed.has("bootstrap"))
-            {
-                throw new Args.BadArgumentException("--bootstrap HOST:PORT is required; see --help");
-            }
-            final String bootstrap = parsed.string("bootstrap", "");
+            final String bootstrap = parsed.required("bootstrap", "HOST:PORT");
             final long rate = parsed.count("rate", 2_000, 1);
             final long seconds = parsed.count("seconds", 20, 1);
             final long warmup = parsed.count("warmup", 5, 0);

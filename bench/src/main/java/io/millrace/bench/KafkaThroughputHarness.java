@@ -118,10 +118,6 @@ public final class KafkaThroughputHarness
     {
         return Args.run(NAME, USAGE, args, OPTIONS, Set.of(), parsed ->
         {
-            if (!parsed.has("bootstrap"))
-            {
-                throw new Args.BadArgumentException("--bootstrap HOST:PORT is required; see --help");
-            }
             measure(parsed, System.out);
             return 0;
         });
@@ -129,7 +125,7 @@ public final class KafkaThroughputHarness
 
     private static void measure(final Args parsed, final PrintStream out) throws Exception
     {
-        final String bootstrap = parsed.string("bootstrap", "");
+        final String bootstrap = parsed.required("bootstrap", "HOST:PORT");
         final long events = parsed.count("events", 2_000_000, 1);
         final long keys = parsed.count("keys", 10_000, 1);
         final int partitions = (int)parsed.count("partitions", 1, 1);
