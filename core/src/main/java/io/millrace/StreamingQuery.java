@@ -175,9 +175,11 @@ public final class StreamingQuery implements AutoCloseable
         }
         final List<Sink> sinks = settings.sinks();
         final int parallelism = settings.parallelism();
-        // A query of several tasks, or one whose journal commits its output, writes to the sinks on the committer's
-        // thread; a query of one task otherwise writes to them on its operator thread, as rows are made.
-        final boolean committerWrites = parallelism > 1 || (null != journal && journal.commitsOutput());
+        // A query of several tasks, one whose journal commits its output, or one with a sink whose commit waits on
+        // another system writes to the sinks on the committer's thread; a query of one task otherwise writes to them
+        // on its operator thread, as rows are made.
+        final boolean committerWrites = parallelism > 1 || (null != journal && journal.commitsOutput()) ||
+            sinks.stream().anyMatch(Sink::commitsRemotely);
         final QueryRuntime.Outputs outputs = !committerWrites ? null :
             QueryRuntime.Outputs.of(parallelism, withLate(sinks, lateSink), sinks.size());
         final List<QueryRuntime.Task> tasks = new ArrayList<>();

@@ -42,6 +42,17 @@ public interface Sink
     }
 
     /**
+     * @return whether committing an epoch waits on another system (a network round trip or more): the query then
+     *         hands this sink an epoch's rows, and has it commit, on its committer's thread, so that the operator
+     *         thread goes on with the next epoch meanwhile. The rows then reach the sink when their epoch ends
+     *         rather than as they are made. False by default.
+     */
+    default boolean commitsRemotely()
+    {
+        return false;
+    }
+
+    /**
      * The newest epoch whose output this sink already holds durably, from an earlier run on the same checkpoint.
      * Called once before {@link #open}, so that a query refuses to start when its checkpoint has no record of
      * output that exists (a lost or replaced checkpoint): carrying on would mix that output with a different

@@ -107,6 +107,17 @@ public final class KafkaSink implements Sink
         return delivery == Delivery.EXACTLY_ONCE || null != checkpoint ? heldEpoch : -1;
     }
 
+    /**
+     * @return true for {@link Delivery#EXACTLY_ONCE}: an epoch's commit is a few round trips to the broker, which
+     *         the query's committer thread waits for while its operator thread goes on; false for
+     *         {@link Delivery#AT_LEAST_ONCE}, whose rows are sent as they are made.
+     */
+    @Override
+    public boolean commitsRemotely()
+    {
+        return delivery == Delivery.EXACTLY_ONCE || null != checkpoint;
+    }
+
     @Override
     public void open(final Schema schema)
     {
