@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * agent, on a thread of its own:
  * <ol>
  *     <li>for a query of several tasks, hands each output's sink the epoch's rows, task 0's first
- *     ({@link TaskOutput}), and has it commit the epoch (a query of one task writes to its sinks itself, at the
- *     marker, before handing over);</li>
+ *     ({@link TaskOutput}), and has it commit the epoch; so too for a query of one task whose journal commits the
+ *     output ({@link Journal#commitsOutput()}) or that has a sink whose commit waits on another system
+ *     ({@link Sink#commitsRemotely()}). Any other query of one task writes to its sinks itself, at the marker,
+ *     before handing over;</li>
  *     <li>with a checkpoint, stores the tasks' snapshots durably as one (task 0's sections, then task 1's, ...) and
  *     journals {@code EPOCH_COMMIT};</li>
  * </ol>
