@@ -217,7 +217,8 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         for (final NexmarkQuery each : NexmarkQuery.values())
         {
             final Crc32cSink checksum = new Crc32cSink();
-            final StreamingQuery running = build(each, checksum, RecordOptions.deadLetterHandler(null, parent.err()))
+            final StreamingQuery running = build(each, checksum, RecordOptions.deadLetterHandler(null, parent.err()),
+                null)
                 .start();
             final long began = System.nanoTime();
             running.awaitTermination();
@@ -237,7 +238,10 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     @Override
     public StreamWriter writer(final Sink sink, final DeadLetterLines deadLetters)
     {
-        return build(query(), sink, deadLetters).journalInput(durable.journalInput()).queryIdentity(identity());
+        final List<KafkaSource> partitions = null == inputTopic ? null : kafka.sources(inputTopic,
+            RecordDeserializer.csv(NexmarkGenerator.EVENT, true), KafkaSource.MAX_RECORD_SIZE_DEFAULT, recorded, spec);
+        return build(query(), sink, deadLetters, partitions).journalInput(durable.journalInput())
+            .queryIdentity(identity(null == partitions ? 0 : partitions.size()));
     }
 
     @Override
@@ -246,7 +250,12 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         return NexmarkGenerator.EVENT;
     }
 
-    private StreamWriter build(final NexmarkQuery nexmarkQuery, final Sink sink, final DeadLetterLines deadLetters)
+    /**
+     * @param partitions a source per partition of the input topic, or null to generate the events.
+     */
+    private StreamWriter build(
+        final NexmarkQuery nexmarkQuery, final Sink sink, final DeadLetterLines deadLetters,
+        final List<KafkaSource> partitions)
     {
         if (epochInterval.isZero() || epochInterval.isNegative())
         {
@@ -255,7 +264,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         final StreamWriter writer;
         try
         {
-            writer = nexmarkQuery.plan(events()).writeStream();
+            writer = nexmarkQuery.plan(events(partitions)).writeStream();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -286,23 +295,22 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     }
 
     /**
-     * @return the events stream: generated, or read from each partition of the input topic, each partition with a
-     *         watermark of its own.
+     * @param partitions a source per partition of the input topic, or null to generate the events.
+     * @return the events stream: generated, or read from each partition, each with a watermark of its own.
      */
-    private Stream events()
+    private Stream events(final List<KafkaSource> partitions)
     {
-        if (null == inputTopic)
+        if (null == partitions)
         {
             return Nexmark.events(Millrace.readStream(generated()), watermark);
         }
-        final List<Stream> partitions = new ArrayList<>();
-        for (final KafkaSource partition : kafka.sources(inputTopic, RecordDeserializer.csv(NexmarkGenerator.EVENT,
-            true), KafkaSource.MAX_RECORD_SIZE_DEFAULT, recorded, spec))
+        final List<Stream> streams = new ArrayList<>();
+        for (final KafkaSource partition : partitions)
         {
-            partitions.add(Nexmark.events(Millrace.readStream(partition), watermark));
+            streams.add(Nexmark.events(Millrace.readStream(partition), watermark));
         }
-        return partitions.size() == 1 ? partitions.get(0) :
-            partitions.get(0).union(partitions.subList(1, partitions.size()).toArray(new Stream[0]));
+        return streams.size() == 1 ? streams.get(0) :
+            streams.get(0).union(streams.subList(1, streams.size()).toArray(new Stream[0]));
     }
 
     private NexmarkSource generated()
@@ -332,8 +340,11 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
     /**
      * The arguments that decide the query and its journal's contents, canonical: a checkpoint records them and a
      * restart must give the same; {@code journal} commands rebuild the query from them.
+     *
+     * @param partitions of the input topic read, recorded so that a topic that gains some is refused; 0 when the
+     *                   events are generated.
      */
-    private String identity()
+    private String identity(final int partitions)
     {
         final List<String> args = new ArrayList<>(List.of(NAME, "--query", query().label()));
         if (null == inputTopic)
@@ -343,8 +354,7 @@ final class NexmarkCommand implements Callable<Integer>, RecordedQuery
         }
         else
         {
-            kafka.addInputIdentity(inputTopic, kafka.sources(inputTopic, RecordDeserializer.csv(
-                NexmarkGenerator.EVENT, true), KafkaSource.MAX_RECORD_SIZE_DEFAULT, recorded, spec).size(), args);
+            kafka.addInputIdentity(inputTopic, partitions, args);
         }
         args.addAll(List.of("--watermark", watermark.toMillis() + "ms"));
         durable.addIdentity(args);

@@ -65,9 +65,9 @@ class KafkaGroupTest
         final Random random = new Random(53);
         // Enough input that every kill finds members at work: each partition is read at 1,500 records a second.
         final List<List<String>> partitions = writePartitions("events-group", PARTITIONS, 1_800 * KILLS, random);
-        final List<String> common = args("events-group", "counts-group", "counters");
-        final String[] args = java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of(
-            "--throttle", "1500")).toArray(String[]::new);
+        final List<String> throttled = new ArrayList<>(args("events-group", "counts-group", "counters"));
+        throttled.addAll(List.of("--throttle", "1500"));
+        final String[] args = throttled.toArray(new String[0]);
 
         final List<ChildCommand> members = new ArrayList<>();
         final List<Path> logs = new ArrayList<>();

@@ -468,7 +468,7 @@ public final class KafkaCheckpoint implements Journal
                 }
                 return new Stored(cut, snapshot, record.substring(identityAt + "\nidentity=\n".length()));
             }
-            catch (final NumberFormatException | NullPointerException ex)
+            catch (final NumberFormatException ex)
             {
                 throw damaged(checkpoint, "its newest commit record lacks a field or holds one that is not a number");
             }

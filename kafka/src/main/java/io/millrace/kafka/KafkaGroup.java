@@ -233,7 +233,7 @@ public final class KafkaGroup
             {
                 iterator.remove();
                 stop(entry.getValue());
-                if (!fenced(error))
+                if (!KafkaSink.isFencing(error))
                 {
                     throw new IllegalStateException("the query of partition " + entry.getKey() + " failed: " +
                         error.getMessage(), error);
@@ -244,18 +244,6 @@ public final class KafkaGroup
             finished &= query.isFinished();
         }
         return finished;
-    }
-
-    private static boolean fenced(final Throwable error)
-    {
-        for (Throwable cause = error; null != cause; cause = cause.getCause())
-        {
-            if (null != cause.getMessage() && cause.getMessage().contains(KafkaSink.TAKEN_OVER))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void stop(final Running task)

@@ -51,9 +51,6 @@ public final class KafkaSink implements Sink
      */
     public static final String INPUT_PARTITION_HEADER = "millrace.input-partition";
 
-    /** Words in the error of a query whose producer another took over: its transactional id moved on. */
-    static final String TAKEN_OVER = "took over";
-
     private final String bootstrap;
     private final String topic;
     private final String id;
@@ -290,13 +287,28 @@ public final class KafkaSink implements Sink
      */
     static IllegalStateException failure(final String owner, final String id, final String what, final Exception cause)
     {
-        if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException ||
-            cause.getCause() instanceof ProducerFencedException)
+        if (isFencing(cause))
         {
-            return new IllegalStateException(owner + ": another producer with transactional id " + id + " " + TAKEN_OVER +
-                " (a second instance of this query, or another query given the same id); this one stops", cause);
+            return new IllegalStateException(owner + ": another producer with transactional id " + id + " took " +
+                "over (a second instance of this query, or another query given the same id); this one stops", cause);
         }
         return new IllegalStateException(owner + ": " + what + ": " + cause.getMessage(), cause);
+    }
+
+    /**
+     * @param error a query's failure, or a Kafka call's.
+     * @return whether it, or what caused it, is Kafka's word that another producer took the transactional id over.
+     */
+    static boolean isFencing(final Throwable error)
+    {
+        for (Throwable cause = error; null != cause; cause = cause.getCause())
+        {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String epochGroup()
