@@ -19,6 +19,7 @@ import io.millrace.internal.metrics.MetricsEndpoint;
 import io.millrace.internal.metrics.QueryCounters;
 import io.millrace.internal.metrics.QueryMetrics;
 import io.millrace.internal.QueryRuntime;
+import io.millrace.internal.operator.Exchange;
 import io.millrace.internal.operator.OperatorContext;
 import io.millrace.internal.operator.SinkOperator;
 import io.millrace.internal.plan.LogicalNode;
@@ -186,11 +187,16 @@ public final class StreamingQuery implements AutoCloseable
         final List<Planner.PhysicalPlan> plans = new ArrayList<>();
         final StateReader restoring = null == recovery || null == recovery.snapshot() ? null :
             new StateReader(recovery.snapshot(), 0, recovery.snapshot().capacity());
+        final List<Exchange> exchanges = new ArrayList<>();
+        for (int i = 0; i < planner.exchangeCount(); i++)
+        {
+            exchanges.add(new Exchange(parallelism, control::isStopping));
+        }
         for (int task = 0; task < parallelism; task++)
         {
             final Planner.PhysicalPlan plan = null == outputs ?
                 planTask(planner, counters, deadLetters, lateSink, firstEpoch, tasks) :
-                planTask(planner, counters, deadLetters, firstEpoch, tasks, outputs, task);
+                planTask(planner, counters, deadLetters, firstEpoch, tasks, outputs, exchanges, task);
             if (null != restoring)
             {
                 plan.restore(restoring);
@@ -282,6 +288,7 @@ public final class StreamingQuery implements AutoCloseable
         final long firstEpoch,
         final List<QueryRuntime.Task> tasks,
         final QueryRuntime.Outputs outputs,
+        final List<Exchange> exchanges,
         final int task)
     {
         final int inputs = counters.inputs();
@@ -300,7 +307,7 @@ public final class StreamingQuery implements AutoCloseable
             taskSinks.add(outputs.of(task, i));
         }
         final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch,
-            new Planner.Task(task, outputs.tasks(), taskSinks, context.replica()));
+            new Planner.Task(task, outputs.tasks(), taskSinks, context.replica(), exchanges));
         tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
         return plan;
     }

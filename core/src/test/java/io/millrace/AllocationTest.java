@@ -342,19 +342,23 @@ class AllocationTest
     /**
      * A query of several tasks, each on a thread of its own, and its committer writing each epoch's rows: the bytes
      * every thread of the query allocates, read while it runs, over a million records once its buffers have grown.
+     * With "then max", the counts cross an exchange to the task computing each window's largest.
      */
     @ParameterizedTest(name = "{0} tasks")
-    @ValueSource(ints = {1, 3})
+    @ValueSource(strings = {"1", "3", "3, then max"})
     @Timeout(120)
-    void shouldNotAllocatePerRecordInAnyThreadOfAQueryOfSeveralTasks(final int tasks) throws InterruptedException
+    void shouldNotAllocatePerRecordInAnyThreadOfAQueryOfSeveralTasks(final String kind) throws InterruptedException
     {
+        final int tasks = Integer.parseInt(kind.substring(0, 1));
         final com.sun.management.ThreadMXBean threads = allocationCounter();
         final long records = 3 * TOTAL_RECORDS;
         final EventGenerator generator = new EventGenerator(13, KEYS, 1_000_000, 1, 2_000, 1_700_000_000_000L);
         final CountingSink sink = new CountingSink();
-        final StreamingQuery query = Millrace.readStream(new GeneratorSource(generator, records))
+        final Stream counts = Millrace.readStream(new GeneratorSource(generator, records))
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
-            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN).count()
+            .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100)), CsvSource.KEY_COLUMN).count();
+        final StreamingQuery query = (kind.endsWith("max") ?
+            counts.groupBy(Window.window("window_start", Duration.ofMillis(100))).agg(Aggregate.max("count")) : counts)
             .writeStream().outputMode(OutputMode.APPEND).trigger(Trigger.continuous(Duration.ofMillis(20)))
             .queryName("allocation-tasks").parallelism(tasks).sink(sink).start();
 

@@ -38,7 +38,7 @@ public final class NexmarkHarness
 {
     private static final String NAME = "nexmark-harness";
     private static final Set<String> OPTIONS = Set.of("events", "runs", "queries", "journal", "watermark",
-        "epoch-interval", "threading", "idle");
+        "epoch-interval", "threading", "idle", "parallelism");
     private static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.NexmarkHarness " +
             "[options]",
@@ -57,6 +57,8 @@ public final class NexmarkHarness
         "  --threading MODE       dedicated (source and operator threads, default) or shared (one thread)",
         "  --idle NAME            idle strategy of the query's threads: " + IdleStrategies.NAMES,
         "                         (default backoff)",
+        "  --parallelism LIST     comma-separated numbers of tasks to run each query as (default 1); the rows",
+        "                         of several tasks come in another order within an epoch, so their CRC-32C differs",
         "  -h, --help             this text");
 
     private NexmarkHarness()
@@ -113,6 +115,19 @@ public final class NexmarkHarness
         {
             queries.addAll(List.of(NexmarkQuery.values()));
         }
+        final List<Integer> parallelisms = new ArrayList<>();
+        for (final String tasks : args.string("parallelism", "1").split(","))
+        {
+            try
+            {
+                parallelisms.add(Integer.parseInt(tasks.trim()));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new Args.BadArgumentException("--parallelism must be a list of numbers of tasks: '" + tasks +
+                    "'");
+            }
+        }
         final String journal = args.string("journal", "off,on");
         final List<String> journals = journal.equals("all") ? List.of("off", "on", "input") :
             List.of(journal.split(","));
@@ -129,33 +144,38 @@ public final class NexmarkHarness
             "%s, epoch %s; %s threads, idle %s; GC %s; %d cores%n", NAME, events, runs, NexmarkGenerator.SEED_DEFAULT,
             NexmarkGenerator.RATE_DEFAULT, watermark, epochInterval, threading, idle, JvmStats.gcNames(),
             Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-5s %-7s %14s %14s %12s %9s %s%n", "query", "journal", "best events/s",
-            "median", "rows", "crc32c", "runs");
+        System.out.printf(Locale.ROOT, "%-5s %-7s %5s %14s %14s %12s %9s %s%n", "query", "journal", "tasks",
+            "best events/s", "median", "rows", "crc32c", "runs");
         boolean consistent = true;
         for (final NexmarkQuery query : queries)
         {
             for (final String mode : journals)
             {
-                final double[] rates = new double[runs];
-                long rows = -1;
-                long checksum = -1;
-                boolean same = true;
-                for (int run = 0; run < runs; run++)
+                for (final int tasks : parallelisms)
                 {
-                    final Crc32cSink sink = new Crc32cSink();
-                    rates[run] = runOnce(query, mode, events, watermark, epochInterval, threading, idle, sink);
-                    if (run > 0 && (sink.rows() != rows || sink.checksum() != checksum))
+                    final double[] rates = new double[runs];
+                    long rows = -1;
+                    long checksum = -1;
+                    boolean same = true;
+                    for (int run = 0; run < runs; run++)
                     {
-                        same = false;
+                        final Crc32cSink sink = new Crc32cSink();
+                        rates[run] = runOnce(query, mode, tasks, events, watermark, epochInterval, threading, idle,
+                            sink);
+                        if (run > 0 && (sink.rows() != rows || sink.checksum() != checksum))
+                        {
+                            same = false;
+                        }
+                        rows = sink.rows();
+                        checksum = sink.checksum();
                     }
-                    rows = sink.rows();
-                    checksum = sink.checksum();
+                    consistent &= same;
+                    final double[] sorted = rates.clone();
+                    Arrays.sort(sorted);
+                    System.out.printf(Locale.ROOT, "%-5s %-7s %5d %,14.0f %,14.0f %,12d %08x  %s%n", query.label(),
+                        mode, tasks, sorted[runs - 1], sorted[runs / 2], rows, checksum,
+                        same ? "identical" : "OUTPUT DIFFERS");
                 }
-                consistent &= same;
-                final double[] sorted = rates.clone();
-                Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "%-5s %-7s %,14.0f %,14.0f %,12d %08x  %s%n", query.label(), mode,
-                    sorted[runs - 1], sorted[runs / 2], rows, checksum, same ? "identical" : "OUTPUT DIFFERS");
             }
         }
         System.out.println("cross-check: java -jar examples/target/millrace.jar nexmark --query Q --events " + events +
@@ -163,7 +183,7 @@ public final class NexmarkHarness
         return consistent ? 0 : 1;
     }
 
-    private static double runOnce(final NexmarkQuery query, final String journal, final long events,
+    private static double runOnce(final NexmarkQuery query, final String journal, final int tasks, final long events,
         final Duration watermark, final Duration epochInterval, final String threading, final String idle,
         final Crc32cSink sink) throws Exception
     {
@@ -178,6 +198,7 @@ public final class NexmarkHarness
                 .trigger(Trigger.continuous(epochInterval))
                 .threadingMode(threading.equals("shared") ? ThreadingMode.SHARED : ThreadingMode.DEDICATED)
                 .idleStrategy(IdleStrategies.byName(idle))
+                .parallelism(tasks)
                 .sink(sink);
             if (null != checkpoint)
             {

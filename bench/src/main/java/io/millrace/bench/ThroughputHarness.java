@@ -1,14 +1,18 @@
 package io.millrace.bench;
 
+import io.millrace.Aggregate;
 import io.millrace.Millrace;
 import io.millrace.OutputMode;
 import io.millrace.QueryProgress;
+import io.millrace.Stream;
 import io.millrace.StreamingQuery;
 import io.millrace.Trigger;
+import io.millrace.Window;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -29,6 +33,7 @@ public final class ThroughputHarness
     private static final Set<String> OPTIONS = Set.of(
         "events", "runs", "seed", "keys", "rate", "disorder", "max-delay", "window", "slide", "session-gap",
         "watermark", "epoch-interval", "threading", "idle", "ring-size", "parallelism");
+    private static final String THEN_MAX = "then-max";
     private static final String USAGE = String.join(System.lineSeparator(),
         "Usage: java @bench/target/jvm.args -cp bench/target/benchmarks.jar io.millrace.bench.ThroughputHarness " +
             "[options]",
@@ -56,6 +61,8 @@ public final class ThroughputHarness
         "  --ring-size N          ingress ring slots, a power of two (default 4096)",
         "  --parallelism N        tasks, each on an operator thread of its own, the source on task 0's when shared",
         "                         (default 1)",
+        "  --then-max             then the largest count per window, from the counts (with several tasks the",
+        "                         counts cross an exchange to the task of their window); the rows are those maxima",
         "  -h, --help             this text");
 
     private ThroughputHarness()
@@ -76,11 +83,11 @@ public final class ThroughputHarness
      */
     public static int run(final String[] args)
     {
-        return Args.run(NAME, USAGE, args, OPTIONS, Set.of(),
-            parsed -> measure(ThroughputSettings.from(parsed)));
+        return Args.run(NAME, USAGE, args, OPTIONS, Set.of(THEN_MAX),
+            parsed -> measure(ThroughputSettings.from(parsed), parsed.has(THEN_MAX)));
     }
 
-    private static int measure(final ThroughputSettings settings) throws InterruptedException
+    private static int measure(final ThroughputSettings settings, final boolean thenMax) throws InterruptedException
     {
         System.out.printf(Locale.ROOT, "%s: %,d events x %d runs; seed %d, %,d keys, %,d events/s of event time, " +
             "%d%% disorder up to %d ms; %s, watermark %s, epoch %s; %s threads, %d tasks, idle %s, ring %d; GC %s%n", NAME,
@@ -89,12 +96,16 @@ public final class ThroughputHarness
             settings.threading().name().toLowerCase(Locale.ROOT), settings.parallelism(), settings.idle(),
             settings.ringSize(),
             JvmStats.gcNames());
+        if (thenMax)
+        {
+            System.out.println("then the largest count per window");
+        }
         final double[] rates = new double[settings.runs()];
         String firstChecksum = null;
         boolean consistent = true;
         for (int run = 1; run <= settings.runs(); run++)
         {
-            final RunResult result = runOnce(settings);
+            final RunResult result = runOnce(settings, thenMax);
             rates[run - 1] = result.eventsPerSecond();
             System.out.printf(Locale.ROOT, "run %d: %s%n", run, result);
             if (null == firstChecksum)
@@ -116,7 +127,8 @@ public final class ThroughputHarness
         return consistent ? 0 : 1;
     }
 
-    private static RunResult runOnce(final ThroughputSettings settings) throws InterruptedException
+    private static RunResult runOnce(final ThroughputSettings settings, final boolean thenMax)
+        throws InterruptedException
     {
         final AllocationTrackingSource source = new AllocationTrackingSource(new GeneratorSource(
             new EventGenerator(settings.seed(), settings.keys(), settings.rate(), settings.disorder(), settings.maxDelay(),
@@ -128,9 +140,12 @@ public final class ThroughputHarness
         final long gcMillisBefore = JvmStats.gcMillis();
 
         final long startNanos = System.nanoTime();
-        final StreamingQuery query = Millrace.readStream(source)
+        final Stream counts = Millrace.readStream(source)
             .withWatermark(CsvSource.EVENT_TIME_COLUMN, settings.watermark())
-            .groupBy(settings.window(), CsvSource.KEY_COLUMN).count()
+            .groupBy(settings.window(), CsvSource.KEY_COLUMN).count();
+        final StreamingQuery query = (!thenMax ? counts : counts
+            // One millisecond windows over window_start: one per window of the counts.
+            .groupBy(Window.window("window_start", Duration.ofMillis(1))).agg(Aggregate.max("count")))
             .writeStream()
             .queryName(NAME)
             .outputMode(OutputMode.APPEND)

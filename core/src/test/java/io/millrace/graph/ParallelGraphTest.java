@@ -11,7 +11,10 @@ import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
+import io.millrace.function.KeyedProcessFunction;
+import io.millrace.function.ProcessContext;
 import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
@@ -131,6 +134,66 @@ class ParallelGraphTest
                     .writeStream().outputMode(OutputMode.APPEND).sink(first)
                     .alsoWrite(counts.keyBy("key").latest("window_start"), OutputMode.APPEND, second);
             });
+    }
+
+    /**
+     * A stateful operation whose rows depend on the order it gets its input: per window, each price's count with
+     * the order in which the counts arrived. The counts are split among the tasks and cross to the task owning
+     * their window, merged into the order one task writes them; any other order numbers them otherwise.
+     */
+    @Test
+    void shouldPassRowsThroughAnExchangeInTheOrderOfOneTask()
+    {
+        check("a count per price and window, then each window's counts numbered in arrival order",
+            (events, random, first, second) ->
+            {
+                final long size = 1 + random.nextLong(20);
+                final Window window = random.nextBoolean() ? Window.window("t", Duration.ofMillis(size)) :
+                    Window.window("t", Duration.ofMillis(size * 3), Duration.ofMillis(size));
+                final Stream counts = watermarked(events, random).groupBy(window, "price").count();
+                final LongColumn count = counts.schema().longColumn("count");
+                return counts.filter(row -> count.get(row) % 7 != 3)
+                    .keyBy("window_start").process(ArrivalRank.OUTPUT, ArrivalRank::new)
+                    .writeStream().outputMode(OutputMode.APPEND).sink(first);
+            });
+    }
+
+    /**
+     * Numbers the rows of each key in the order they come.
+     */
+    static final class ArrivalRank implements KeyedProcessFunction
+    {
+        static final Schema OUTPUT = Schema.builder().timestampColumn("window_start").longColumn("price")
+            .longColumn("count").longColumn("rank").build();
+        private LongColumn start;
+        private LongColumn price;
+        private LongColumn count;
+
+        @Override
+        public int stateBytes()
+        {
+            return Long.BYTES;
+        }
+
+        @Override
+        public void open(final Schema input, final Schema output)
+        {
+            start = input.longColumn("window_start");
+            price = input.longColumn("price");
+            count = input.longColumn("count");
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final int at = context.stateOffset();
+            final long rank = context.state().getLong(at);
+            context.state().putLong(at, rank + 1);
+            context.row().putLong(OUTPUT.longColumn("window_start"), start.get(row))
+                .putLong(OUTPUT.longColumn("price"), price.get(row)).putLong(OUTPUT.longColumn("count"), count.get(row))
+                .putLong(OUTPUT.longColumn("rank"), rank);
+            context.emit();
+        }
     }
 
     /**

@@ -33,13 +33,16 @@ public final class PartitionOperator extends Operator
     private final boolean owner;
     private final int task;
     private final int tasks;
+    private final ArrivalOrder order;
 
-    private PartitionOperator(final KeyCodec key, final boolean owner, final int task, final int tasks)
+    private PartitionOperator(
+        final KeyCodec key, final boolean owner, final int task, final int tasks, final ArrivalOrder order)
     {
         this.key = key;
         this.owner = owner;
         this.task = task;
         this.tasks = tasks;
+        this.order = order;
     }
 
     /**
@@ -47,16 +50,28 @@ public final class PartitionOperator extends Operator
      * @param keys   the key columns of the operation the rows go to.
      * @param task   this task, from 0.
      * @param tasks  of the query.
+     * @param order  numbering every row seen, for an aggregation whose rows cross an {@link Exchange}; or null.
      * @return the operator keeping the rows whose key {@code task} owns.
      */
-    public static PartitionOperator byKey(final Schema schema, final List<String> keys, final int task, final int tasks)
+    public static PartitionOperator byKey(
+        final Schema schema, final List<String> keys, final int task, final int tasks, final ArrivalOrder order)
+    {
+        return new PartitionOperator(keyCodec(schema, keys), false, task, tasks, order);
+    }
+
+    /**
+     * @param schema of the rows.
+     * @param keys   the key columns.
+     * @return the codec encoding them as the owner of a key is computed from.
+     */
+    public static KeyCodec keyCodec(final Schema schema, final List<String> keys)
     {
         final Column[] columns = new Column[keys.size()];
         for (int i = 0; i < columns.length; i++)
         {
             columns[i] = schema.column(keys.get(i));
         }
-        return new PartitionOperator(new KeyCodec(columns, columns), false, task, tasks);
+        return new KeyCodec(columns, columns);
     }
 
     /**
@@ -65,16 +80,31 @@ public final class PartitionOperator extends Operator
      */
     public static PartitionOperator firstTaskOnly(final int task)
     {
-        return new PartitionOperator(null, task == 0, task, 1);
+        return new PartitionOperator(null, task == 0, task, 1, null);
     }
 
     @Override
     public void onRow(final RowView row)
     {
-        if (null == key ? owner : owner(keyGroup(key.buffer(), 0, key.encode(row)), tasks) == task)
+        if (null != order)
+        {
+            order.count();
+        }
+        if (null == key ? owner : owner(key, row, tasks) == task)
         {
             forward(row);
         }
+    }
+
+    /**
+     * @param key   encoding the key columns.
+     * @param row   a row.
+     * @param tasks of the query.
+     * @return the task owning the row's key.
+     */
+    static int owner(final KeyCodec key, final RowView row, final int tasks)
+    {
+        return owner(keyGroup(key.buffer(), 0, key.encode(row)), tasks);
     }
 
     /**

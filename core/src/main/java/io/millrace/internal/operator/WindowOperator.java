@@ -26,6 +26,10 @@ public final class WindowOperator extends WindowAggregationOperator
 {
     private static final int FLAGS_LENGTH = 8;
     private static final long DIRTY = 1;
+    /** Bits of the flags word below an entry's arrival number ({@link ArrivalOrder}). */
+    private static final int ARRIVAL_SHIFT = 1;
+    /** Written for the capacity hint by an operator whose entries hold arrival numbers (see {@link #writeState}). */
+    private static final int ARRIVALS_LAYOUT = -1;
     private static final int INITIAL_WINDOW_CAPACITY = 8;
     /** Emptied tables of closed windows kept for windows to come; more are freed. */
     private static final int SPARE_TABLES = 2;
@@ -39,6 +43,7 @@ public final class WindowOperator extends WindowAggregationOperator
     private final LongArrayList starts = new LongArrayList();
     /** Tables of closed windows, emptied, for the next windows to open: windows come and go without allocating. */
     private final ArrayDeque<KeyedTable> spareTables = new ArrayDeque<>(SPARE_TABLES);
+    private ArrivalOrder arrivals;
     private int firstOpen;
     private long outputWatermark = Long.MIN_VALUE;
     private long stateRows;
@@ -64,6 +69,19 @@ public final class WindowOperator extends WindowAggregationOperator
         this.slide = spec.slideMs();
         this.earliestTime = spec.earliestTime();
         this.latestTime = spec.latestTime();
+    }
+
+    /**
+     * Keeps with each entry the number of the row that opened it, and hands it with the entry's row when written:
+     * for an aggregation whose rows cross an {@link Exchange}, which merges the tasks' rows by it.
+     *
+     * @param order numbering the rows, counted by the aggregation's partition.
+     * @return this.
+     */
+    public WindowOperator stampArrivals(final ArrivalOrder order)
+    {
+        this.arrivals = order;
+        return this;
     }
 
     @Override
@@ -148,6 +166,10 @@ public final class WindowOperator extends WindowAggregationOperator
         final int flags = table.valueOffset(id);
         if (table.lastInserted())
         {
+            if (null != arrivals)
+            {
+                values.putLong(flags, arrivals.arriving() << ARRIVAL_SHIFT);
+            }
             layout.init(row, values, flags + FLAGS_LENGTH);
             stateRows++;
             stateBytes += table.bytes() - bytesBefore;
@@ -251,6 +273,10 @@ public final class WindowOperator extends WindowAggregationOperator
 
     private void writeRow(final KeyedTable table, final int id, final long start)
     {
+        if (null != arrivals)
+        {
+            arrivals.writing(start, table.values().getLong(table.valueOffset(id)) >>> ARRIVAL_SHIFT);
+        }
         output.write(start, start + size, table.keyBuffer(id), table.keyOffset(id),
             table.values(), table.valueOffset(id) + FLAGS_LENGTH, this);
     }
@@ -262,20 +288,25 @@ public final class WindowOperator extends WindowAggregationOperator
 
     /**
      * Writes the number of window starts, the index of the first open one, an int once used as a capacity hint
-     * (kept so that the layout stays as it was; written as the initial capacity and not read back), then each
-     * start and its table, in start order.
+     * (kept so that the layout stays as it was; written as the initial capacity and not read back, or as
+     * {@link #ARRIVALS_LAYOUT} when entries hold arrival numbers), then each start and its table, in start order;
+     * with arrival numbers, then the number of rows counted.
      */
     @Override
     public void writeState(final StateWriter out)
     {
         out.putInt(starts.size());
         out.putInt(firstOpen);
-        out.putInt(INITIAL_WINDOW_CAPACITY);
+        out.putInt(null == arrivals ? INITIAL_WINDOW_CAPACITY : ARRIVALS_LAYOUT);
         for (int i = 0; i < starts.size(); i++)
         {
             final long start = starts.getLong(i);
             out.putLong(start);
             windows.get(start).writeTo(out);
+        }
+        if (null != arrivals)
+        {
+            out.putLong(arrivals.counted());
         }
     }
 
@@ -284,7 +315,14 @@ public final class WindowOperator extends WindowAggregationOperator
     {
         final int count = in.getInt();
         firstOpen = in.getInt();
-        in.getInt(); // the former capacity hint
+        final boolean arrivalsWritten = in.getInt() == ARRIVALS_LAYOUT;
+        if (null != arrivals && !arrivalsWritten)
+        {
+            // A checkpoint of an older version, whose every task computed this aggregation in full.
+            throw new IllegalStateException("the checkpoint's snapshot holds a windowed aggregation computed in " +
+                "full by every task, as Millrace did before tasks exchanged rows: this version splits it among " +
+                "the tasks; finish the query with the version that wrote the checkpoint, or start a new checkpoint");
+        }
         stateRows = 0;
         stateBytes = 0;
         for (int i = 0; i < count; i++)
@@ -296,6 +334,10 @@ public final class WindowOperator extends WindowAggregationOperator
             starts.addLong(start);
             stateRows += table.size();
             stateBytes += table.bytes();
+        }
+        if (null != arrivals)
+        {
+            arrivals.restore(in.getLong());
         }
         publishStateSize();
     }

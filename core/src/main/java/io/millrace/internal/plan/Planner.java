@@ -3,8 +3,11 @@ package io.millrace.internal.plan;
 import io.millrace.internal.metrics.OperatorFigures;
 import io.millrace.internal.metrics.QueryGraph;
 import io.millrace.internal.operator.AggregateOperator;
+import io.millrace.internal.operator.ArrivalOrder;
 import io.millrace.internal.operator.DeduplicateOperator;
 import io.millrace.internal.operator.EmissionPolicy;
+import io.millrace.internal.operator.Exchange;
+import io.millrace.internal.operator.ExchangeOperator;
 import io.millrace.internal.operator.FilterOperator;
 import io.millrace.internal.operator.FlatMapOperator;
 import io.millrace.internal.operator.IntervalJoinOperator;
@@ -122,7 +125,9 @@ public final class Planner
     /**
      * One of the tasks a query runs as (docs/parallelism.md): every task runs the whole plan over every record, but
      * each keyed stateful operation that no stateful operation reads keeps only the rows whose key the task owns
-     * ({@link PartitionOperator}), and rows that reach an output without meeting one are written by task 0 alone.
+     * ({@link PartitionOperator}), a windowed aggregation whose readers are such operations keeps its keys' share too
+     * and sends its rows to the tasks owning theirs ({@link ExchangeOperator}), and rows that reach an output without
+     * meeting one are written by task 0 alone.
      *
      * @param index          of the task, from 0.
      * @param count          of tasks in the query.
@@ -130,8 +135,10 @@ public final class Planner
      * @param replicaContext given instead of the task's context to the operations every task runs on the same rows
      *                       ({@link OperatorContext#replica()}), so that their dead letters, late records and state
      *                       are reported by task 0 only.
+     * @param exchanges      the query's exchanges, shared by its tasks: {@link #exchangeCount()}, in the plan's
+     *                       order.
      */
-    public record Task(int index, int count, List<Sink> sinks, OperatorContext replicaContext)
+    public record Task(int index, int count, List<Sink> sinks, OperatorContext replicaContext, List<Exchange> exchanges)
     {
     }
 
@@ -143,8 +150,12 @@ public final class Planner
     private final Map<LogicalNode, String> modeCauses = new IdentityHashMap<>();
     private final List<LogicalNode.Aggregate> windowed = new ArrayList<>();
     private final List<LogicalNode.Source> sources = new ArrayList<>();
-    /** The nodes whose rows a stateful operation reads, directly or through others. */
+    /** The nodes whose rows a stateful operation reads, directly or through others, except through an exchange. */
     private final Set<LogicalNode> statefulReaders = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The stateful operations reading a windowed aggregation split among tasks through an exchange, in plan order. */
+    private final List<LogicalNode> exchanged = new ArrayList<>();
+    /** The windowed aggregations whose rows cross an exchange. */
+    private final Set<LogicalNode> exchangeSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
      * Checks the query.
@@ -172,11 +183,109 @@ public final class Planner
             checkFinal((LogicalNode.Aggregate)entry.getKey(), entry.getValue());
         }
         collect(outputs);
+        findExchanges();
         final Map<LogicalNode, Boolean> visited = new IdentityHashMap<>();
         for (final Output output : outputs)
         {
             findStatefulReaders(output.node(), visited);
         }
+    }
+
+    /**
+     * Finds the windowed aggregations whose readers can be split with them: a tumbling or sliding window aggregation
+     * whose every stateful reader, through filters, maps and projections, is a keyed aggregation, deduplication or
+     * process function that no stateful operation reads. Its rows then cross an exchange to the tasks owning those
+     * readers' keys, and each task computes only its share of both; any other aggregation a stateful operation reads
+     * is computed in full by every task.
+     */
+    private void findExchanges()
+    {
+        final Map<LogicalNode, List<LogicalNode>> readers = new IdentityHashMap<>();
+        final Map<LogicalNode, Boolean> visited = new IdentityHashMap<>();
+        for (final Output output : outputs)
+        {
+            findReaders(output.node(), readers, visited);
+        }
+        final Map<LogicalNode, Boolean> beforeStateful = new IdentityHashMap<>();
+        for (final Output output : outputs)
+        {
+            findStatefulReaders(output.node(), beforeStateful);
+        }
+        for (final LogicalNode.Aggregate aggregate : windowed)
+        {
+            final List<LogicalNode> stateful = new ArrayList<>();
+            statefulReadersOf(aggregate, readers, stateful);
+            boolean splittable = !aggregate.window().isSession() && !stateful.isEmpty();
+            for (final LogicalNode reader : stateful)
+            {
+                splittable &= (reader instanceof LogicalNode.Aggregate || reader instanceof LogicalNode.Deduplicate ||
+                    reader instanceof LogicalNode.Process) && !statefulReaders.contains(reader);
+            }
+            if (splittable)
+            {
+                exchangeSources.add(aggregate);
+                exchanged.addAll(stateful);
+            }
+        }
+        statefulReaders.clear();
+    }
+
+    private static void findReaders(
+        final LogicalNode node, final Map<LogicalNode, List<LogicalNode>> readers, final Map<LogicalNode, Boolean> seen)
+    {
+        if (null != seen.put(node, Boolean.TRUE))
+        {
+            return;
+        }
+        for (final LogicalNode input : node.inputs())
+        {
+            readers.computeIfAbsent(input, unused -> new ArrayList<>()).add(node);
+            findReaders(input, readers, seen);
+        }
+    }
+
+    /**
+     * Adds to {@code found} the first node that is not a filter, map or projection on each path down from
+     * {@code node}.
+     */
+    private static void statefulReadersOf(
+        final LogicalNode node, final Map<LogicalNode, List<LogicalNode>> readers, final List<LogicalNode> found)
+    {
+        for (final LogicalNode reader : readers.getOrDefault(node, List.of()))
+        {
+            if (reader instanceof LogicalNode.Filter || reader instanceof LogicalNode.Map ||
+                reader instanceof LogicalNode.Select)
+            {
+                statefulReadersOf(reader, readers, found);
+            }
+            else if (found.stream().noneMatch(known -> known == reader))
+            {
+                found.add(reader);
+            }
+        }
+    }
+
+    /**
+     * @return the number of the exchange the node reads through, -1 when it reads none.
+     */
+    private int exchangeOf(final LogicalNode node)
+    {
+        for (int i = 0; i < exchanged.size(); i++)
+        {
+            if (exchanged.get(i) == node)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return how many exchanges a query of several tasks has, to make before planning its tasks.
+     */
+    public int exchangeCount()
+    {
+        return exchanged.size();
     }
 
     /**
@@ -259,9 +368,10 @@ public final class Planner
         final List<Operator> operators = new ArrayList<>();
         final List<LogicalNode> order = new ArrayList<>();
         final Map<LogicalNode, Boolean> split = new IdentityHashMap<>();
+        final Map<LogicalNode, ArrivalOrder> stamps = new IdentityHashMap<>();
         for (final Output output : outputs)
         {
-            build(output.node(), built, targets, operators, context, order, task, split);
+            build(output.node(), built, targets, operators, context, order, task, split, stamps);
         }
         final List<SinkOperator> sinks = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++)
@@ -274,7 +384,7 @@ public final class Planner
             sinks.add(sink);
             operators.add(sink);
             targets.get(output.node()).add(null == task || isSplit(output.node(), split) ? sink :
-                partitioned(PartitionOperator.firstTaskOnly(task.index()), sink));
+                chained(PartitionOperator.firstTaskOnly(task.index()), sink));
         }
         final List<List<Operator>> readers = new ArrayList<>();
         for (int input = 0; input < sources.size(); input++)
@@ -327,7 +437,7 @@ public final class Planner
         final List<LogicalNode> order = new ArrayList<>();
         for (final Output output : outputs)
         {
-            build(output.node(), built, new IdentityHashMap<>(), operators, context, order, null, null);
+            build(output.node(), built, new IdentityHashMap<>(), operators, context, order, null, null, null);
         }
         final List<SinkOperator> stateSinks = new ArrayList<>();
         for (final LogicalNode node : order)
@@ -515,7 +625,8 @@ public final class Planner
         final OperatorContext context,
         final List<LogicalNode> order,
         final Task task,
-        final Map<LogicalNode, Boolean> split)
+        final Map<LogicalNode, Boolean> split,
+        final Map<LogicalNode, ArrivalOrder> stamps)
     {
         if (built.containsKey(node))
         {
@@ -524,7 +635,7 @@ public final class Planner
         final List<LogicalNode> inputs = node.inputs();
         for (final LogicalNode input : inputs)
         {
-            build(input, built, targets, operators, context, order, task, split);
+            build(input, built, targets, operators, context, order, task, split, stamps);
         }
         final boolean replica = null != task && task.index() > 0 && !isSplit(node, split);
         final Operator operator = create(node, replica ? task.replicaContext() : context, operators);
@@ -535,11 +646,25 @@ public final class Planner
         {
             operators.add(operator);
         }
+        final boolean exchanging = null != task && task.count() > 1;
+        final ArrivalOrder arrivals = exchanging && exchangeSources.contains(node) ? new ArrivalOrder() : null;
+        if (null != arrivals)
+        {
+            ((WindowOperator)operator).stampArrivals(arrivals);
+            stamps.put(node, arrivals);
+        }
         for (int i = 0; i < inputs.size(); i++)
         {
             final Operator target = operator instanceof MultiInputOperator several ? several.input(i) : operator;
             final LogicalNode input = inputs.get(i);
-            if (null == task || !isSplit(node, split) || isSplit(input, split))
+            final int exchange = exchangeOf(node);
+            if (exchanging && exchange >= 0)
+            {
+                // Where the rows of one task's share of a windowed aggregation go to the tasks owning their keys.
+                targets.get(input).add(chained(new ExchangeOperator(task.exchanges().get(exchange), task.index(),
+                    PartitionOperator.keyCodec(input.schema(), keys(node, i)), stamps.get(sourceOf(input))), target));
+            }
+            else if (null == task || !isSplit(node, split) || isSplit(input, split))
             {
                 targets.get(input).add(target);
             }
@@ -547,16 +672,29 @@ public final class Planner
             {
                 // Where the rows every task has meet the rows of one task's keys.
                 final List<String> keys = keys(node, i);
-                targets.get(input).add(partitioned(null == keys ? PartitionOperator.firstTaskOnly(task.index()) :
-                    PartitionOperator.byKey(input.schema(), keys, task.index(), task.count()), target));
+                targets.get(input).add(chained(null == keys ? PartitionOperator.firstTaskOnly(task.index()) :
+                    PartitionOperator.byKey(input.schema(), keys, task.index(), task.count(), arrivals), target));
             }
         }
     }
 
-    private static Operator partitioned(final PartitionOperator partition, final Operator target)
+    /**
+     * @return the windowed aggregation an exchanged node's input reads, through filters, maps and projections.
+     */
+    private static LogicalNode sourceOf(final LogicalNode input)
     {
-        partition.then(target);
-        return partition;
+        LogicalNode node = input;
+        while (!(node instanceof LogicalNode.Aggregate))
+        {
+            node = node.inputs().get(0);
+        }
+        return node;
+    }
+
+    private static Operator chained(final Operator first, final Operator target)
+    {
+        first.then(target);
+        return first;
     }
 
     /**
@@ -585,9 +723,9 @@ public final class Planner
 
     /**
      * @return whether a task holds only its keys' share of the node's rows: the node is a keyed stateful operation
-     *         that no stateful operation reads, through any path (where the tasks split the work), or reads one.
-     *         Every task runs the nodes before on every record, keyed ones included: a stateful operation reading a
-     *         keyed one keyed otherwise needs all of its rows.
+     *         that no stateful operation reads but through an exchange, through any path (where the tasks split the
+     *         work), or reads one. Every task runs the nodes before on every record, keyed ones included: a stateful
+     *         operation reading a keyed one keyed otherwise needs all of its rows, unless they cross an exchange.
      */
     private boolean isSplit(final LogicalNode node, final Map<LogicalNode, Boolean> known)
     {
@@ -617,7 +755,7 @@ public final class Planner
         }
         for (final LogicalNode input : node.inputs())
         {
-            if (node.isStateful())
+            if (node.isStateful() && exchangeOf(node) < 0)
             {
                 markUpstream(input);
             }
