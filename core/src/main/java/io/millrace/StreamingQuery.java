@@ -307,7 +307,7 @@ public final class StreamingQuery implements AutoCloseable
             taskSinks.add(outputs.of(task, i));
         }
         final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch,
-            new Planner.Task(task, outputs.tasks(), taskSinks, context.replica(), exchanges));
+            new Planner.Task(task, outputs.tasks(), taskSinks, exchanges));
         tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
         return plan;
     }

@@ -132,13 +132,10 @@ public final class Planner
      * @param index          of the task, from 0.
      * @param count          of tasks in the query.
      * @param sinks          the task's sink for each output, in the outputs' order.
-     * @param replicaContext given instead of the task's context to the operations every task runs on the same rows
-     *                       ({@link OperatorContext#replica()}), so that their dead letters, late records and state
-     *                       are reported by task 0 only.
      * @param exchanges      the query's exchanges, shared by its tasks: {@link #exchangeCount()}, in the plan's
      *                       order.
      */
-    public record Task(int index, int count, List<Sink> sinks, OperatorContext replicaContext, List<Exchange> exchanges)
+    public record Task(int index, int count, List<Sink> sinks, List<Exchange> exchanges)
     {
     }
 
@@ -369,9 +366,11 @@ public final class Planner
         final List<LogicalNode> order = new ArrayList<>();
         final Map<LogicalNode, Boolean> split = new IdentityHashMap<>();
         final Map<LogicalNode, ArrivalOrder> stamps = new IdentityHashMap<>();
+        // The operations every task runs on the same rows report dead letters, late records and state in task 0 only.
+        final OperatorContext replicas = null == task || task.index() == 0 ? context : context.replica();
         for (final Output output : outputs)
         {
-            build(output.node(), built, targets, operators, context, order, task, split, stamps);
+            build(output.node(), built, targets, operators, context, replicas, order, task, split, stamps);
         }
         final List<SinkOperator> sinks = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++)
@@ -437,7 +436,7 @@ public final class Planner
         final List<LogicalNode> order = new ArrayList<>();
         for (final Output output : outputs)
         {
-            build(output.node(), built, new IdentityHashMap<>(), operators, context, order, null, null, null);
+            build(output.node(), built, new IdentityHashMap<>(), operators, context, context, order, null, null, null);
         }
         final List<SinkOperator> stateSinks = new ArrayList<>();
         for (final LogicalNode node : order)
@@ -623,6 +622,7 @@ public final class Planner
         final Map<LogicalNode, List<Operator>> targets,
         final List<Operator> operators,
         final OperatorContext context,
+        final OperatorContext replicas,
         final List<LogicalNode> order,
         final Task task,
         final Map<LogicalNode, Boolean> split,
@@ -635,10 +635,9 @@ public final class Planner
         final List<LogicalNode> inputs = node.inputs();
         for (final LogicalNode input : inputs)
         {
-            build(input, built, targets, operators, context, order, task, split, stamps);
+            build(input, built, targets, operators, context, replicas, order, task, split, stamps);
         }
-        final boolean replica = null != task && task.index() > 0 && !isSplit(node, split);
-        final Operator operator = create(node, replica ? task.replicaContext() : context, operators);
+        final Operator operator = create(node, null == task || isSplit(node, split) ? context : replicas, operators);
         built.put(node, operator);
         order.add(node);
         targets.put(node, new ArrayList<>());
