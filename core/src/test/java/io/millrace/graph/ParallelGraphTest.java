@@ -11,13 +11,11 @@ import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
-import io.millrace.function.KeyedProcessFunction;
-import io.millrace.function.ProcessContext;
 import io.millrace.row.LongColumn;
-import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
+import io.millrace.testing.ArrivalRank;
 import io.millrace.testing.ListSource;
 import io.millrace.testing.TestQueries;
 import org.junit.jupiter.api.Test;
@@ -153,47 +151,9 @@ class ParallelGraphTest
                 final Stream counts = watermarked(events, random).groupBy(window, "price").count();
                 final LongColumn count = counts.schema().longColumn("count");
                 return counts.filter(row -> count.get(row) % 7 != 3)
-                    .keyBy("window_start").process(ArrivalRank.OUTPUT, ArrivalRank::new)
+                    .keyBy("window_start").process(ArrivalRank.outputOf(counts.schema()), ArrivalRank::new)
                     .writeStream().outputMode(OutputMode.APPEND).sink(first);
             });
-    }
-
-    /**
-     * Numbers the rows of each key in the order they come.
-     */
-    static final class ArrivalRank implements KeyedProcessFunction
-    {
-        static final Schema OUTPUT = Schema.builder().timestampColumn("window_start").longColumn("price")
-            .longColumn("count").longColumn("rank").build();
-        private LongColumn start;
-        private LongColumn price;
-        private LongColumn count;
-
-        @Override
-        public int stateBytes()
-        {
-            return Long.BYTES;
-        }
-
-        @Override
-        public void open(final Schema input, final Schema output)
-        {
-            start = input.longColumn("window_start");
-            price = input.longColumn("price");
-            count = input.longColumn("count");
-        }
-
-        @Override
-        public void processRow(final RowView row, final ProcessContext context)
-        {
-            final int at = context.stateOffset();
-            final long rank = context.state().getLong(at);
-            context.state().putLong(at, rank + 1);
-            context.row().putLong(OUTPUT.longColumn("window_start"), start.get(row))
-                .putLong(OUTPUT.longColumn("price"), price.get(row)).putLong(OUTPUT.longColumn("count"), count.get(row))
-                .putLong(OUTPUT.longColumn("rank"), rank);
-            context.emit();
-        }
     }
 
     /**

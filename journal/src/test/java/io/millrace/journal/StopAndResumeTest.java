@@ -12,6 +12,7 @@ import io.millrace.sink.PartFileSink;
 import io.millrace.source.CsvSource;
 import io.millrace.source.EventGenerator;
 import io.millrace.source.GeneratorSource;
+import io.millrace.testing.ArrivalRank;
 import io.millrace.testing.TimeRange;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,24 +51,33 @@ class StopAndResumeTest
     {
         final Builder<Arguments> queries = java.util.stream.Stream.builder();
         queries.add(Arguments.of("groupBy(key).count() in update mode", OutputMode.UPDATE,
-            (Supplier<Stream>)() -> events().groupBy(CsvSource.KEY_COLUMN).count()));
+            (Supplier<Stream>)() -> events().groupBy(CsvSource.KEY_COLUMN).count(), 1));
         queries.add(Arguments.of("dropDuplicates then tumbling windows", OutputMode.APPEND,
             (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(200))
                 .dropDuplicates(CsvSource.EVENT_TIME_COLUMN, CsvSource.KEY_COLUMN)
                 .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(500)), CsvSource.KEY_COLUMN)
-                .count()));
+                .count(), 1));
         queries.add(Arguments.of("sliding windows in complete mode", OutputMode.COMPLETE,
             (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
                 .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(1), Duration.ofMillis(300)),
-                    CsvSource.KEY_COLUMN).count()));
+                    CsvSource.KEY_COLUMN).count(), 1));
         queries.add(Arguments.of("sessions in append mode", OutputMode.APPEND,
             (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
                 .groupBy(Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(30)),
-                    CsvSource.KEY_COLUMN).count()));
+                    CsvSource.KEY_COLUMN).count(), 1));
         queries.add(Arguments.of("a user-defined aggregate in sessions", OutputMode.APPEND,
             (Supplier<Stream>)() -> events().withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
                 .groupBy(Window.sessionWindow(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(30)),
-                    CsvSource.KEY_COLUMN).agg(Aggregate.count(), Aggregate.of("range", TimeRange::new))));
+                    CsvSource.KEY_COLUMN).agg(Aggregate.count(), Aggregate.of("range", TimeRange::new)), 1));
+        queries.add(Arguments.of("counts per key and sliding window, then each window's counts ranked in arrival " +
+            "order, as 3 tasks", OutputMode.APPEND, (Supplier<Stream>)() ->
+            {
+                // Many keys, so that windows open at a stop still get new keys after the restart.
+                final Stream counts = events(20_000).withWatermark(CsvSource.EVENT_TIME_COLUMN, Duration.ofMillis(100))
+                    .groupBy(Window.window(CsvSource.EVENT_TIME_COLUMN, Duration.ofSeconds(1), Duration.ofMillis(300)),
+                        CsvSource.KEY_COLUMN).count();
+                return counts.keyBy("window_start").process(ArrivalRank.outputOf(counts.schema()), ArrivalRank::new);
+            }, 3));
         return queries.build();
     }
 
@@ -75,7 +85,7 @@ class StopAndResumeTest
     @MethodSource("queries")
     @Timeout(180)
     void shouldResumeFromTheCheckpointWithoutLosingOrRepeatingRows(
-        final String name, final OutputMode mode, final Supplier<Stream> plan) throws Exception
+        final String name, final OutputMode mode, final Supplier<Stream> plan, final int tasks) throws Exception
     {
         final Path reference = dir.resolve("reference");
         run(plan.get().writeStream().outputMode(mode).trigger(Trigger.continuous(Duration.ofMillis(25)))
@@ -86,7 +96,7 @@ class StopAndResumeTest
         final PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         for (int stop = 0; stop < 4; stop++)
         {
-            final StreamingQuery query = writer(plan.get(), mode, output).throttle(60_000)
+            final StreamingQuery query = writer(plan.get(), mode, output).throttle(60_000).parallelism(tasks)
                 .checkpoint(new ChronicleJournal(checkpoint, quiet)).start();
             final long target = query.progress().committedEpoch() + 3 + stop;
             while (query.isActive() && query.progress().committedEpoch() < target)
@@ -95,7 +105,7 @@ class StopAndResumeTest
             }
             query.stop();
         }
-        run(writer(plan.get(), mode, output).checkpoint(new ChronicleJournal(checkpoint, quiet)));
+        run(writer(plan.get(), mode, output).parallelism(tasks).checkpoint(new ChronicleJournal(checkpoint, quiet)));
 
         if (mode == OutputMode.COMPLETE)
         {
@@ -109,7 +119,12 @@ class StopAndResumeTest
 
     private static Stream events()
     {
-        return Millrace.readStream(new GeneratorSource(new EventGenerator(5, 300, 20_000, 5, 300, 0), EVENTS));
+        return events(300);
+    }
+
+    private static Stream events(final int keys)
+    {
+        return Millrace.readStream(new GeneratorSource(new EventGenerator(5, keys, 20_000, 5, 300, 0), EVENTS));
     }
 
     private static StreamWriter writer(final Stream plan, final OutputMode mode, final Path output)
