@@ -2,6 +2,7 @@ package io.millrace.testing;
 
 import io.millrace.function.KeyedProcessFunction;
 import io.millrace.function.ProcessContext;
+import io.millrace.library.TopRows;
 import io.millrace.row.Column;
 import io.millrace.row.IntColumn;
 import io.millrace.row.RowView;
@@ -15,25 +16,17 @@ import io.millrace.row.Schema;
  */
 public final class ArrivalRank implements KeyedProcessFunction
 {
-    /** The column holding the rank. */
-    public static final String RANK = "arrival_rank";
-
     private Column[] inputs;
     private Column[] outputs;
     private IntColumn rank;
 
     /**
      * @param input schema of the rows.
-     * @return the input's columns, then {@link #RANK}.
+     * @return the input's columns, then the rank, as {@link TopRows} writes them.
      */
     public static Schema outputOf(final Schema input)
     {
-        final Schema.Builder builder = Schema.builder();
-        for (final Column each : input.columns())
-        {
-            builder.like(each);
-        }
-        return builder.intColumn(RANK).build();
+        return TopRows.outputOf(input);
     }
 
     @Override
@@ -51,7 +44,7 @@ public final class ArrivalRank implements KeyedProcessFunction
         {
             outputs[i] = output.column(inputs[i].name());
         }
-        rank = output.intColumn(RANK);
+        rank = output.intColumn(TopRows.RANK);
     }
 
     @Override
