@@ -194,9 +194,8 @@ public final class StreamingQuery implements AutoCloseable
         }
         for (int task = 0; task < parallelism; task++)
         {
-            final Planner.PhysicalPlan plan = null == outputs ?
-                planTask(planner, counters, deadLetters, lateSink, firstEpoch, tasks) :
-                planTask(planner, counters, deadLetters, firstEpoch, tasks, outputs, exchanges, task);
+            final Planner.PhysicalPlan plan =
+                planTask(planner, counters, deadLetters, lateSink, firstEpoch, tasks, outputs, exchanges, task);
             if (null != restoring)
             {
                 plan.restore(restoring);
@@ -260,7 +259,9 @@ public final class StreamingQuery implements AutoCloseable
     }
 
     /**
-     * Plans the one task of a query that runs as one: its sinks are the query's.
+     * Plans one task of the query. Without task outputs (a query of one task writing to its sinks on its operator
+     * thread) the task writes to the query's sinks; with them, each task writes its rows, late records included, to
+     * outputs of its own. Task 0 counts into the query's counters, the others into their own, which the query's sum.
      */
     private static Planner.PhysicalPlan planTask(
         final Planner planner,
@@ -268,46 +269,35 @@ public final class StreamingQuery implements AutoCloseable
         final DeadLetterHandler deadLetters,
         final Sink lateSink,
         final long firstEpoch,
-        final List<QueryRuntime.Task> tasks)
-    {
-        final SinkOperator lateRecords = null == lateSink ? null : new SinkOperator(lateSink, null, firstEpoch);
-        final OperatorContext context = new OperatorContext(counters, deadLetters, lateRecords);
-        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch);
-        tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
-        return plan;
-    }
-
-    /**
-     * Plans one task of a query of several: it writes its rows, late records included, to outputs of its own; task 0
-     * counts into the query's counters, the others into their own, which the query's sum.
-     */
-    private static Planner.PhysicalPlan planTask(
-        final Planner planner,
-        final QueryCounters counters,
-        final DeadLetterHandler deadLetters,
-        final long firstEpoch,
         final List<QueryRuntime.Task> tasks,
         final QueryRuntime.Outputs outputs,
         final List<Exchange> exchanges,
         final int task)
     {
-        final int inputs = counters.inputs();
-        final QueryCounters taskCounters = task == 0 ? counters : new QueryCounters(inputs);
+        final QueryCounters taskCounters = task == 0 ? counters : new QueryCounters(counters.inputs());
         if (task > 0)
         {
             counters.addTask(taskCounters);
         }
         final int outputCount = planner.outputCount();
-        final boolean late = outputs.sinks().size() > outputCount;
-        final SinkOperator lateRecords = late ? new SinkOperator(outputs.of(task, outputCount), null, firstEpoch) : null;
+        final Sink late = null == outputs ? lateSink :
+            outputs.sinks().size() > outputCount ? outputs.of(task, outputCount) : null;
+        final SinkOperator lateRecords = null == late ? null : new SinkOperator(late, null, firstEpoch);
         final OperatorContext context = new OperatorContext(taskCounters, deadLetters, lateRecords);
-        final List<Sink> taskSinks = new ArrayList<>();
-        for (int i = 0; i < outputCount; i++)
+        final Planner.PhysicalPlan plan;
+        if (null == outputs)
         {
-            taskSinks.add(outputs.of(task, i));
+            plan = planner.plan(context, firstEpoch);
         }
-        final Planner.PhysicalPlan plan = planner.plan(context, firstEpoch,
-            new Planner.Task(task, outputs.tasks(), taskSinks, exchanges));
+        else
+        {
+            final List<Sink> taskSinks = new ArrayList<>();
+            for (int i = 0; i < outputCount; i++)
+            {
+                taskSinks.add(outputs.of(task, i));
+            }
+            plan = planner.plan(context, firstEpoch, new Planner.Task(task, outputs.tasks(), taskSinks, exchanges));
+        }
         tasks.add(new QueryRuntime.Task(plan.heads(), plan.control(), plan.operators(), context));
         return plan;
     }
