@@ -190,7 +190,7 @@ public final class StreamingQuery implements AutoCloseable
         final List<Exchange> exchanges = new ArrayList<>();
         for (int i = 0; i < planner.exchangeCount(); i++)
         {
-            exchanges.add(new Exchange(parallelism, control::isStopping));
+            exchanges.add(new Exchange(parallelism, control::isStopping, settings.idleStrategy()));
         }
         for (int task = 0; task < parallelism; task++)
         {

@@ -7,6 +7,7 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Moves the rows of a windowed aggregation split among a query's tasks to the tasks owning the keys of the stateful
@@ -75,13 +76,15 @@ public final class Exchange
     private final AtomicLongArray reached;
     private final Channel[] channels;
     private final BooleanSupplier stopping;
+    private final Supplier<IdleStrategy> idleStrategy;
 
     /**
-     * @param tasks    of the query.
-     * @param stopping whether the query is ending: a task waiting at a point gives up then, as another task may
-     *                 never come.
+     * @param tasks        of the query.
+     * @param stopping     whether the query is ending: a task waiting at a point gives up then, as another task may
+     *                     never come.
+     * @param idleStrategy the query's, for each task to wait at a point as its thread waits for records.
      */
-    public Exchange(final int tasks, final BooleanSupplier stopping)
+    public Exchange(final int tasks, final BooleanSupplier stopping, final Supplier<IdleStrategy> idleStrategy)
     {
         this.tasks = tasks;
         this.reached = new AtomicLongArray(tasks * PADDING);
@@ -91,6 +94,15 @@ public final class Exchange
             channels[i] = new Channel();
         }
         this.stopping = stopping;
+        this.idleStrategy = idleStrategy;
+    }
+
+    /**
+     * @return a new idle strategy of the query's kind, for one task.
+     */
+    IdleStrategy idleStrategy()
+    {
+        return idleStrategy.get();
     }
 
     int tasks()

@@ -2,7 +2,6 @@ package io.millrace.internal.operator;
 
 import io.millrace.internal.state.KeyCodec;
 import io.millrace.row.RowView;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
@@ -19,8 +18,11 @@ public final class ExchangeOperator extends Operator
     private final int tasks;
     private final KeyCodec key;
     private final ArrivalOrder order;
-    /** Waiting at a point: a task that arrives first lets the others have the cores. */
-    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+    /**
+     * Waiting at a point, as the task's thread waits for records: backing off, a task that arrives first lets the
+     * others have the cores.
+     */
+    private final IdleStrategy idle;
     private final RowView view = new RowView();
     private final int[] cursors;
     private long point = 1;
@@ -39,6 +41,7 @@ public final class ExchangeOperator extends Operator
         this.key = key;
         this.order = order;
         this.cursors = new int[tasks];
+        this.idle = exchange.idleStrategy();
     }
 
     @Override
