@@ -157,6 +157,25 @@ class ParallelGraphTest
     }
 
     /**
+     * A join reading counts through an exchange: the counts are split by key and cross to the task owning their
+     * count, where they meet the events of that price, partitioned as the join's other input.
+     */
+    @Test
+    void shouldJoinCountsThatCrossAnExchangeAsOneTaskDoes()
+    {
+        check("a count per key and window joined with the events whose price is the count",
+            (events, random, first, second) ->
+            {
+                final long size = 1 + random.nextLong(20);
+                final Stream stream = watermarked(events, random);
+                final Stream counts = stream.groupBy(Window.window("t", Duration.ofMillis(size)), "key").count();
+                final Duration bound = Duration.ofMillis(random.nextLong(2 * size + 1));
+                return counts.join(stream, Join.on("count", "price").between("window_start", "t", bound, bound))
+                    .writeStream().outputMode(OutputMode.APPEND).sink(first);
+            });
+    }
+
+    /**
      * A publisher feeding several tasks: epochs are cut by the offers and, while the offering thread pauses, by the
      * idle cut, whose marker every task must see; the rows are those of one task fed the same way.
      */

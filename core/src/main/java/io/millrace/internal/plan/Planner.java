@@ -139,6 +139,16 @@ public final class Planner
     {
     }
 
+    /**
+     * An input of a stateful operation.
+     *
+     * @param reader the operation.
+     * @param input  which of its inputs, from 0.
+     */
+    private record Edge(LogicalNode reader, int input)
+    {
+    }
+
     private static final String OUTPUT = "output ";
 
     private final List<Output> outputs;
@@ -149,8 +159,8 @@ public final class Planner
     private final List<LogicalNode.Source> sources = new ArrayList<>();
     /** The nodes whose rows a stateful operation reads, directly or through others, except through an exchange. */
     private final Set<LogicalNode> statefulReaders = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** The stateful operations reading a windowed aggregation split among tasks through an exchange, in plan order. */
-    private final List<LogicalNode> exchanged = new ArrayList<>();
+    /** Where a windowed aggregation split among tasks is read through an exchange, in plan order. */
+    private final List<Edge> exchanged = new ArrayList<>();
     /** The windowed aggregations whose rows cross an exchange. */
     private final Set<LogicalNode> exchangeSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -190,10 +200,10 @@ public final class Planner
 
     /**
      * Finds the windowed aggregations whose readers can be split with them: a tumbling or sliding window aggregation
-     * whose every stateful reader, through filters, maps and projections, is a keyed aggregation, deduplication or
-     * process function that no stateful operation reads. Its rows then cross an exchange to the tasks owning those
-     * readers' keys, and each task computes only its share of both; any other aggregation a stateful operation reads
-     * is computed in full by every task.
+     * whose every stateful reader, through filters, maps and projections, is a keyed aggregation, deduplication,
+     * process function or join that no stateful operation reads (a join with its other input not from an
+     * aggregation). Its rows then cross an exchange to the tasks owning those readers' keys, and each task computes
+     * only its share of both; any other aggregation a stateful operation reads is computed in full by every task.
      */
     private void findExchanges()
     {
@@ -212,19 +222,44 @@ public final class Planner
         {
             final List<LogicalNode> stateful = new ArrayList<>();
             statefulReadersOf(aggregate, readers, stateful);
+            final List<Edge> edges = new ArrayList<>();
             boolean splittable = !aggregate.window().isSession() && !stateful.isEmpty();
             for (final LogicalNode reader : stateful)
             {
-                splittable &= (reader instanceof LogicalNode.Aggregate || reader instanceof LogicalNode.Deduplicate ||
-                    reader instanceof LogicalNode.Process) && !statefulReaders.contains(reader);
+                splittable &= !statefulReaders.contains(reader) && (reader instanceof LogicalNode.Aggregate ||
+                    reader instanceof LogicalNode.Deduplicate || reader instanceof LogicalNode.Process ||
+                    reader instanceof LogicalNode.Join join && !(origin(join.left()) instanceof LogicalNode.Aggregate &&
+                    origin(join.right()) instanceof LogicalNode.Aggregate));
+                for (int input = 0; input < reader.inputs().size(); input++)
+                {
+                    if (origin(reader.inputs().get(input)) == aggregate)
+                    {
+                        edges.add(new Edge(reader, input));
+                    }
+                }
             }
             if (splittable)
             {
                 exchangeSources.add(aggregate);
-                exchanged.addAll(stateful);
+                exchanged.addAll(edges);
             }
         }
         statefulReaders.clear();
+    }
+
+    /**
+     * @return the node whose rows {@code node} passes on through filters, maps and projections: itself when it is
+     *         none of those.
+     */
+    private static LogicalNode origin(final LogicalNode node)
+    {
+        LogicalNode origin = node;
+        while (origin instanceof LogicalNode.Filter || origin instanceof LogicalNode.Map ||
+            origin instanceof LogicalNode.Select)
+        {
+            origin = origin.inputs().get(0);
+        }
+        return origin;
     }
 
     private static void findReaders(
@@ -263,13 +298,13 @@ public final class Planner
     }
 
     /**
-     * @return the number of the exchange the node reads through, -1 when it reads none.
+     * @return the number of the exchange through which input {@code input} of the node reads, -1 when it reads none.
      */
-    private int exchangeOf(final LogicalNode node)
+    private int exchangeOf(final LogicalNode node, final int input)
     {
         for (int i = 0; i < exchanged.size(); i++)
         {
-            if (exchanged.get(i) == node)
+            if (exchanged.get(i).reader() == node && exchanged.get(i).input() == input)
             {
                 return i;
             }
@@ -656,12 +691,12 @@ public final class Planner
         {
             final Operator target = operator instanceof MultiInputOperator several ? several.input(i) : operator;
             final LogicalNode input = inputs.get(i);
-            final int exchange = exchangeOf(node);
+            final int exchange = exchangeOf(node, i);
             if (exchanging && exchange >= 0)
             {
                 // Where the rows of one task's share of a windowed aggregation go to the tasks owning their keys.
                 targets.get(input).add(chained(new ExchangeOperator(task.exchanges().get(exchange), task.index(),
-                    PartitionOperator.keyCodec(input.schema(), keys(node, i)), stamps.get(sourceOf(input))), target));
+                    PartitionOperator.keyCodec(input.schema(), keys(node, i)), stamps.get(origin(input))), target));
             }
             else if (null == task || !isSplit(node, split) || isSplit(input, split))
             {
@@ -675,19 +710,6 @@ public final class Planner
                     PartitionOperator.byKey(input.schema(), keys, task.index(), task.count(), arrivals), target));
             }
         }
-    }
-
-    /**
-     * @return the windowed aggregation an exchanged node's input reads, through filters, maps and projections.
-     */
-    private static LogicalNode sourceOf(final LogicalNode input)
-    {
-        LogicalNode node = input;
-        while (!(node instanceof LogicalNode.Aggregate))
-        {
-            node = node.inputs().get(0);
-        }
-        return node;
     }
 
     private static Operator chained(final Operator first, final Operator target)
@@ -752,9 +774,10 @@ public final class Planner
         {
             return;
         }
-        for (final LogicalNode input : node.inputs())
+        for (int i = 0; i < node.inputs().size(); i++)
         {
-            if (node.isStateful() && exchangeOf(node) < 0)
+            final LogicalNode input = node.inputs().get(i);
+            if (node.isStateful() && exchangeOf(node, i) < 0)
             {
                 markUpstream(input);
             }
