@@ -11,7 +11,10 @@ import io.millrace.StreamingQuery;
 import io.millrace.ThreadingMode;
 import io.millrace.Trigger;
 import io.millrace.Window;
+import io.millrace.function.KeyedProcessFunction;
+import io.millrace.function.ProcessContext;
 import io.millrace.row.LongColumn;
+import io.millrace.row.RowView;
 import io.millrace.row.Schema;
 import io.millrace.row.StringColumn;
 import io.millrace.sink.CollectingSink;
@@ -173,6 +176,81 @@ class ParallelGraphTest
                 return counts.join(stream, Join.on("count", "price").between("window_start", "t", bound, bound))
                     .writeStream().outputMode(OutputMode.APPEND).sink(first);
             });
+    }
+
+    /**
+     * Keyed process functions whose rows cross an exchange: rows written for an input row (each key's latest), and
+     * rows written by timers, for a row or at a watermark (each key's sum per period); then ranked per price or
+     * per period in arrival order, which the merge must give as one task does.
+     */
+    @Test
+    void shouldPassProcessFunctionRowsThroughAnExchangeInTheOrderOfOneTask()
+    {
+        check("each key's latest row, ranked per price in arrival order", (events, random, first, second) ->
+        {
+            final Stream latest = events.keyBy("key").latest("t");
+            return latest.keyBy("price").process(ArrivalRank.outputOf(latest.schema()), ArrivalRank::new)
+                .writeStream().outputMode(OutputMode.APPEND).sink(first);
+        });
+        check("each key's sums per period, ranked per period in arrival order", (events, random, first, second) ->
+        {
+            final long period = 1 + random.nextLong(20);
+            final Stream sums = watermarked(events, random).keyBy("key")
+                .process(PeriodSum.OUTPUT, () -> new PeriodSum(period));
+            return sums.keyBy("period_end").process(ArrivalRank.outputOf(sums.schema()), ArrivalRank::new)
+                .writeStream().outputMode(OutputMode.APPEND).sink(first);
+        });
+    }
+
+    /**
+     * Sums each key's prices per period of event time, writing the sum when the watermark passes the period's end
+     * (or at once for a row already behind it, and for a price that is a multiple of 25).
+     */
+    static final class PeriodSum implements KeyedProcessFunction
+    {
+        static final Schema OUTPUT = Schema.builder().longColumn("key_hash").timestampColumn("period_end")
+            .longColumn("sum").build();
+        private static final LongColumn OUT_KEY = OUTPUT.longColumn("key_hash");
+        private static final LongColumn OUT_END = OUTPUT.longColumn("period_end");
+        private static final LongColumn OUT_SUM = OUTPUT.longColumn("sum");
+        private final long period;
+
+        PeriodSum(final long period)
+        {
+            this.period = period;
+        }
+
+        @Override
+        public int stateBytes()
+        {
+            return 2 * Long.BYTES;
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            final int at = context.stateOffset();
+            final long end = Math.floorDiv(TIME.get(row), period) * period + period;
+            context.state().putLong(at, context.state().getLong(at) + PRICE.get(row));
+            context.state().putLong(at + Long.BYTES, KEY.getString(row).hashCode());
+            if (PRICE.get(row) % 25 == 0)
+            {
+                context.row().putLong(OUT_KEY, context.state().getLong(at + Long.BYTES))
+                    .putLong(OUT_END, -end).putLong(OUT_SUM, PRICE.get(row));
+                context.emit();
+            }
+            context.registerTimer(end);
+        }
+
+        @Override
+        public void onTimer(final long time, final ProcessContext context)
+        {
+            final int at = context.stateOffset();
+            context.row().putLong(OUT_KEY, context.state().getLong(at + Long.BYTES))
+                .putLong(OUT_END, time).putLong(OUT_SUM, context.state().getLong(at));
+            context.emit();
+            context.clearState();
+        }
     }
 
     /**

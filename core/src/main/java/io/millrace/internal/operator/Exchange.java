@@ -10,13 +10,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Moves the rows of a windowed aggregation split among a query's tasks to the tasks owning the keys of the stateful
- * operation reading them (docs/parallelism.md, "Exchanges"). One per such edge of the plan, shared by the tasks;
+ * Moves the rows of a stage split among a query's tasks (a windowed aggregation, a process function) to the tasks
+ * owning the keys of the stateful operation reading them (docs/parallelism.md, "Exchanges"). One per such edge of the plan, shared by the tasks;
  * each task writes and reads it through its {@link ExchangeOperator}.
  * <p>
  * <b>Points.</b> Rows cross at <i>points</i>: the watermarks, markers and end of input that reach the exchange, which
- * are the same in every task, in the same order, because every task runs the operations before the aggregation on
- * every record. Between two points a task appends the rows it makes to a channel per receiving task; at a point it
+ * are the same in every task, in the same order, because every task runs the operations before the stage on every
+ * record. Between two points a task appends the rows it makes to a channel per receiving task; at a point it
  * says so and waits until every task has reached it, then reads what every task wrote to it for the point.
  * <p>
  * <b>Channels.</b> Each pair of tasks has two channels, used by alternate points: while the tasks read point
@@ -28,22 +28,30 @@ public final class Exchange
 {
     /** Longs between two tasks' counters, so that each has a cache line of its own. */
     private static final int PADDING = 16;
-    private static final int HEADER = 2 * Long.BYTES + Integer.BYTES;
+    private static final int KEY_LENGTH = 2 * Long.BYTES;
+    private static final int ROW_LENGTH = KEY_LENGTH + Integer.BYTES;
+    private static final int HEADER = ROW_LENGTH + Integer.BYTES;
 
-    /** Rows one task wrote to another for one point. */
+    /** Rows one task wrote to another for one point, each with its stamp ({@link ArrivalOrder}). */
     static final class Channel
     {
         private final ExpandableDirectByteBuffer bytes = new ExpandableDirectByteBuffer(1024);
         private int limit;
 
-        void add(final long start, final long arrival, final RowView row)
+        void add(final ArrivalOrder stamp, final RowView row)
         {
+            final int keyLength = stamp.writtenKeyLength();
             final int length = row.length();
-            bytes.putLong(limit, start);
-            bytes.putLong(limit + Long.BYTES, arrival);
-            bytes.putInt(limit + 2 * Long.BYTES, length);
-            bytes.putBytes(limit + HEADER, row.buffer(), row.offset(), length);
-            limit += HEADER + length;
+            bytes.putLong(limit, stamp.writtenFirst());
+            bytes.putLong(limit + Long.BYTES, stamp.writtenSecond());
+            bytes.putInt(limit + KEY_LENGTH, keyLength);
+            bytes.putInt(limit + ROW_LENGTH, length);
+            if (keyLength > 0)
+            {
+                bytes.putBytes(limit + HEADER, stamp.writtenKey(), stamp.writtenKeyOffset(), keyLength);
+            }
+            bytes.putBytes(limit + HEADER + keyLength, row.buffer(), row.offset(), length);
+            limit += HEADER + keyLength + length;
         }
 
         int limit()
@@ -51,14 +59,32 @@ public final class Exchange
             return limit;
         }
 
-        long start(final int at)
+        ExpandableDirectByteBuffer bytes()
+        {
+            return bytes;
+        }
+
+        long first(final int at)
         {
             return bytes.getLong(at);
         }
 
-        long arrival(final int at)
+        long second(final int at)
         {
             return bytes.getLong(at + Long.BYTES);
+        }
+
+        int keyLength(final int at)
+        {
+            return bytes.getInt(at + KEY_LENGTH);
+        }
+
+        /**
+         * @return where the stamp's key begins.
+         */
+        static int key(final int at)
+        {
+            return at + HEADER;
         }
 
         /**
@@ -66,9 +92,10 @@ public final class Exchange
          */
         int row(final int at, final RowView view)
         {
-            final int length = bytes.getInt(at + 2 * Long.BYTES);
-            view.wrap(bytes, at + HEADER, length);
-            return at + HEADER + length;
+            final int keyLength = bytes.getInt(at + KEY_LENGTH);
+            final int length = bytes.getInt(at + ROW_LENGTH);
+            view.wrap(bytes, at + HEADER + keyLength, length);
+            return at + HEADER + keyLength + length;
         }
     }
 

@@ -5,11 +5,10 @@ import io.millrace.row.RowView;
 import org.agrona.concurrent.IdleStrategy;
 
 /**
- * One task's end of an {@link Exchange}: sends each row of the task's share of a windowed aggregation to the task
- * owning its key for the stateful operation that reads it, and at each watermark, marker and end of input passes
+ * One task's end of an {@link Exchange}: sends each row of the task's share of a stage (a windowed aggregation, a
+ * process function) to the task owning its key for the stateful operation that reads it, and at each watermark, marker and end of input passes
  * on, before them, the rows every task sent this task since the last, merged into the order a query of one task
- * writes them: by window start, then by the arrival of the row that opened the key's entry ({@link ArrivalOrder}),
- * then by task.
+ * writes them by their stamps ({@link ArrivalOrder}), then by task.
  */
 public final class ExchangeOperator extends Operator
 {
@@ -48,7 +47,7 @@ public final class ExchangeOperator extends Operator
     public void onRow(final RowView row)
     {
         final int to = PartitionOperator.owner(key, row, tasks);
-        exchange.channel(task, to, point).add(order.writtenStart(), order.writtenArrival(), row);
+        exchange.channel(task, to, point).add(order, row);
     }
 
     @Override
@@ -72,6 +71,28 @@ public final class ExchangeOperator extends Operator
         next.onEnd();
     }
 
+    /**
+     * @return whether the next row from task {@code a} comes before the next from task {@code b}, which is later.
+     */
+    private boolean before(final int a, final int b)
+    {
+        final Exchange.Channel from = exchange.channel(a, task, point);
+        final Exchange.Channel other = exchange.channel(b, task, point);
+        final int at = cursors[a];
+        final int otherAt = cursors[b];
+        if (from.first(at) != other.first(otherAt))
+        {
+            return from.first(at) < other.first(otherAt);
+        }
+        if (from.second(at) != other.second(otherAt))
+        {
+            return from.second(at) < other.second(otherAt);
+        }
+        // Timers of one time, of keys in different tasks: a key is in one task only, so the keys differ.
+        return from.keyLength(at) > 0 && other.keyLength(otherAt) > 0 &&
+            order.compareKeys(from.bytes(), Exchange.Channel.key(at), other.bytes(), Exchange.Channel.key(otherAt)) < 0;
+    }
+
     private void deliver()
     {
         exchange.arrive(task, point, idle);
@@ -82,22 +103,11 @@ public final class ExchangeOperator extends Operator
         while (true)
         {
             int first = -1;
-            long firstStart = 0;
-            long firstArrival = 0;
             for (int from = 0; from < tasks; from++)
             {
-                final Exchange.Channel channel = exchange.channel(from, task, point);
-                final int at = cursors[from];
-                if (at < channel.limit())
+                if (cursors[from] < exchange.channel(from, task, point).limit() && (first < 0 || before(from, first)))
                 {
-                    final long start = channel.start(at);
-                    final long arrival = channel.arrival(at);
-                    if (first < 0 || start < firstStart || (start == firstStart && arrival < firstArrival))
-                    {
-                        first = from;
-                        firstStart = start;
-                        firstArrival = arrival;
-                    }
+                    first = from;
                 }
             }
             if (first < 0)

@@ -77,6 +77,10 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private final StateGauge gauge;
     private long watermark = Long.MIN_VALUE;
     private int current = -1;
+    /** Stamps written rows when they cross an {@link Exchange}; null otherwise. */
+    private ArrivalOrder arrivals;
+    /** The time of the timer firing outside a row's processing; {@link ArrivalOrder#FOR_ROW} during a row's. */
+    private long firingTime = ArrivalOrder.FOR_ROW;
 
     /**
      * @param input    schema of the rows received.
@@ -120,6 +124,20 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         this.processingTimerSlot = context.addProcessingTimers();
     }
 
+    /**
+     * Stamps each row written with its place in the order of one task, for a process function whose rows cross an
+     * {@link Exchange}, which merges the tasks' rows by it.
+     *
+     * @param order numbering the rows, counted by the function's partition.
+     * @return this.
+     */
+    public KeyedProcessOperator stampArrivals(final ArrivalOrder order)
+    {
+        order.orderKeysBy(keys);
+        this.arrivals = order;
+        return this;
+    }
+
     @Override
     public void onRow(final RowView row)
     {
@@ -152,7 +170,9 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void onWatermark(final long advanced)
     {
         watermark = advanced;
+        firingTime = 0;
         fireUpTo(timers, advanced, false);
+        firingTime = ArrivalOrder.FOR_ROW;
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onWatermark(advanced);
     }
@@ -160,7 +180,9 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     @Override
     public void onMarker(final long epoch)
     {
+        firingTime = 0;
         fireUpTo(processingTimers, context.processingTime(), true);
+        firingTime = ArrivalOrder.FOR_ROW;
         context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onMarker(epoch);
@@ -170,7 +192,9 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void onEnd()
     {
         watermark = Long.MAX_VALUE;
+        firingTime = 0;
         fireUpTo(timers, Long.MAX_VALUE, false);
+        firingTime = ArrivalOrder.FOR_ROW;
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onEnd();
     }
@@ -187,6 +211,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
      */
     private void fireUpTo(final TimerHeap timers, final long upTo, final boolean processing)
     {
+        final boolean afterRow = firingTime == ArrivalOrder.FOR_ROW;
         while (!timers.isEmpty() && timers.peekTime() <= upTo)
         {
             final long time = timers.peekTime();
@@ -211,6 +236,10 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
                     continue; // a timer registered more than once fires once, at its last entry
                 }
                 current = key;
+                if (!afterRow)
+                {
+                    firingTime = time;
+                }
                 try
                 {
                     if (processing)
@@ -564,13 +593,31 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     @Override
     public void emit()
     {
+        stamp();
         forward(writer.view(written));
     }
 
     @Override
     public void emit(final RowView row)
     {
+        stamp();
         forward(row);
+    }
+
+    private void stamp()
+    {
+        if (null == arrivals)
+        {
+            return;
+        }
+        if (firingTime == ArrivalOrder.FOR_ROW)
+        {
+            arrivals.writing(ArrivalOrder.FOR_ROW, arrivals.arriving());
+        }
+        else
+        {
+            arrivals.writing(firingTime, table.keyBuffer(current), table.keyOffset(current), table.keyLength(current));
+        }
     }
 
     /**
@@ -641,6 +688,10 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         map.writeTo(out);
         processingTimers.writeTo(out);
         out.putLong(context.processingTime());
+        if (null != arrivals)
+        {
+            out.putLong(arrivals.counted());
+        }
     }
 
     @Override
@@ -656,6 +707,15 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
             processingTimers.readFrom(in);
             context.advanceProcessingTime(in.getLong());
             context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
+        }
+        if (null != arrivals)
+        {
+            if (in.isEmpty())
+            {
+                // A checkpoint of an older version, whose every task ran this function on every key.
+                throw ArrivalOrder.olderCheckpoint("a process function");
+            }
+            arrivals.restore(in.getLong());
         }
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
     }

@@ -50,7 +50,7 @@ public final class PartitionOperator extends Operator
      * @param keys   the key columns of the operation the rows go to.
      * @param task   this task, from 0.
      * @param tasks  of the query.
-     * @param order  numbering every row seen, for an aggregation whose rows cross an {@link Exchange}; or null.
+     * @param order  numbering every row seen, for a stage whose rows cross an {@link Exchange}; or null.
      * @return the operator keeping the rows whose key {@code task} owns.
      */
     public static PartitionOperator byKey(

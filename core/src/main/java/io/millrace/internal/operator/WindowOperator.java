@@ -319,9 +319,7 @@ public final class WindowOperator extends WindowAggregationOperator
         if (null != arrivals && !arrivalsWritten)
         {
             // A checkpoint of an older version, whose every task computed this aggregation in full.
-            throw new IllegalStateException("the checkpoint's snapshot holds a windowed aggregation computed in " +
-                "full by every task, as Millrace did before tasks exchanged rows: this version splits it among " +
-                "the tasks; finish the query with the version that wrote the checkpoint, or start a new checkpoint");
+            throw ArrivalOrder.olderCheckpoint("a windowed aggregation");
         }
         stateRows = 0;
         stateBytes = 0;

@@ -125,8 +125,8 @@ public final class Planner
     /**
      * One of the tasks a query runs as (docs/parallelism.md): every task runs the whole plan over every record, but
      * each keyed stateful operation that no stateful operation reads keeps only the rows whose key the task owns
-     * ({@link PartitionOperator}), a windowed aggregation whose readers are such operations keeps its keys' share too
-     * and sends its rows to the tasks owning theirs ({@link ExchangeOperator}), and rows that reach an output without
+     * ({@link PartitionOperator}), a windowed aggregation or process function whose readers are such operations keeps
+     * its keys' share too and sends its rows to the tasks owning theirs ({@link ExchangeOperator}), and rows that reach an output without
      * meeting one are written by task 0 alone.
      *
      * @param index          of the task, from 0.
@@ -156,12 +156,13 @@ public final class Planner
     private final Map<LogicalNode, EmissionPolicy.Mode> modes = new IdentityHashMap<>();
     private final Map<LogicalNode, String> modeCauses = new IdentityHashMap<>();
     private final List<LogicalNode.Aggregate> windowed = new ArrayList<>();
+    private final List<LogicalNode.Process> processes = new ArrayList<>();
     private final List<LogicalNode.Source> sources = new ArrayList<>();
     /** The nodes whose rows a stateful operation reads, directly or through others, except through an exchange. */
     private final Set<LogicalNode> statefulReaders = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Where a windowed aggregation split among tasks is read through an exchange, in plan order. */
+    /** Where a stage split among tasks is read through an exchange, in plan order. */
     private final List<Edge> exchanged = new ArrayList<>();
-    /** The windowed aggregations whose rows cross an exchange. */
+    /** The windowed aggregations and process functions whose rows cross an exchange. */
     private final Set<LogicalNode> exchangeSources = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /**
@@ -199,11 +200,11 @@ public final class Planner
     }
 
     /**
-     * Finds the windowed aggregations whose readers can be split with them: a tumbling or sliding window aggregation
-     * whose every stateful reader, through filters, maps and projections, is a keyed aggregation, deduplication,
-     * process function or join that no stateful operation reads (a join with its other input not from an
-     * aggregation). Its rows then cross an exchange to the tasks owning those readers' keys, and each task computes
-     * only its share of both; any other aggregation a stateful operation reads is computed in full by every task.
+     * Finds the stages whose readers can be split with them: a tumbling or sliding window aggregation or a keyed
+     * process function whose every stateful reader, through filters, maps and projections, is a keyed aggregation,
+     * deduplication, process function or join that no stateful operation reads (a join with its other input from
+     * neither). Its rows then cross an exchange to the tasks owning those readers' keys, and each task computes only
+     * its share of both; any other stage a stateful operation reads is computed in full by every task.
      */
     private void findExchanges()
     {
@@ -218,21 +219,24 @@ public final class Planner
         {
             findStatefulReaders(output.node(), beforeStateful);
         }
-        for (final LogicalNode.Aggregate aggregate : windowed)
+        final List<LogicalNode> sources = new ArrayList<>(processes);
+        sources.addAll(windowed);
+        for (final LogicalNode source : sources)
         {
             final List<LogicalNode> stateful = new ArrayList<>();
-            statefulReadersOf(aggregate, readers, stateful);
+            statefulReadersOf(source, readers, stateful);
             final List<Edge> edges = new ArrayList<>();
-            boolean splittable = !aggregate.window().isSession() && !stateful.isEmpty();
+            boolean splittable = !stateful.isEmpty() &&
+                !(source instanceof LogicalNode.Aggregate aggregate && aggregate.window().isSession());
             for (final LogicalNode reader : stateful)
             {
                 splittable &= !statefulReaders.contains(reader) && (reader instanceof LogicalNode.Aggregate ||
                     reader instanceof LogicalNode.Deduplicate || reader instanceof LogicalNode.Process ||
-                    reader instanceof LogicalNode.Join join && !(origin(join.left()) instanceof LogicalNode.Aggregate &&
-                    origin(join.right()) instanceof LogicalNode.Aggregate));
+                    reader instanceof LogicalNode.Join join && !(isStage(origin(join.left())) &&
+                    isStage(origin(join.right()))));
                 for (int input = 0; input < reader.inputs().size(); input++)
                 {
-                    if (origin(reader.inputs().get(input)) == aggregate)
+                    if (origin(reader.inputs().get(input)) == source)
                     {
                         edges.add(new Edge(reader, input));
                     }
@@ -240,11 +244,16 @@ public final class Planner
             }
             if (splittable)
             {
-                exchangeSources.add(aggregate);
+                exchangeSources.add(source);
                 exchanged.addAll(edges);
             }
         }
         statefulReaders.clear();
+    }
+
+    private static boolean isStage(final LogicalNode node)
+    {
+        return node instanceof LogicalNode.Aggregate || node instanceof LogicalNode.Process;
     }
 
     /**
@@ -645,6 +654,10 @@ public final class Planner
         {
             windowed.add(aggregate);
         }
+        if (node instanceof LogicalNode.Process process)
+        {
+            processes.add(process);
+        }
         for (final LogicalNode input : node.inputs())
         {
             collect(input, seen);
@@ -682,9 +695,16 @@ public final class Planner
         }
         final boolean exchanging = null != task && task.count() > 1;
         final ArrivalOrder arrivals = exchanging && exchangeSources.contains(node) ? new ArrivalOrder() : null;
+        if (operator instanceof WindowOperator window && null != arrivals)
+        {
+            window.stampArrivals(arrivals);
+        }
+        if (operator instanceof KeyedProcessOperator process && null != arrivals)
+        {
+            process.stampArrivals(arrivals);
+        }
         if (null != arrivals)
         {
-            ((WindowOperator)operator).stampArrivals(arrivals);
             stamps.put(node, arrivals);
         }
         for (int i = 0; i < inputs.size(); i++)
@@ -694,7 +714,7 @@ public final class Planner
             final int exchange = exchangeOf(node, i);
             if (exchanging && exchange >= 0)
             {
-                // Where the rows of one task's share of a windowed aggregation go to the tasks owning their keys.
+                // Where the rows of one task's share of a stage go to the tasks owning their keys.
                 targets.get(input).add(chained(new ExchangeOperator(task.exchanges().get(exchange), task.index(),
                     PartitionOperator.keyCodec(input.schema(), keys(node, i)), stamps.get(origin(input))), target));
             }
