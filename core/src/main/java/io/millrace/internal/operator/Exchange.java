@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * Moves the rows of a stage split among a query's tasks (a windowed aggregation, a process function) to the tasks
- * owning the keys of the stateful operation reading them (docs/parallelism.md, "Exchanges"). One per such edge of the plan, shared by the tasks;
- * each task writes and reads it through its {@link ExchangeOperator}.
+ * owning the keys of the stateful operation reading them (docs/parallelism.md, "Exchanges"). One per such edge of the
+ * plan, shared by the tasks; each task writes and reads it through its {@link ExchangeOperator}.
  * <p>
  * <b>Points.</b> Rows cross at <i>points</i>: the watermarks, markers and end of input that reach the exchange, which
  * are the same in every task, in the same order, because every task runs the operations before the stage on every

@@ -6,9 +6,9 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * One task's end of an {@link Exchange}: sends each row of the task's share of a stage (a windowed aggregation, a
- * process function) to the task owning its key for the stateful operation that reads it, and at each watermark, marker and end of input passes
- * on, before them, the rows every task sent this task since the last, merged into the order a query of one task
- * writes them by their stamps ({@link ArrivalOrder}), then by task.
+ * process function) to the task owning its key for the stateful operation that reads it, and at each watermark, marker
+ * and end of input passes on, before them, the rows every task sent this task since the last, merged into the order a
+ * query of one task writes them by their stamps ({@link ArrivalOrder}), then by task.
  */
 public final class ExchangeOperator extends Operator
 {

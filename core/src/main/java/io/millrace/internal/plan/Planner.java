@@ -126,8 +126,8 @@ public final class Planner
      * One of the tasks a query runs as (docs/parallelism.md): every task runs the whole plan over every record, but
      * each keyed stateful operation that no stateful operation reads keeps only the rows whose key the task owns
      * ({@link PartitionOperator}), a windowed aggregation or process function whose readers are such operations keeps
-     * its keys' share too and sends its rows to the tasks owning theirs ({@link ExchangeOperator}), and rows that reach an output without
-     * meeting one are written by task 0 alone.
+     * its keys' share too and sends its rows to the tasks owning theirs ({@link ExchangeOperator}), and rows that reach
+     * an output without meeting one are written by task 0 alone.
      *
      * @param index          of the task, from 0.
      * @param count          of tasks in the query.
