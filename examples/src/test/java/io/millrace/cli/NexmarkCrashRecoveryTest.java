@@ -22,10 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Exactly-once through crashes for the NEXMark queries with the most state (q3's join, q5's two windowed stages,
  * q9's auctions and early bids with timers): {@code millrace nexmark} in a child JVM is killed with SIGKILL at a
- * random moment after each start has written a part file, and restarted on the same checkpoint until it finishes. Its part files, read in epoch order, must
- * then hold exactly the query's rows in order ({@link NexmarkModel}), and {@code journal replay} must write every
- * part file again byte for byte. q5 runs as 3 tasks too (its first stage in full in every task, its second split),
- * whose rows are the same but grouped by task within an epoch. Kills per query: {@code millrace.crash.kills}.
+ * random moment after each start has written a part file, and restarted on the same checkpoint until it finishes.
+ * Its part files, read in epoch order, must then hold exactly the query's rows in order ({@link NexmarkModel}), and
+ * {@code journal replay} must write every part file again byte for byte. q5 and q4 run as 3 tasks too, their first
+ * stage's rows crossing an exchange to the task of their window or category (q4's running averages depend on the
+ * order they come in); their rows are the same but grouped by task within an epoch. Kills per query:
+ * {@code millrace.crash.kills}.
  */
 class NexmarkCrashRecoveryTest
 {
@@ -38,7 +40,7 @@ class NexmarkCrashRecoveryTest
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"q3", "q5", "q9", "q5 3"})
+    @ValueSource(strings = {"q3", "q5", "q9", "q5 3", "q4 3"})
     @Timeout(300)
     void shouldWriteExactlyTheQuerysRowsWhenKilledAndRestarted(final String queryAndTasks) throws Exception
     {
