@@ -525,6 +525,74 @@ class KeyedProcessTest
         }
     }
 
+    /**
+     * An event-time timer that a processing-time timer sets for a time the watermark has reached fires right after
+     * it, at the same epoch end, as any timer set for a passed time fires right after the call that set it: an idle
+     * query does not hold it until another row comes.
+     */
+    @Test
+    void shouldFireADueTimerThatAProcessingTimeTimerSetsAtTheSameEpochEnd() throws InterruptedException
+    {
+        final Publisher publisher = new Publisher(EVENTS);
+        final CollectingSink sink = new CollectingSink();
+        final StreamingQuery query = Millrace.readStream(publisher).withWatermark("t", Duration.ZERO)
+            .keyBy("key").process(SetsDueTimer.OUTPUT, SetsDueTimer::new)
+            .writeStream().trigger(Trigger.continuous(Duration.ofMillis(5))).sink(sink).start();
+        assertTrue(publisher.offerBlocking(WRITE, new long[] {100, 1, 7}), () -> "offer: " + query.lastError());
+        // The processing-time timer is due at the end of the epoch holding the row, which the idle query ends.
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (sink.rows().size() < 2 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        final List<CollectingSink.Row> rows = sink.rows();
+        publisher.close();
+        TestQueries.awaitFinished(query, ThreadingMode.DEDICATED);
+        assertEquals(2, rows.size(), () -> "rows before the input ended: " + rows);
+        // The watermark before a record: the one row has not moved it yet.
+        assertEquals(List.of(0L, Long.MIN_VALUE), rows.get(0).values(), "the processing-time timer's row");
+        assertEquals(List.of(1L, Long.MIN_VALUE), rows.get(1).values(), "the event-time timer's row");
+        assertEquals(rows.get(0).epoch(), rows.get(1).epoch(), "both rows in the epoch whose end fired them");
+    }
+
+    /**
+     * At the first epoch end after a key's row, writes (0, watermark) and sets an event-time timer at the watermark,
+     * which writes (1, its time).
+     */
+    static final class SetsDueTimer implements KeyedProcessFunction
+    {
+        static final Schema OUTPUT = Schema.builder().longColumn("kind").longColumn("time").build();
+        private static final LongColumn KIND = OUTPUT.longColumn("kind");
+        private static final LongColumn AT = OUTPUT.longColumn("time");
+
+        @Override
+        public int stateBytes()
+        {
+            return 0;
+        }
+
+        @Override
+        public void processRow(final RowView row, final ProcessContext context)
+        {
+            context.registerProcessingTimer(Long.MIN_VALUE + 1);
+        }
+
+        @Override
+        public void onProcessingTimer(final long time, final ProcessContext context)
+        {
+            context.row().putLong(KIND, 0).putLong(AT, context.watermark());
+            context.emit();
+            context.registerTimer(context.watermark());
+        }
+
+        @Override
+        public void onTimer(final long time, final ProcessContext context)
+        {
+            context.row().putLong(KIND, 1).putLong(AT, time);
+            context.emit();
+        }
+    }
+
     @Test
     void shouldRefuseAFunctionWithoutAnInstanceOrWithANegativeStateSize()
     {

@@ -16,14 +16,20 @@ import org.agrona.DirectBuffer;
  *     <li>rows a process function writes for a row (or a timer firing at once after it): {@link #FOR_ROW}, then the
  *     row's number;</li>
  *     <li>rows its timers write at a watermark, a marker or the end of input: the timer's time, then 0, then the key,
- *     since a query of one task fires the timers of one time in their keys' order.</li>
+ *     since a query of one task fires the timers of one time in their keys' order;</li>
+ *     <li>rows of event-time timers that processing-time timers set at a marker, due already, which fire after
+ *     those: {@link #AFTER_TIMERS}, then the timer's time, then the key.</li>
  * </ul>
+ * A timer that sets another for a time at or before its own, while the watermark is past both, is the exception:
+ * one task fires the new timer before the other keys' timers of later times, and the merge does not.
  * Used by one task's thread only.
  */
 public final class ArrivalOrder
 {
     /** First part of the stamp of a row a process function writes for an input row: before any timer's. */
     static final long FOR_ROW = Long.MIN_VALUE;
+    /** First part of the stamp of a row of an event-time timer set at a marker: after the processing-time timers'. */
+    static final long AFTER_TIMERS = Long.MAX_VALUE;
 
     private KeyCodec keyOrder;
     private long counted;
@@ -82,10 +88,11 @@ public final class ArrivalOrder
     /**
      * Stamps the row about to be written by a timer of the key at {@code keyOffset}.
      */
-    void writing(final long time, final DirectBuffer key, final int keyOffset, final int keyLength)
+    void writing(
+        final long first, final long second, final DirectBuffer key, final int keyOffset, final int keyLength)
     {
-        writtenFirst = time;
-        writtenSecond = 0;
+        writtenFirst = first;
+        writtenSecond = second;
         writtenKey = key;
         writtenKeyOffset = keyOffset;
         writtenKeyLength = keyLength;

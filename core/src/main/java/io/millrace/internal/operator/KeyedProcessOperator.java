@@ -79,8 +79,12 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     private int current = -1;
     /** Stamps written rows when they cross an {@link Exchange}; null otherwise. */
     private ArrivalOrder arrivals;
-    /** The time of the timer firing outside a row's processing; {@link ArrivalOrder#FOR_ROW} during a row's. */
-    private long firingTime = ArrivalOrder.FOR_ROW;
+    /** Whether timers fire at a watermark, a marker or the end of input, rather than after a row. */
+    private boolean firingTimers;
+    /** Whether those are event-time timers that processing-time timers set, due already, at a marker. */
+    private boolean firingDueAtMarker;
+    /** The time of the timer firing. */
+    private long firingTime;
 
     /**
      * @param input    schema of the rows received.
@@ -170,9 +174,9 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void onWatermark(final long advanced)
     {
         watermark = advanced;
-        firingTime = 0;
+        firingTimers = true;
         fireUpTo(timers, advanced, false);
-        firingTime = ArrivalOrder.FOR_ROW;
+        firingTimers = false;
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onWatermark(advanced);
     }
@@ -180,9 +184,14 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     @Override
     public void onMarker(final long epoch)
     {
-        firingTime = 0;
+        firingTimers = true;
         fireUpTo(processingTimers, context.processingTime(), true);
-        firingTime = ArrivalOrder.FOR_ROW;
+        // An event-time timer they set for a time the watermark has reached fires right after them, as any does
+        // right after the call that set it.
+        firingDueAtMarker = true;
+        fireUpTo(timers, watermark, false);
+        firingDueAtMarker = false;
+        firingTimers = false;
         context.nextProcessingTimer(processingTimerSlot, nextTime(processingTimers));
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onMarker(epoch);
@@ -192,9 +201,9 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
     public void onEnd()
     {
         watermark = Long.MAX_VALUE;
-        firingTime = 0;
+        firingTimers = true;
         fireUpTo(timers, Long.MAX_VALUE, false);
-        firingTime = ArrivalOrder.FOR_ROW;
+        firingTimers = false;
         gauge.set(table.size() + entries.size() + map.size(), table.bytes() + entries.bytes() + map.bytes());
         next.onEnd();
     }
@@ -211,7 +220,6 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
      */
     private void fireUpTo(final TimerHeap timers, final long upTo, final boolean processing)
     {
-        final boolean afterRow = firingTime == ArrivalOrder.FOR_ROW;
         while (!timers.isEmpty() && timers.peekTime() <= upTo)
         {
             final long time = timers.peekTime();
@@ -236,10 +244,7 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
                     continue; // a timer registered more than once fires once, at its last entry
                 }
                 current = key;
-                if (!afterRow)
-                {
-                    firingTime = time;
-                }
+                firingTime = time;
                 try
                 {
                     if (processing)
@@ -610,13 +615,16 @@ public final class KeyedProcessOperator extends Operator implements ProcessConte
         {
             return;
         }
-        if (firingTime == ArrivalOrder.FOR_ROW)
+        if (!firingTimers)
         {
             arrivals.writing(ArrivalOrder.FOR_ROW, arrivals.arriving());
         }
         else
         {
-            arrivals.writing(firingTime, table.keyBuffer(current), table.keyOffset(current), table.keyLength(current));
+            // At a marker, the processing-time timers' rows come first, then those of the event-time timers they set.
+            arrivals.writing(firingDueAtMarker ? ArrivalOrder.AFTER_TIMERS : firingTime,
+                firingDueAtMarker ? firingTime : 0,
+                table.keyBuffer(current), table.keyOffset(current), table.keyLength(current));
         }
     }
 
