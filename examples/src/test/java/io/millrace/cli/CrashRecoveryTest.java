@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 6);
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 5);
 
     @TempDir
     Path dir;

@@ -45,7 +45,7 @@ class KafkaGroupTest
     private static final long WATERMARK_MS = 300;
     private static final int PARTITIONS = 6;
     /** Members killed: 5, or half the crash tests' random kills where that is more (-Pcrash-soak makes it 50). */
-    private static final int KILLS = Math.max(5, Integer.getInteger("millrace.crash.kills", 6) / 2);
+    private static final int KILLS = Math.max(5, Integer.getInteger("millrace.crash.kills", 5) / 2);
     /** A line a member writes when it resumes a partition from the state topic. */
     private static final Pattern RESTORED =
         Pattern.compile("partition (\\d+): restored epoch (\\d+) from \\S+, reading from offset (\\d+)");

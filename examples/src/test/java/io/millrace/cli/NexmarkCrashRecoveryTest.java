@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NexmarkCrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 6);
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 5);
     /** Enough events for every kill to come in the middle of the stream, also for a query that writes few parts. */
     private static final long EVENTS = 150_000L * Math.max(1, (KILLS + 7) / 8);
     private static final long RATE = 1_000;

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TwoInputCrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 6);
+    private static final int KILLS = Integer.getInteger("millrace.crash.kills", 5);
     private static final String EVENTS = "60000";
 
     @TempDir
