@@ -1,7 +1,5 @@
 package io.millrace.cli;
 
-import io.millrace.journal.JournalEntry;
-import io.millrace.journal.JournalScan;
 import io.millrace.testing.Checkpoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,7 +12,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +182,7 @@ class CrashRecoveryTest
         }
         while (Checkpoints.hasSnapshotPastTheLastCommit(checkpoint));
 
-        damageLastEntry(checkpoint);
+        Checkpoints.damageLastEntry(checkpoint);
         final Path log = stderr;
         final ChildCommand last = ChildCommand.start(log, null, crashing.toArray(new String[0]));
         assertEquals(0, last.waitFor(120), () -> "run after damage failed: " + read(log));
@@ -218,60 +215,6 @@ class CrashRecoveryTest
     private static Path stdin(final String input, final Path events)
     {
         return "stdin".equals(input) ? events : null;
-    }
-
-    /**
-     * Flips a byte in the middle of the payload of the journal's last entry, found by its bytes in the newest
-     * journal file: a torn or corrupted tail.
-     */
-    private static void damageLastEntry(final Path checkpoint) throws IOException
-    {
-        final byte[][] last = new byte[1][];
-        JournalScan.visit(checkpoint, new JournalScan.Visitor()
-        {
-            public void onEntry(final JournalEntry entry, final long epoch)
-            {
-                last[0] = entry.payload();
-            }
-
-            public void onDamage(final long index, final String problem)
-            {
-                throw new AssertionError("journal damaged before the test damaged it: " + problem);
-            }
-        });
-        final Path newest;
-        try (Stream<Path> files = Files.list(checkpoint.resolve("journal")))
-        {
-            newest = files.filter(f -> f.getFileName().toString().endsWith(".cq4")).sorted().reduce((a, b) -> b)
-                .orElseThrow();
-        }
-        try (RandomAccessFile file = new RandomAccessFile(newest.toFile(), "rw"))
-        {
-            final byte[] bytes = new byte[(int)Math.min(file.length(), 256L * 1024 * 1024)];
-            file.readFully(bytes);
-            final int at = lastIndexOf(bytes, last[0]);
-            assertTrue(at >= 0, "last entry's payload not found in " + newest);
-            final int target = at + last[0].length / 2;
-            file.seek(target);
-            file.write(bytes[target] ^ 0x5A);
-        }
-    }
-
-    private static int lastIndexOf(final byte[] haystack, final byte[] needle)
-    {
-        for (int i = haystack.length - needle.length; i >= 0; i--)
-        {
-            int j = 0;
-            while (j < needle.length && haystack[i + j] == needle[j])
-            {
-                j++;
-            }
-            if (j == needle.length)
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static long countFiles(final Path directory) throws IOException

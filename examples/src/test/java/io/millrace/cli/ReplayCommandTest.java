@@ -121,7 +121,7 @@ class ReplayCommandTest
                 assertTrue(again.isAlive(), () -> "the run ended before it could be killed: " + read(stderr));
                 again.kill();
             }
-            Checkpoints.damageLastEntry(checkpoint.resolve("journal"));
+            Checkpoints.damageLastEntry(checkpoint);
         }
         final ChildCommand rest = ChildCommand.start(stderr, stdin, args.toArray(new String[0]));
         assertEquals(0, rest.waitFor(90), () -> "the run after the kill failed: " + read(stderr));

@@ -1,5 +1,8 @@
 package io.millrace.testing;
 
+import io.millrace.journal.JournalEntry;
+import io.millrace.journal.JournalScan;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -492,29 +495,60 @@ public final class Checkpoints
     }
 
     /**
-     * Flips a byte near the end of the data of the newest journal file: inside its last entry, as a torn write
-     * would leave it.
+     * Flips a byte in the middle of the payload of the journal's last entry, found by its bytes in the newest journal
+     * file: a corrupted tail, which the entry's checksum covers whatever the byte (the last byte of the file, or one
+     * of the entry's header, may not be).
      *
-     * @param journal a checkpoint's {@code journal/}.
+     * @param checkpoint directory.
      */
-    public static void damageLastEntry(final Path journal)
+    public static void damageLastEntry(final Path checkpoint)
     {
-        final List<Path> files = journalFiles(journal);
+        final byte[][] last = new byte[1][];
+        JournalScan.visit(checkpoint, new JournalScan.Visitor()
+        {
+            public void onEntry(final JournalEntry entry, final long epoch)
+            {
+                last[0] = entry.payload();
+            }
+
+            public void onDamage(final long index, final String problem)
+            {
+                throw new AssertionError("journal damaged before the test damaged it: " + problem);
+            }
+        });
+        final List<Path> files = journalFiles(checkpoint.resolve("journal"));
         final Path newest = files.get(files.size() - 1);
         try
         {
             final byte[] bytes = Files.readAllBytes(newest);
-            int last = bytes.length - 1;
-            while (last > 0 && bytes[last] == 0)
+            final int at = lastIndexOf(bytes, last[0]);
+            if (at < 0)
             {
-                last--;
+                throw new AssertionError("the last entry's payload is not in " + newest);
             }
-            flipByte(newest, last);
+            flipByte(newest, at + last[0].length / 2);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    private static int lastIndexOf(final byte[] haystack, final byte[] needle)
+    {
+        for (int i = haystack.length - needle.length; i >= 0; i--)
+        {
+            int j = 0;
+            while (j < needle.length && haystack[i + j] == needle[j])
+            {
+                j++;
+            }
+            if (j == needle.length)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
