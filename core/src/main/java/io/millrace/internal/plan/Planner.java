@@ -214,6 +214,8 @@ public final class Planner
         {
             findReaders(output.node(), readers, visited);
         }
+        // The stateful readers as if there were no exchange: a stage's reader that another stateful operation reads
+        // stays whole. The constructor finds them again once the exchanges are known.
         final Map<LogicalNode, Boolean> beforeStateful = new IdentityHashMap<>();
         for (final Output output : outputs)
         {
@@ -251,6 +253,15 @@ public final class Planner
         statefulReaders.clear();
     }
 
+    /**
+     * @return whether the node is a filter, map or projection: rows that cross an exchange may pass through it.
+     */
+    private static boolean passesRowsOn(final LogicalNode node)
+    {
+        return node instanceof LogicalNode.Filter || node instanceof LogicalNode.Map ||
+            node instanceof LogicalNode.Select;
+    }
+
     private static boolean isStage(final LogicalNode node)
     {
         return node instanceof LogicalNode.Aggregate || node instanceof LogicalNode.Process;
@@ -263,8 +274,7 @@ public final class Planner
     private static LogicalNode origin(final LogicalNode node)
     {
         LogicalNode origin = node;
-        while (origin instanceof LogicalNode.Filter || origin instanceof LogicalNode.Map ||
-            origin instanceof LogicalNode.Select)
+        while (passesRowsOn(origin))
         {
             origin = origin.inputs().get(0);
         }
@@ -294,8 +304,7 @@ public final class Planner
     {
         for (final LogicalNode reader : readers.getOrDefault(node, List.of()))
         {
-            if (reader instanceof LogicalNode.Filter || reader instanceof LogicalNode.Map ||
-                reader instanceof LogicalNode.Select)
+            if (passesRowsOn(reader))
             {
                 statefulReadersOf(reader, readers, found);
             }
